@@ -1,0 +1,20 @@
+# Thin wrappers over the npm scripts and the CLI, for people who reach for make first.
+.PHONY: install build test start migrate typecheck
+
+install:
+	npm install
+
+build:
+	npm run build
+
+typecheck:
+	npm run typecheck
+
+test:
+	npm test
+
+start:
+	npm start
+
+migrate: build
+	node bin/agent-gateway.js migrate

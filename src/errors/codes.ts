@@ -1,0 +1,47 @@
+/**
+ * The one catalogue of error codes the gateway can return. Codes are stable API: clients and
+ * the security team match on them, so a code is never renamed, only added.
+ * Each code carries the HTTP status it maps to on the REST front doors.
+ */
+export const ERROR_CODES = {
+  // request shape
+  invalid_request: 400,
+  invalid_json: 400,
+  validation_failed: 400,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  not_found: 404,
+  method_not_allowed: 405,
+  conflict: 409,
+  // identity
+  unauthenticated: 401,
+  forbidden: 403,
+  rate_limited: 429,
+  // pairing (RFC 8628 names where they apply)
+  invalid_pairing_code: 400,
+  pairing_locked: 429,
+  authorization_pending: 400,
+  slow_down: 400,
+  access_denied: 400,
+  expired_token: 400,
+  // decision
+  denied: 403,
+  approval_pending: 202,
+  policy_unavailable: 503,
+  // idempotency
+  idempotency_key_reused: 422,
+  idempotency_in_progress: 409,
+  // tasker
+  tasker_unavailable: 502,
+  tasker_rejected: 502,
+  throttled: 429,
+  // everything else
+  internal_error: 500,
+  service_unavailable: 503,
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+export function httpStatusFor(code: ErrorCode): number {
+  return ERROR_CODES[code];
+}
