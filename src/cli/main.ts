@@ -12,6 +12,8 @@ export interface CliCommand {
 type CommandLoader = () => Promise<CliCommand>;
 
 const COMMANDS: Record<string, CommandLoader> = {
+  policy: () => import('./commands/policy.js').then((m) => m.default),
+  'tasker-sandbox': () => import('./commands/tasker-sandbox.js').then((m) => m.default),
 };
 
 function usage(): string {

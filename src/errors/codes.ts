@@ -34,6 +34,10 @@ export const ERROR_CODES = {
   // tasker
   tasker_unavailable: 502,
   tasker_rejected: 502,
+  /** Tasker refused the gateway's own API key (misconfiguration, not the agent's fault). */
+  tasker_auth_failed: 502,
+  /** The gateway's Tasker user lacks the project membership or role for this call. */
+  tasker_forbidden: 403,
   throttled: 429,
   // everything else
   internal_error: 500,

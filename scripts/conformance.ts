@@ -1,0 +1,70 @@
+/**
+ * `npm run conformance [-- --cases DIR] [--workers N] [--match REGEX] [--timeout MS]`: runs OPA's
+ * evaluation cases (default ../shared/conformance/opa-v1, read where they are, never copied) through
+ * the project's Rego compiler and the OPA Wasm SDK, and prints one line per failing case, a
+ * per-folder table and `conformance: N passed, M failed`.
+ */
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { PACKAGE_ROOT } from '../src/paths.js';
+import {
+  type CaseOutcome,
+  type CaseRef,
+  caseId,
+  failureLine,
+  folderTable,
+  listCases,
+  readWasmSkips,
+  runPool,
+  summarise,
+} from '../src/policy/conformance/index.js';
+
+const DEFAULT_CASES = resolve(PACKAGE_ROOT, '..', 'shared', 'conformance', 'opa-v1');
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({
+    options: {
+      cases: { type: 'string', default: DEFAULT_CASES },
+      workers: { type: 'string', default: '2' },
+      match: { type: 'string' },
+      timeout: { type: 'string', default: '60000' },
+    },
+    strict: true,
+  });
+  const casesDir = resolve(values.cases!);
+  const match = values.match ? new RegExp(values.match) : undefined;
+  const all = (await listCases(casesDir)).filter((ref) => !match || match.test(caseId(ref)));
+  const skips = await readWasmSkips(casesDir);
+  const results = new Map<CaseRef, CaseOutcome>();
+  const toRun: CaseRef[] = [];
+  for (const ref of all) {
+    const reason = skips.get(caseId(ref));
+    if (reason) results.set(ref, { status: 'skipped', reason });
+    else toRun.push(ref);
+  }
+  const started = Date.now();
+  process.stderr.write(`conformance: ${toRun.length} cases from ${casesDir} on ${values.workers} workers\n`);
+  const ran = await runPool(toRun, {
+    casesDir,
+    workers: Number(values.workers),
+    caseTimeoutMs: Number(values.timeout),
+    onResult: (ref, outcome) => {
+      if (outcome.status === 'failed') process.stdout.write(failureLine(ref, outcome) + '\n');
+    },
+  });
+  for (const [ref, outcome] of ran) results.set(ref, outcome);
+  const summary = summarise(all, results);
+  for (const [ref, outcome] of results) if (outcome.status === 'skipped') process.stdout.write(`SKIP ${caseId(ref)}: ${outcome.reason}\n`);
+  process.stdout.write(`\n${folderTable(summary)}\n\n`);
+  process.stdout.write(`time: ${((Date.now() - started) / 1000).toFixed(1)} s, skipped: ${summary.skipped}\n`);
+  process.stdout.write(`conformance: ${summary.passed} passed, ${summary.failed} failed\n`);
+  return summary.failed === 0 ? 0 : 1;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    process.stderr.write(`conformance: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
+    process.exit(2);
+  },
+);

@@ -1,0 +1,5 @@
+/** Audit: the append-only, hash-chained event log every stage records into. */
+export { AuditLog, AUDIT_CHAIN_LOCK_KEY, type AuditFilter } from './audit-log.js';
+export { verifyChain, type ChainVerdict } from './verify.js';
+export { GENESIS_HASH, eventHash, type Actor, type ActorType, type AuditEventInput, type AuditRecord } from './event.js';
+export { canonicalJson, sha256Hex } from './canonical.js';

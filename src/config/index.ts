@@ -1,0 +1,3 @@
+/** Configuration: environment variables with defaults, validated once at start. */
+export { type GatewayConfig, DEFAULT_DATA_DIR } from './config.js';
+export { loadConfig, ConfigError } from './load.js';

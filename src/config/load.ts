@@ -1,0 +1,138 @@
+import { isAbsolute, resolve } from 'node:path';
+import { DEFAULT_DATA_DIR, type GatewayConfig } from './config.js';
+
+/** A configuration problem, naming the environment variable at fault. */
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    problem: string,
+  ) {
+    super(`${variable}: ${problem}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+function present(env: Env, name: string): string | undefined {
+  const value = env[name];
+  return value === undefined || value.trim() === '' ? undefined : value.trim();
+}
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = present(env, name);
+  if (raw === undefined) return fallback;
+  if (!/^\d+$/.test(raw)) throw new ConfigError(name, `expected a whole number, got '${raw}'`);
+  const value = Number(raw);
+  if (value < min || value > max) throw new ConfigError(name, `expected a number from ${min} to ${max}, got ${value}`);
+  return value;
+}
+
+function seconds(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = present(env, name);
+  if (raw === undefined) return fallback;
+  if (!/^\d+(\.\d+)?$/.test(raw)) throw new ConfigError(name, `expected a number of seconds, got '${raw}'`);
+  const value = Number(raw);
+  if (value < min || value > max) throw new ConfigError(name, `expected ${min} to ${max} seconds, got ${value}`);
+  return value;
+}
+
+function databaseUrl(env: Env): string | undefined {
+  const raw = present(env, 'DATABASE_URL');
+  if (raw === undefined) return undefined;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError('DATABASE_URL', 'not a valid URL');
+  }
+  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
+    throw new ConfigError('DATABASE_URL', `expected a postgres:// URL, got the scheme '${url.protocol}'`);
+  }
+  if (url.pathname.length < 2) throw new ConfigError('DATABASE_URL', 'the URL names no database');
+  return raw;
+}
+
+function internalApiToken(env: Env): string | undefined {
+  const raw = present(env, 'INTERNAL_API_TOKEN');
+  if (raw === undefined) return undefined;
+  if (raw.length < 32) throw new ConfigError('INTERNAL_API_TOKEN', 'must be at least 32 characters long');
+  return raw;
+}
+
+function logLevel(env: Env): GatewayConfig['logLevel'] {
+  const raw = present(env, 'LOG_LEVEL') ?? 'info';
+  const levels = ['error', 'warn', 'info', 'debug'] as const;
+  const found = levels.find((l) => l === raw);
+  if (!found) throw new ConfigError('LOG_LEVEL', `expected one of ${levels.join(', ')}, got '${raw}'`);
+  return found;
+}
+
+function trustProxy(env: Env): GatewayConfig['trustProxy'] {
+  const raw = present(env, 'TRUST_PROXY');
+  if (raw === undefined || raw === 'false') return false;
+  if (raw === 'true') return true;
+  if (/^\d+$/.test(raw)) return Number(raw);
+  if (!/^[\w.:/, -]+$/.test(raw)) throw new ConfigError('TRUST_PROXY', `expected false, true, a hop count or a list of addresses`);
+  return raw;
+}
+
+function host(env: Env): string {
+  const raw = present(env, 'HOST') ?? '127.0.0.1';
+  if (!/^[\w.:-]+$/.test(raw)) throw new ConfigError('HOST', `not a host name or address: '${raw}'`);
+  return raw;
+}
+
+function verificationUrl(env: Env): string | undefined {
+  const raw = present(env, 'PAIRING_VERIFICATION_URL');
+  if (raw === undefined) return undefined;
+  try {
+    const url = new URL(raw);
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new Error();
+  } catch {
+    throw new ConfigError('PAIRING_VERIFICATION_URL', 'expected an http(s) URL');
+  }
+  return raw;
+}
+
+function dataDir(env: Env): string {
+  const raw = present(env, 'DATA_DIR');
+  if (raw === undefined) return DEFAULT_DATA_DIR;
+  return isAbsolute(raw) ? raw : resolve(raw);
+}
+
+/**
+ * Reads and validates the configuration. Throws a ConfigError naming the first bad variable, so
+ * a mistyped setting stops the start instead of silently falling back to a default.
+ */
+export function loadConfig(env: Env = process.env): GatewayConfig {
+  const config: GatewayConfig = {
+    host: host(env),
+    port: integer(env, 'PORT', 4100, 0, 65535),
+    dataDir: dataDir(env),
+    embeddedPostgresPort: integer(env, 'EMBEDDED_PG_PORT', 54329, 1, 65535),
+    dbPoolMax: integer(env, 'DB_POOL_MAX', 10, 1, 200),
+    logLevel: logLevel(env),
+    bodyLimitBytes: integer(env, 'BODY_LIMIT_BYTES', 65536, 1024, 10 * 1024 * 1024),
+    trustProxy: trustProxy(env),
+    tokenRotationOverlapSeconds: integer(env, 'TOKEN_ROTATION_OVERLAP_SECONDS', 300, 0, 7 * 86400),
+    pairedTokenTtlSeconds: integer(env, 'PAIRED_TOKEN_TTL_SECONDS', 30 * 86400, 60, 366 * 86400),
+    pairingCodeTtlSeconds: integer(env, 'PAIRING_CODE_TTL_SECONDS', 600, 30, 3600),
+    pairingCodeMaxAttempts: integer(env, 'PAIRING_CODE_MAX_ATTEMPTS', 5, 1, 100),
+    pairingFlowTtlSeconds: integer(env, 'PAIRING_FLOW_TTL_SECONDS', 600, 30, 3600),
+    pairingPollIntervalSeconds: seconds(env, 'PAIRING_POLL_INTERVAL_SECONDS', 5, 0.05, 60),
+    pairingSlowDownSeconds: seconds(env, 'PAIRING_SLOW_DOWN_SECONDS', 5, 0.05, 60),
+    pairingAddressMaxFailures: integer(env, 'PAIRING_ADDRESS_MAX_FAILURES', 10, 1, 10000),
+    pairingAddressMaxRequestsPerMinute: integer(env, 'PAIRING_ADDRESS_MAX_REQUESTS_PER_MINUTE', 60, 1, 100000),
+    pairingAddressWindowSeconds: integer(env, 'PAIRING_ADDRESS_WINDOW_SECONDS', 900, 10, 86400),
+    lastUsedFlushSeconds: seconds(env, 'LAST_USED_FLUSH_SECONDS', 10, 0.05, 3600),
+    authFailureBurstThreshold: integer(env, 'AUTH_FAILURE_BURST_THRESHOLD', 20, 1, 100000),
+  };
+  const url = databaseUrl(env);
+  if (url) config.databaseUrl = url;
+  const token = internalApiToken(env);
+  if (token) config.internalApiToken = token;
+  const verification = verificationUrl(env);
+  if (verification) config.pairingVerificationUrl = verification;
+  return config;
+}

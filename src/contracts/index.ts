@@ -1,0 +1,15 @@
+/** Tool contracts: the registry of `schemas/tools/*.json`, argument and result validation, resource derivation. */
+export { ContractRegistry, ContractError, TOOL_CONTRACTS_DIR, type ValidationResult } from './registry.js';
+export { deriveResource, readPointer } from './resource.js';
+export { toFieldErrors } from './field-errors.js';
+export type {
+  ToolContract,
+  ToolKind,
+  ToolHandler,
+  ToolAnnotations,
+  GatewayExtension,
+  ResourceSpec,
+  RestMethod,
+  JsonSchema,
+  DerivedResource,
+} from './types.js';

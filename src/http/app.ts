@@ -1,0 +1,62 @@
+import express, { type Express, type RequestHandler, type Router } from 'express';
+import { agentAuth } from './agent-auth.js';
+import type { HttpDeps } from './deps.js';
+import { errorHandler, notFoundHandler, requireJsonBodies } from './error-handling.js';
+import { internalAuth } from './internal-auth.js';
+import { requestContext } from './request-context.js';
+import { internalAgentsRouter } from './routes/internal-agents.js';
+import { internalAuditRouter } from './routes/internal-audit.js';
+import { internalGrantsRouter } from './routes/internal-grants.js';
+import { internalPairingRouter } from './routes/internal-pairing.js';
+import { internalTokensRouter } from './routes/internal-tokens.js';
+import { meRouter } from './routes/me.js';
+import { opsRouter, type OpsOptions } from './routes/ops.js';
+import { publicPairingRouter } from './routes/public-pairing.js';
+
+/** A router contributed by a later stage, mounted at `path` before the 404 handler. */
+export interface MountedRouter {
+  path: string;
+  router: Router | RequestHandler;
+}
+
+export interface HttpAppOptions extends OpsOptions {
+  internalApiToken: string;
+  /** Mounted in order after the foundation's routes, e.g. `/mcp`, `/api/v1` tool routes. */
+  routers?: MountedRouter[];
+}
+
+/** The bearer-token middleware, shared with later stages through the gateway deps. */
+export function agentAuthMiddleware(deps: HttpDeps): RequestHandler {
+  return agentAuth(deps.identity.authenticator);
+}
+
+export function createHttpApp(deps: HttpDeps, options: HttpAppOptions): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', deps.config.trustProxy);
+  app.set('json spaces', 0);
+
+  app.use(requestContext(deps.logger));
+  app.use(requireJsonBodies);
+  app.use(express.json({ limit: deps.config.bodyLimitBytes, type: ['application/json', 'application/*+json'], strict: true }));
+
+  app.use(opsRouter(options));
+
+  const internal = express.Router();
+  internal.use(internalAuth(options.internalApiToken));
+  internal.use(internalAgentsRouter(deps));
+  internal.use(internalTokensRouter(deps));
+  internal.use(internalGrantsRouter(deps));
+  internal.use(internalPairingRouter(deps));
+  internal.use(internalAuditRouter(deps));
+  app.use('/internal/v1', internal);
+
+  app.use('/api/v1', publicPairingRouter(deps));
+  app.use('/api/v1', meRouter(deps, agentAuthMiddleware(deps)));
+
+  for (const { path, router } of options.routers ?? []) app.use(path, router);
+
+  app.use(notFoundHandler);
+  app.use(errorHandler(deps.logger));
+  return app;
+}

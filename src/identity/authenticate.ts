@@ -1,0 +1,106 @@
+import type { AuditLog } from '../audit/index.js';
+import { GatewayError } from '../errors/index.js';
+import type { Logger } from '../log/index.js';
+import { sql, type Agent, type EntityManager, type Orm } from '../store/index.js';
+import { FailureBurstTracker } from './failure-bursts.js';
+import type { LastUsedRecorder } from './last-used.js';
+import { hashesEqual, sha256, tokenPrefix } from './secrets.js';
+
+/** The caller of an agent-facing request, once its bearer token checked out. */
+export interface AuthenticatedAgent {
+  agent: Agent;
+  token: { id: string; prefix: string; expiresAt: Date | null };
+}
+
+interface TokenRow {
+  token_id: string;
+  prefix: string;
+  secret_hash: string;
+  expires_at: Date | null;
+  revoked_at: Date | null;
+  agent_id: string;
+  owner_user_id: string;
+  owner_email: string;
+  display_name: string;
+  status: Agent['status'];
+  created_at: Date;
+  updated_at: Date;
+  agent_revoked_at: Date | null;
+}
+
+/** Compared against when no row matches, so unknown prefixes cost the same as wrong secrets. */
+const DUMMY_HASH = sha256('agw_dummy');
+
+/** One message for every failure: the caller must not learn whether a token exists, expired or was revoked. */
+export function unauthenticated(): GatewayError {
+  return new GatewayError('unauthenticated', 'A valid agent token is required.');
+}
+
+export class Authenticator {
+  private readonly bursts: FailureBurstTracker;
+
+  constructor(
+    private readonly orm: Orm,
+    private readonly audit: AuditLog,
+    private readonly lastUsed: LastUsedRecorder,
+    private readonly logger: Logger,
+    burstThreshold: number,
+  ) {
+    this.bursts = new FailureBurstTracker(burstThreshold);
+  }
+
+  /** Resolves an `Authorization` header value to an active agent, or throws a uniform 401. */
+  async authenticate(authorization: string | undefined, address: string, requestId?: string): Promise<AuthenticatedAgent> {
+    const presented = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '')?.[1];
+    const row = presented ? await this.lookup(presented) : undefined;
+    const matches = hashesEqual(sha256(presented ?? ''), row?.secret_hash ?? DUMMY_HASH) && row !== undefined;
+    const now = Date.now();
+    const live = matches && !row.revoked_at && (!row.expires_at || row.expires_at.getTime() > now) && row.status === 'active' && !row.agent_revoked_at;
+    if (!live || !row) {
+      this.noteFailure(address, requestId);
+      throw unauthenticated();
+    }
+    this.lastUsed.record(row.token_id, address);
+    return {
+      agent: {
+        id: row.agent_id,
+        ownerUserId: row.owner_user_id,
+        ownerEmail: row.owner_email,
+        displayName: row.display_name,
+        status: row.status,
+        createdAt: row.created_at,
+        updatedAt: row.updated_at,
+        revokedAt: row.agent_revoked_at,
+      },
+      token: { id: row.token_id, prefix: row.prefix, expiresAt: row.expires_at },
+    };
+  }
+
+  private async lookup(presented: string): Promise<TokenRow | undefined> {
+    const prefix = tokenPrefix(presented);
+    if (!prefix) return undefined;
+    const em: EntityManager = this.orm.em.fork();
+    const [row] = await sql<TokenRow>(
+      em,
+      `select t.id as token_id, t.prefix, t.secret_hash, t.expires_at, t.revoked_at,
+              a.id as agent_id, a.owner_user_id, a.owner_email, a.display_name, a.status, a.created_at, a.updated_at, a.revoked_at as agent_revoked_at
+         from agent_tokens t join agents a on a.id = t.agent_id where t.prefix = ?`,
+      [prefix],
+    );
+    return row;
+  }
+
+  private noteFailure(address: string, requestId?: string): void {
+    const burst = this.bursts.recordFailure(address);
+    if (burst === undefined) return;
+    this.audit
+      .append(this.orm.em.fork(), {
+        kind: 'auth.failure_burst',
+        actor: { type: 'anonymous', id: address },
+        requestId: requestId ?? null,
+        outcome: 'failure',
+        detail: { address, failures_in_window: burst, window_seconds: 60 },
+      })
+      .catch((err: unknown) => this.logger.error('could not audit an authentication failure burst', { error: err instanceof Error ? err.message : String(err) }));
+  }
+}

@@ -1,0 +1,114 @@
+import { randomUUID } from 'node:crypto';
+import type { AuditLog } from '../audit/index.js';
+import { GatewayError } from '../errors/index.js';
+import { GrantSchema, type Grant, type GrantProjects, type EntityManager } from '../store/index.js';
+import type { AgentService } from './agents.js';
+import type { ActingContext } from './context.js';
+import { grantView, type GrantView } from './views.js';
+
+export interface NewGrant {
+  workspace: string;
+  projects: GrantProjects;
+  tools: string[];
+  constraints?: Record<string, unknown>;
+  expiresAt?: Date | null;
+}
+
+/** The grant as later stages see it in a decision input. */
+export interface LiveGrant {
+  id: string;
+  workspace: string;
+  projects: GrantProjects;
+  tools: string[];
+  constraints: Record<string, unknown>;
+  expires_at: string | null;
+}
+
+export class GrantService {
+  constructor(
+    private readonly agents: AgentService,
+    private readonly audit: AuditLog,
+  ) {}
+
+  async create(em: EntityManager, agentId: string, input: NewGrant, ctx: ActingContext): Promise<GrantView> {
+    return em.transactional(async (tx) => {
+      const agent = await this.agents.lock(tx, agentId);
+      if (agent.status === 'revoked') throw new GatewayError('conflict', 'The agent is revoked; it cannot receive grants.');
+      if (input.expiresAt && input.expiresAt.getTime() <= Date.now()) {
+        throw new GatewayError('validation_failed', 'The grant would already be expired.', { fields: [{ pointer: '/expires_at', message: 'must be in the future' }] });
+      }
+      const grant = tx.create(GrantSchema, {
+        id: randomUUID(),
+        agentId,
+        workspace: input.workspace,
+        projects: input.projects,
+        tools: [...new Set(input.tools)],
+        constraints: input.constraints ?? {},
+        createdBy: `${ctx.actor.type}:${ctx.actor.id}`,
+        createdAt: new Date(),
+        expiresAt: input.expiresAt ?? null,
+        revokedAt: null,
+        revokedBy: null,
+      });
+      tx.persist(grant);
+      await tx.flush();
+      await this.audit.append(tx, {
+        kind: 'grant.created',
+        actor: ctx.actor,
+        agentId,
+        ownerUserId: agent.ownerUserId,
+        subject: { type: 'grant', id: grant.id },
+        requestId: ctx.requestId ?? null,
+        outcome: 'success',
+        detail: { workspace: grant.workspace, projects: grant.projects, tools: grant.tools, constraints: grant.constraints, expires_at: grant.expiresAt?.toISOString() ?? null },
+      });
+      return grantView(grant);
+    });
+  }
+
+  async list(em: EntityManager, agentId: string, includeInactive: boolean): Promise<GrantView[]> {
+    await this.agents.get(em, agentId);
+    const where = includeInactive ? { agentId } : { agentId, revokedAt: null, $or: [{ expiresAt: null }, { expiresAt: { $gt: new Date() } }] };
+    const grants = await em.find(GrantSchema, where, { orderBy: { createdAt: 'desc', id: 'desc' } });
+    return grants.map(grantView);
+  }
+
+  async revoke(em: EntityManager, agentId: string, grantId: string, ctx: ActingContext): Promise<GrantView> {
+    return em.transactional(async (tx) => {
+      const agent = await this.agents.lock(tx, agentId);
+      const grant = await tx.findOne(GrantSchema, { id: grantId, agentId }, { refresh: true });
+      if (!grant) throw new GatewayError('not_found', 'No grant with this id for this agent.');
+      if (grant.revokedAt) return grantView(grant);
+      grant.revokedAt = new Date();
+      grant.revokedBy = `${ctx.actor.type}:${ctx.actor.id}`;
+      await tx.flush();
+      await this.audit.append(tx, {
+        kind: 'grant.revoked',
+        actor: ctx.actor,
+        agentId,
+        ownerUserId: agent.ownerUserId,
+        subject: { type: 'grant', id: grantId },
+        requestId: ctx.requestId ?? null,
+        outcome: 'success',
+      });
+      return grantView(grant);
+    });
+  }
+
+  /** The grants that count right now: not revoked, not expired. Later stages feed these to the policy. */
+  async liveGrants(em: EntityManager, agentId: string, now = new Date()): Promise<LiveGrant[]> {
+    const grants = await em.find(
+      GrantSchema,
+      { agentId, revokedAt: null, $or: [{ expiresAt: null }, { expiresAt: { $gt: now } }] },
+      { orderBy: { createdAt: 'asc', id: 'asc' } },
+    );
+    return grants.map((g: Grant) => ({
+      id: g.id,
+      workspace: g.workspace,
+      projects: g.projects,
+      tools: g.tools,
+      constraints: g.constraints,
+      expires_at: g.expiresAt ? g.expiresAt.toISOString() : null,
+    }));
+  }
+}

@@ -1,0 +1,3 @@
+/** Logging: winston JSON lines with secrets redacted. */
+export { createLogger, silentLogger, type Logger, type LoggerOptions } from './logger.js';
+export { redactString, redactValue, REDACTED } from './redact.js';

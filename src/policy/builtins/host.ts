@@ -1,0 +1,104 @@
+/**
+ * The host side of built-ins: every TypeScript implementation, registered under its catalogue
+ * `hostKey` and wrapped for the SDK. OPA evaluates outside strict mode, where a failing built-in makes
+ * its expression undefined, so the wrapper turns any thrown error into `undefined` and no exception
+ * ever reaches the SDK.
+ */
+import { BUILTINS } from './catalogue.js';
+import { toJsonText } from './value.js';
+import type { HostImplementation } from './types.js';
+import { stringBuiltins } from './impl/strings.js';
+import { unitBuiltins } from './impl/units.js';
+import { globBuiltins } from './impl/glob.js';
+import { encodingBuiltins } from './impl/encoding.js';
+import { jwtBuiltins } from './impl/jwt.js';
+import { netBuiltins } from './impl/net.js';
+import { sprintfBuiltins } from './impl/sprintf.js';
+import { coreBuiltins } from './impl/core.js';
+import { objectBuiltins } from './impl/objects.js';
+
+export type HostBuiltin = (...args: unknown[]) => unknown;
+
+const IMPLEMENTATION_GROUPS: readonly Readonly<Record<string, HostImplementation>>[] = [
+  stringBuiltins,
+  unitBuiltins,
+  globBuiltins,
+  encodingBuiltins,
+  jwtBuiltins,
+  netBuiltins,
+  sprintfBuiltins,
+  coreBuiltins,
+  objectBuiltins,
+];
+
+/** Implementations by OPA built-in name (not host key). */
+export const hostImplementations: ReadonlyMap<string, HostImplementation> = new Map(
+  IMPLEMENTATION_GROUPS.flatMap((group) => Object.entries(group)),
+);
+
+/** A result the SDK can load: plain values as they are, values holding bigints as exact JSON bytes. */
+function encodeForSdk(result: unknown): ArrayBuffer {
+  const bytes = new TextEncoder().encode(toJsonText(result));
+  return bytes.slice().buffer;
+}
+
+function wrapForSdk(impl: HostImplementation): HostBuiltin {
+  return (...args: unknown[]) => {
+    try {
+      const result = impl(...args);
+      if (result === undefined) return undefined;
+      return typeof result === 'bigint' || containsBigInt(result) ? encodeForSdk(result) : result;
+    } catch {
+      return undefined;
+    }
+  };
+}
+
+function containsBigInt(value: unknown): boolean {
+  if (typeof value === 'bigint') return true;
+  if (Array.isArray(value)) return value.some(containsBigInt);
+  if (typeof value === 'object' && value !== null) return Object.values(value).some(containsBigInt);
+  return false;
+}
+
+function buildHostTable(): Record<string, HostBuiltin> {
+  const table: Record<string, HostBuiltin> = {};
+  for (const [name, impl] of hostImplementations) {
+    const spec = BUILTINS.get(name);
+    if (spec === undefined) throw new Error(`host built-in ${name} is not in the catalogue`);
+    table[spec.hostKey] = wrapForSdk(impl);
+  }
+  return table;
+}
+
+/** Pass as `customBuiltins` to the SDK's `loadPolicy`: keys are catalogue host keys. */
+export const hostBuiltins: Readonly<Record<string, HostBuiltin>> = Object.freeze(buildHostTable());
+
+/** Whether the host implements the built-in called `name` (OPA name, not host key). */
+export function hasHostImplementation(name: string): boolean {
+  return hostImplementations.has(name);
+}
+
+/**
+ * Calls a built-in exactly as the SDK would (JSON round trip of arguments, error -> undefined) and
+ * decodes the result; for tests and tools. Exact big integers come back as JSON text via `rawJson`.
+ */
+export function callHostBuiltin(name: string, ...args: unknown[]): unknown {
+  const spec = BUILTINS.get(name);
+  const fn = spec === undefined ? undefined : hostBuiltins[spec.hostKey];
+  if (fn === undefined) throw new Error(`no host built-in ${name}`);
+  const result = fn(...args.map((arg) => JSON.parse(toJsonText(arg)) as unknown));
+  if (result instanceof ArrayBuffer) return JSON.parse(new TextDecoder().decode(result));
+  return result === undefined ? undefined : JSON.parse(JSON.stringify(result));
+}
+
+/** Like callHostBuiltin, but returns the result's exact JSON text (undefined when undefined). */
+export function callHostBuiltinJson(name: string, ...args: unknown[]): string | undefined {
+  const spec = BUILTINS.get(name);
+  const fn = spec === undefined ? undefined : hostBuiltins[spec.hostKey];
+  if (fn === undefined) throw new Error(`no host built-in ${name}`);
+  const result = fn(...args.map((arg) => JSON.parse(toJsonText(arg)) as unknown));
+  if (result === undefined) return undefined;
+  if (result instanceof ArrayBuffer) return new TextDecoder().decode(result);
+  return JSON.stringify(result);
+}

@@ -1,0 +1,730 @@
+import type {
+  Body, CallTarget, Expr, Location, NormalisedProgram, NormalisedQuery, RefTerm, Rule, RuleGroup, Term, VarTerm,
+} from '../ast/index.js';
+import { CompileError } from '../ast/index.js';
+import type { Callee, Const, Func, Local, Operand, Program } from '../ir/types.js';
+import { lookupBuiltin } from '../../builtins/index.js';
+import { isNativeBuiltin } from '../wasm/native-builtins.js';
+import { FuncBuilder, local } from './func-builder.js';
+import { buildRuleTree, findNode, pathsOverlap, type TreeNode } from './rule-tree.js';
+
+type K = () => void;
+type KOp = (op: Operand) => void;
+
+/** What `with` replaced for the rules planned under it: base-data paths and mocked functions. */
+interface Context {
+  key: string;
+  overridden: string[][];
+  mocks: Map<string, Term>;
+}
+
+const ROOT_CONTEXT: Context = { key: '', overridden: [], mocks: new Map() };
+
+export interface EntrypointRequest {
+  name: string;
+  path: string[];
+}
+
+function unsupported(loc: Location, message: string): CompileError {
+  return new CompileError([{ code: 'rego_unsupported_error', message, loc }]);
+}
+
+function str(value: string): Operand {
+  return { kind: 'const', value: { type: 'string', value } };
+}
+
+const TRUE: Operand = { kind: 'const', value: { type: 'boolean', value: true } };
+
+/** Normalised AST -> IR program with one plan per entrypoint and per query. */
+export function planProgram(program: NormalisedProgram, entrypoints: EntrypointRequest[], queries: NormalisedQuery[]): Program {
+  return new Planner(program).run(entrypoints, queries);
+}
+
+class Planner {
+  private readonly tree: TreeNode;
+  private readonly funcs: Func[] = [];
+  private readonly planned = new Map<string, string>();
+  private readonly hostIds = new Map<string, number>();
+  private f!: FuncBuilder;
+  private ctx: Context = ROOT_CONTEXT;
+
+  constructor(private readonly program: NormalisedProgram) {
+    this.tree = buildRuleTree(program.groups.values());
+  }
+
+  run(entrypoints: EntrypointRequest[], queries: NormalisedQuery[]): Program {
+    const plans: Program['plans'] = [];
+    for (const ep of entrypoints) plans.push({ name: ep.name, func: this.planEntrypoint(ep) });
+    for (const q of queries) plans.push({ name: q.name, func: this.planQuery(q) });
+    return { funcs: this.funcs, plans, hostBuiltins: [...this.hostIds.keys()] };
+  }
+
+  // ---- plans ----
+
+  private inFunc(f: FuncBuilder, ctx: Context, fill: () => void): void {
+    const savedF = this.f;
+    const savedCtx = this.ctx;
+    this.f = f;
+    this.ctx = ctx;
+    try {
+      fill();
+    } finally {
+      this.f = savedF;
+      this.ctx = savedCtx;
+    }
+  }
+
+  private planEntrypoint(ep: EntrypointRequest): Func {
+    const f = new FuncBuilder(`plan_${ep.name}`, 0);
+    const loc: Location = { file: '<entrypoint>', line: 1, col: 1 };
+    this.inFunc(f, ROOT_CONTEXT, () => {
+      this.planDataRef(ep.path.map((p) => ({ type: 'string', value: p, loc }) as Term), loc, (v) => {
+        const row = f.local();
+        f.emit({ op: 'makeObject', target: row });
+        f.emit({ op: 'objectInsert', object: row, key: str('result'), value: v, once: false });
+        f.emit({ op: 'resultSetAdd', value: row });
+      });
+    });
+    return f.finish(false);
+  }
+
+  private planQuery(q: NormalisedQuery): Func {
+    const f = new FuncBuilder(`query_${q.name}`, 0);
+    this.inFunc(f, ROOT_CONTEXT, () => {
+      this.planBody(q.body, 0, () => {
+        const row = f.local();
+        f.emit({ op: 'makeObject', target: row });
+        for (const name of q.vars) {
+          if (name.startsWith('__local') || name === '_') continue;
+          const l = f.scope.get(name);
+          if (l !== undefined) f.emit({ op: 'objectInsert', object: row, key: str(name), value: local(l), once: false });
+        }
+        f.emit({ op: 'resultSetAdd', value: row });
+      });
+    });
+    return f.finish(false);
+  }
+
+  // ---- rule groups ----
+
+  private groupFunc(group: RuleGroup): string {
+    const key = `${this.ctx.key}|${group.path.join('.')}`;
+    const existing = this.planned.get(key);
+    if (existing) return existing;
+    const name = `${group.kind === 'function' ? 'fn' : 'g'}${this.planned.size}_${group.path.join('_')}`.slice(0, 80);
+    this.planned.set(key, name);
+    const f = new FuncBuilder(name, group.kind === 'function' ? (group.arity ?? 0) : 0);
+    this.inFunc(f, this.ctx, () => this.planGroupBody(group));
+    this.funcs.push(f.finish(group.kind === 'complete'));
+    return name;
+  }
+
+  private planGroupBody(group: RuleGroup): void {
+    const f = this.f;
+    if (group.kind === 'set') f.emit({ op: 'makeSet', target: f.result });
+    if (group.kind === 'object') f.emit({ op: 'makeObject', target: f.result });
+    for (const rule of group.rules) this.planRuleChain(group, rule);
+    if (group.default) {
+      const def = group.default;
+      const body = f.nested(() => {
+        if (group.kind === 'function') this.bindArgs(def, 0, () => this.planValueInto(def, f.result, false));
+        else this.planValueInto(def, f.result, false);
+      });
+      f.emit({ op: 'ifUndefined', local: f.result, body });
+    }
+  }
+
+  /** One rule with its else chain: the first body with a solution gives the value. */
+  private planRuleChain(group: RuleGroup, rule: Rule): void {
+    const f = this.f;
+    if (group.kind === 'set' || group.kind === 'object') {
+      if (rule.else) throw unsupported(rule.else.loc, 'else is not allowed on multi-value rules');
+      f.emit({ op: 'block', body: f.nested(() => this.planRuleBody(rule, () => this.planContribution(group, rule))) });
+      return;
+    }
+    if (!rule.else) {
+      f.emit({ op: 'block', body: f.nested(() => this.planRuleBody(rule, () => this.planValueInto(rule, f.result, true))) });
+      return;
+    }
+    const chainValue = f.local();
+    let first = true;
+    for (let r: Rule | undefined = rule; r; r = r.else) {
+      const current = r;
+      const body = f.nested(() => this.planRuleBody(current, () => this.planValueInto(current, chainValue, true)));
+      f.emit(first ? { op: 'block', body } : { op: 'ifUndefined', local: chainValue, body });
+      first = false;
+    }
+    f.emit({
+      op: 'block',
+      body: f.nested(() => {
+        f.emit({ op: 'isDefined', local: chainValue });
+        f.emit({ op: 'assignOnce', target: f.result, source: local(chainValue), message: this.conflictMessage(group) });
+      }),
+    });
+  }
+
+  private conflictMessage(group: RuleGroup): string {
+    return group.kind === 'function'
+      ? 'functions must not produce multiple outputs for same inputs (var assignment conflict)'
+      : 'complete rules must not produce multiple outputs (var assignment conflict)';
+  }
+
+  private planRuleBody(rule: Rule, k: K): void {
+    if (rule.head.kind === 'function') this.bindArgs(rule, 0, () => this.planBody(rule.body, 0, k));
+    else this.planBody(rule.body, 0, k);
+  }
+
+  /** Unifies function parameters with the rule's argument patterns. */
+  private bindArgs(rule: Rule, i: number, k: K): void {
+    const args = rule.head.args ?? [];
+    if (i >= args.length) return k();
+    this.unifyLocal(args[i]!, this.f.params[2 + i]!, () => this.bindArgs(rule, i + 1, k));
+  }
+
+  private planValueInto(rule: Rule, target: Local, once: boolean): void {
+    const value = rule.head.value;
+    if (!value) throw unsupported(rule.loc, 'rule without a value');
+    this.planTerm(value, (v) => {
+      if (once) {
+        const group = rule.head.kind === 'function' ? 'function' : 'complete';
+        this.f.emit({
+          op: 'assignOnce', target, source: v,
+          message: group === 'function'
+            ? 'functions must not produce multiple outputs for same inputs (var assignment conflict)'
+            : 'complete rules must not produce multiple outputs (var assignment conflict)',
+        });
+      } else {
+        this.f.emit({ op: 'assign', target, source: v });
+      }
+    });
+  }
+
+  private planContribution(group: RuleGroup, rule: Rule): void {
+    const f = this.f;
+    if (group.kind === 'set') {
+      const key = rule.head.key;
+      if (!key) throw unsupported(rule.loc, 'set rule without a key');
+      this.planTerm(key, (v) => f.emit({ op: 'setAdd', set: f.result, value: v }));
+      return;
+    }
+    const keys = rule.head.ref.terms.slice(1 + group.path.length);
+    if (keys.length === 0) throw unsupported(rule.loc, 'object rule without a key');
+    const value = rule.head.value;
+    if (!value) throw unsupported(rule.loc, 'object rule without a value');
+    this.planTerms(keys, (keyOps) => this.planTerm(value, (v) => {
+      let obj = f.result;
+      for (let i = 0; i < keyOps.length - 1; i++) {
+        const child = f.local();
+        f.emit({ op: 'call', fn: { kind: 'native', name: 'regoc.object_child' }, args: [local(obj), keyOps[i]!], target: child });
+        obj = child;
+      }
+      f.emit({ op: 'objectInsert', object: obj, key: keyOps[keyOps.length - 1]!, value: v, once: true });
+    }));
+  }
+
+  // ---- bodies and expressions ----
+
+  private planBody(body: Body, i: number, k: K): void {
+    if (i >= body.length) return k();
+    this.planExpr(body[i]!, () => this.planBody(body, i + 1, k));
+  }
+
+  private planExpr(expr: Expr, k: K): void {
+    if (expr.with.length > 0) return this.planWith(expr, 0, k);
+    if (expr.kind === 'some' || expr.kind === 'somein') throw unsupported(expr.loc, '`some` must be normalised before planning');
+    if (expr.negated) {
+      const f = this.f;
+      const body = f.nested(() => this.planPositive(expr, () => undefined));
+      f.emit({ op: 'not', body });
+      return k();
+    }
+    this.planPositive(expr, k);
+  }
+
+  private planPositive(expr: Expr, k: K): void {
+    switch (expr.kind) {
+      case 'term':
+        return this.planTerm(expr.term, (v) => {
+          this.f.emit({ op: 'truthy', value: v });
+          k();
+        });
+      case 'call':
+        return this.planCall(expr.operator, expr.args, expr.target, expr.loc, k);
+      case 'every':
+        return this.planEvery(expr, k);
+      default:
+        throw unsupported(expr.loc, `unexpected expression kind ${expr.kind}`);
+    }
+  }
+
+  private planEvery(expr: Extract<Expr, { kind: 'every' }>, k: K): void {
+    const f = this.f;
+    this.planTerm(expr.domain, (d) => {
+      const domain = f.toLocal(d);
+      const counterexample = f.local();
+      f.emit({ op: 'clear', target: counterexample });
+      const keyL = f.local();
+      const valL = f.local();
+      const scanBody = f.nested(() => {
+        if (expr.key) f.scope.set(expr.key.name, keyL);
+        f.scope.set(expr.value.name, valL);
+        f.emit({ op: 'not', body: f.nested(() => this.planBody(expr.body, 0, () => undefined)) });
+        f.emit({ op: 'assign', target: counterexample, source: TRUE });
+      });
+      f.emit({ op: 'scan', source: domain, key: keyL, value: valL, body: scanBody });
+      f.emit({ op: 'isUndefined', local: counterexample });
+      k();
+    });
+  }
+
+  // ---- with ----
+
+  private planWith(expr: Expr, i: number, k: K): void {
+    const f = this.f;
+    if (i >= expr.with.length) {
+      const inner: Expr = { ...expr, with: [] };
+      return this.planExpr(inner, k);
+    }
+    const w = expr.with[i]!;
+    const head = w.target.terms[0];
+    const rootName = head?.type === 'var' ? head.name : '';
+    const pathTerms = w.target.terms.slice(1);
+    if (rootName === 'input') {
+      return this.planTerm(w.value, (v) => this.planTerms(pathTerms, (path) => {
+        const next = f.local();
+        f.emit({ op: 'upsert', target: next, source: f.input, path, value: v });
+        const savedInput = f.input;
+        f.input = next;
+        try {
+          this.planWith(expr, i + 1, k);
+        } finally {
+          f.input = savedInput;
+        }
+      }));
+    }
+    if (rootName === 'data') {
+      const path = pathTerms.map((t) => (t.type === 'string' ? t.value : undefined));
+      if (path.some((p) => p === undefined)) throw unsupported(w.loc, '`with data...` needs a path of strings');
+      const strPath = path as string[];
+      const fn = this.functionAt(strPath);
+      if (fn) return this.withMock(expr, i, ['data', ...strPath].join('.'), w.value, k);
+      return this.planTerm(w.value, (v) => {
+        const next = f.local();
+        f.emit({ op: 'upsert', target: next, source: f.data, path: strPath.map(str), value: v });
+        const savedData = f.data;
+        const savedCtx = this.ctx;
+        f.data = next;
+        if (this.touchesRules(strPath)) this.ctx = this.extendContext({ overridden: [strPath] });
+        try {
+          this.planWith(expr, i + 1, k);
+        } finally {
+          f.data = savedData;
+          this.ctx = savedCtx;
+        }
+      });
+    }
+    const name = [rootName, ...pathTerms.map((t) => (t.type === 'string' ? t.value : '?'))].join('.');
+    return this.withMock(expr, i, name, w.value, k);
+  }
+
+  private withMock(expr: Expr, i: number, name: string, value: Term, k: K): void {
+    if (!isGround(value) && value.type !== 'ref') throw unsupported(value.loc, 'a `with` replacement for a function must be a function or a constant');
+    const savedCtx = this.ctx;
+    this.ctx = this.extendContext({ mock: [name, value] });
+    try {
+      this.planWith(expr, i + 1, k);
+    } finally {
+      this.ctx = savedCtx;
+    }
+  }
+
+  private extendContext(add: { overridden?: string[][]; mock?: [string, Term] }): Context {
+    const overridden = [...this.ctx.overridden, ...(add.overridden ?? [])];
+    const mocks = new Map(this.ctx.mocks);
+    if (add.mock) mocks.set(add.mock[0], add.mock[1]);
+    const key = JSON.stringify([overridden.map((p) => p.join('.')), [...mocks].map(([n, t]) => [n, termKey(t)])]);
+    return { key, overridden, mocks };
+  }
+
+  private touchesRules(path: string[]): boolean {
+    for (const g of this.program.groups.values()) if (pathsOverlap(g.path, path)) return true;
+    return false;
+  }
+
+  private functionAt(path: string[]): RuleGroup | undefined {
+    const node = findNode(this.tree, path);
+    return node?.group?.kind === 'function' ? node.group : undefined;
+  }
+
+  private isOverridden(path: string[]): boolean {
+    return this.ctx.overridden.some((p) => pathsOverlap(p, path));
+  }
+
+  // ---- calls ----
+
+  private planCall(operator: RefTerm, args: Term[], target: CallTarget | undefined, loc: Location, k: K): void {
+    const resolved = target ?? this.resolveTarget(operator, args.length, loc);
+    const name = resolved.kind === 'builtin' ? resolved.name : ['data', ...stripData(resolved.path)].join('.');
+    if (resolved.kind === 'builtin' && (name === 'eq' || name === 'assign')) return this.unify(args[0]!, args[1]!, k);
+    if (resolved.kind === 'builtin' && (name === 'print' || name === 'internal.print')) return k();
+    const arity = resolved.arity;
+    const inputs = args.slice(0, arity);
+    const output = args.length > arity ? args[arity] : undefined;
+    this.planTerms(inputs, (ops) => {
+      const result = this.f.local();
+      this.emitCall(resolved, name, ops, result, loc);
+      if (output) return this.unifyLocal(output, result, k);
+      this.f.emit({ op: 'truthy', value: local(result) });
+      k();
+    });
+  }
+
+  private emitCall(target: CallTarget, name: string, ops: Operand[], result: Local, loc: Location): void {
+    const f = this.f;
+    const mock = this.ctx.mocks.get(name);
+    if (mock) {
+      if (mock.type === 'ref' || mock.type === 'var') {
+        const mockTarget = this.resolveTarget(mock.type === 'ref' ? mock : { type: 'ref', terms: [mock], loc: mock.loc }, ops.length, loc);
+        const savedCtx = this.ctx;
+        // The replacement itself runs without this mock (OPA forbids mocking a function with itself).
+        const mocks = new Map(this.ctx.mocks);
+        mocks.delete(name);
+        this.ctx = { ...this.ctx, mocks, key: this.ctx.key + '|-' + name };
+        try {
+          const mockName = mockTarget.kind === 'builtin' ? mockTarget.name : ['data', ...stripData(mockTarget.path)].join('.');
+          return this.emitCall(mockTarget, mockName, ops, result, loc);
+        } finally {
+          this.ctx = savedCtx;
+        }
+      }
+      return this.planTerm(mock, (v) => f.emit({ op: 'assign', target: result, source: v }));
+    }
+    if (target.kind === 'function') {
+      const path = stripData(target.path);
+      const node = findNode(this.tree, path);
+      if (!node?.group) throw unsupported(loc, `unknown function ${name}`);
+      const fn = this.groupFunc(node.group);
+      f.emit({ op: 'call', fn: { kind: 'func', name: fn }, args: [local(f.input), local(f.data), ...ops], target: result });
+      return;
+    }
+    f.emit({ op: 'call', fn: this.builtinCallee(target.name, loc), args: ops, target: result });
+  }
+
+  private builtinCallee(name: string, loc: Location): Callee {
+    if (isNativeBuiltin(name)) return { kind: 'native', name };
+    const spec = lookupBuiltin(name);
+    if (!spec) throw unsupported(loc, `unknown built-in ${name}`);
+    if (spec.arity > 4) throw unsupported(loc, `built-in ${name} takes more than 4 arguments`);
+    if (!this.hostIds.has(spec.hostKey)) this.hostIds.set(spec.hostKey, this.hostIds.size);
+    return { kind: 'host', name: spec.hostKey, resultIsSet: spec.resultKind === 'set' };
+  }
+
+  private resolveTarget(operator: RefTerm, argCount: number, loc: Location): CallTarget {
+    const parts: string[] = [];
+    for (const t of operator.terms) {
+      if (t.type === 'var' && parts.length === 0) parts.push(t.name);
+      else if (t.type === 'string') parts.push(t.value);
+      else throw unsupported(loc, 'dynamic function calls are not supported');
+    }
+    if (parts[0] === 'data') {
+      const node = findNode(this.tree, parts.slice(1));
+      if (!node?.group) throw unsupported(loc, `unknown function ${parts.join('.')}`);
+      return { kind: 'function', path: parts.slice(1), arity: node.group.arity ?? argCount };
+    }
+    const name = parts.join('.');
+    const spec = lookupBuiltin(name);
+    return { kind: 'builtin', name, arity: spec?.arity ?? argCount };
+  }
+
+  // ---- terms ----
+
+  private planTerms(terms: Term[], k: (ops: Operand[]) => void, acc: Operand[] = []): void {
+    if (acc.length >= terms.length) return k(acc);
+    this.planTerm(terms[acc.length]!, (op) => this.planTerms(terms, k, [...acc, op]));
+  }
+
+  private planTerm(t: Term, k: KOp): void {
+    const f = this.f;
+    switch (t.type) {
+      case 'null': return k({ kind: 'const', value: { type: 'null' } });
+      case 'boolean': return k({ kind: 'const', value: { type: 'boolean', value: t.value } });
+      case 'number': return k({ kind: 'const', value: { type: 'number', text: t.text } });
+      case 'string': return k(str(t.value));
+      case 'var': return this.planVar(t, k);
+      case 'ref': return this.planRef(t, k);
+      case 'array':
+        return this.planTerms(t.items, (ops) => {
+          const a = f.local();
+          f.emit({ op: 'makeArray', target: a, capacity: ops.length });
+          for (const op of ops) f.emit({ op: 'arrayAppend', array: a, value: op });
+          k(local(a));
+        });
+      case 'set':
+        return this.planTerms(t.items, (ops) => {
+          const s = f.local();
+          f.emit({ op: 'makeSet', target: s });
+          for (const op of ops) f.emit({ op: 'setAdd', set: s, value: op });
+          k(local(s));
+        });
+      case 'object':
+        return this.planTerms(t.entries.flat(), (ops) => {
+          const o = f.local();
+          f.emit({ op: 'makeObject', target: o });
+          for (let i = 0; i < ops.length; i += 2) f.emit({ op: 'objectInsert', object: o, key: ops[i]!, value: ops[i + 1]!, once: false });
+          k(local(o));
+        });
+      case 'arraycomprehension':
+      case 'setcomprehension':
+      case 'objectcomprehension':
+        return this.planComprehension(t, k);
+      case 'call': {
+        const out = f.local();
+        const outName = `__call_out_${out}__`;
+        const outVar: VarTerm = { type: 'var', name: outName, loc: t.loc };
+        return this.planCall(t.operator, [...t.args, outVar], t.target ? { ...t.target } : undefined, t.loc, () => {
+          k(local(f.scope.get(outName)!));
+        });
+      }
+      case 'templatestring':
+        throw unsupported(t.loc, 'template strings must be normalised before planning');
+    }
+  }
+
+  private planVar(t: VarTerm, k: KOp): void {
+    const f = this.f;
+    const bound = f.scope.get(t.name);
+    if (bound !== undefined) return k(local(bound));
+    if (t.name === 'input') return k(local(f.input));
+    if (t.name === 'data') return this.planDataRef([], t.loc, k);
+    throw unsupported(t.loc, `variable ${t.name} is unsafe (not bound before use)`);
+  }
+
+  private planComprehension(t: Extract<Term, { type: 'arraycomprehension' | 'setcomprehension' | 'objectcomprehension' }>, k: KOp): void {
+    const f = this.f;
+    const coll = f.local();
+    if (t.type === 'arraycomprehension') f.emit({ op: 'makeArray', target: coll, capacity: 4 });
+    if (t.type === 'setcomprehension') f.emit({ op: 'makeSet', target: coll });
+    if (t.type === 'objectcomprehension') f.emit({ op: 'makeObject', target: coll });
+    const body = f.nested(() => this.planBody(t.body, 0, () => {
+      if (t.type === 'arraycomprehension') return this.planTerm(t.term, (v) => f.emit({ op: 'arrayAppend', array: coll, value: v }));
+      if (t.type === 'setcomprehension') return this.planTerm(t.term, (v) => f.emit({ op: 'setAdd', set: coll, value: v }));
+      this.planTerm(t.key, (key) => this.planTerm(t.value, (v) => f.emit({ op: 'objectInsert', object: coll, key, value: v, once: true })));
+    }));
+    f.emit({ op: 'block', body });
+    k(local(coll));
+  }
+
+  // ---- refs ----
+
+  private planRef(t: RefTerm, k: KOp): void {
+    const [head, ...ops] = t.terms;
+    if (!head) throw unsupported(t.loc, 'empty reference');
+    if (head.type === 'var' && head.name === 'data' && !this.f.scope.has('data')) return this.planDataRef(ops, t.loc, k);
+    this.planTerm(head, (base) => this.walk(this.f.toLocal(base), ops, 0, k));
+  }
+
+  /** Follows ref operands from a value: constants and bound vars look up, unbound vars iterate. */
+  private walk(base: Local, ops: Term[], i: number, k: KOp): void {
+    const f = this.f;
+    if (i >= ops.length) return k(local(base));
+    const op = ops[i]!;
+    if (op.type === 'var' && !f.scope.has(op.name) && op.name !== 'input' && op.name !== 'data') {
+      const keyL = f.local();
+      const valL = f.local();
+      const body = f.nested(() => {
+        f.scope.set(op.name, keyL);
+        this.walk(valL, ops, i + 1, k);
+      });
+      f.emit({ op: 'scan', source: base, key: keyL, value: valL, body });
+      return;
+    }
+    if ((op.type === 'array' || op.type === 'object') && this.hasUnbound(op)) {
+      const keyL = f.local();
+      const valL = f.local();
+      const body = f.nested(() => this.unifyLocal(op, keyL, () => this.walk(valL, ops, i + 1, k)));
+      f.emit({ op: 'scan', source: base, key: keyL, value: valL, body });
+      return;
+    }
+    this.planTerm(op, (key) => {
+      const next = f.local();
+      f.emit({ op: 'dot', source: local(base), key, target: next });
+      this.walk(next, ops, i + 1, k);
+    });
+  }
+
+  /** `data` refs: rules where the path reaches a rule group, base data elsewhere, merged documents in between. */
+  private planDataRef(ops: Term[], loc: Location, k: KOp): void {
+    const f = this.f;
+    let node = this.tree;
+    let i = 0;
+    for (; i < ops.length; i++) {
+      if (node.group) break;
+      const op = ops[i]!;
+      if (op.type !== 'string') break;
+      const child = node.children.get(op.value);
+      if (!child) {
+        // Past the rules: only base data can hold this path.
+        return this.walk(f.data, ops, 0, k);
+      }
+      node = child;
+    }
+    if (this.isOverridden(node.path) || (node.group === undefined && node.children.size === 0)) {
+      return this.walk(f.data, ops, 0, k);
+    }
+    if (node.group) {
+      if (node.group.kind === 'function') throw unsupported(loc, `function ${['data', ...node.path].join('.')} referenced without arguments`);
+      const fn = this.groupFunc(node.group);
+      const v = f.local();
+      f.emit({ op: 'call', fn: { kind: 'func', name: fn }, args: [local(f.input), local(f.data)], target: v });
+      return this.walk(v, ops, i, k);
+    }
+    const doc = this.virtualDoc(node);
+    this.walk(doc, ops, i, k);
+  }
+
+  /** Builds the document at a tree node: its base data merged with the values of the rules below it. */
+  private virtualDoc(node: TreeNode): Local {
+    const f = this.f;
+    const doc = f.local();
+    f.emit({ op: 'makeObject', target: doc });
+    f.emit({
+      op: 'block',
+      body: f.nested(() => {
+        let cur = f.data;
+        for (const seg of node.path) {
+          const next = f.local();
+          f.emit({ op: 'dot', source: local(cur), key: str(seg), target: next });
+          cur = next;
+        }
+        f.emit({ op: 'call', fn: { kind: 'native', name: 'regoc.object_copy' }, args: [local(cur)], target: doc });
+      }),
+    });
+    for (const [name, child] of node.children) {
+      if (child.group?.kind === 'function') continue;
+      f.emit({
+        op: 'block',
+        body: f.nested(() => {
+          let v: Local;
+          if (this.isOverridden(child.path)) {
+            v = f.local();
+            let cur = f.data;
+            for (const seg of child.path) {
+              const next = f.local();
+              f.emit({ op: 'dot', source: local(cur), key: str(seg), target: next });
+              cur = next;
+            }
+            v = cur;
+          } else if (child.group) {
+            v = f.local();
+            f.emit({ op: 'call', fn: { kind: 'func', name: this.groupFunc(child.group) }, args: [local(f.input), local(f.data)], target: v });
+          } else {
+            v = this.virtualDoc(child);
+          }
+          f.emit({ op: 'objectInsert', object: doc, key: str(name), value: local(v), once: false });
+        }),
+      });
+    }
+    return doc;
+  }
+
+  // ---- unification ----
+
+  private hasUnbound(t: Term): boolean {
+    const f = this.f;
+    switch (t.type) {
+      case 'var': return t.name !== 'input' && t.name !== 'data' && !f.scope.has(t.name);
+      case 'array': case 'set': return t.items.some((x) => this.hasUnbound(x));
+      case 'object': return t.entries.some(([a, b]) => this.hasUnbound(a) || this.hasUnbound(b));
+      case 'ref': return t.terms.some((x) => this.hasUnbound(x));
+      default: return false;
+    }
+  }
+
+  private isUnboundVar(t: Term): t is VarTerm {
+    return t.type === 'var' && this.hasUnbound(t);
+  }
+
+  private bindVar(v: VarTerm, op: Operand): void {
+    this.f.scope.set(v.name, this.f.toLocal(op));
+  }
+
+  private unify(a: Term, b: Term, k: K): void {
+    const f = this.f;
+    if (this.isUnboundVar(a)) return this.planTerm(b, (op) => { this.bindVar(a, op); k(); });
+    if (this.isUnboundVar(b)) return this.planTerm(a, (op) => { this.bindVar(b, op); k(); });
+    if (a.type === 'array' && b.type === 'array') {
+      if (a.items.length !== b.items.length) { f.emit({ op: 'fail' }); return; }
+      return this.unifyPairs(a.items.map((x, i) => [x, b.items[i]!] as [Term, Term]), 0, k);
+    }
+    const aPattern = (a.type === 'array' || a.type === 'object' || a.type === 'set') && this.hasUnbound(a);
+    const bPattern = (b.type === 'array' || b.type === 'object' || b.type === 'set') && this.hasUnbound(b);
+    if (aPattern && !bPattern) return this.planTerm(b, (op) => this.unifyLocal(a, f.toLocal(op), k));
+    if (bPattern) return this.planTerm(a, (op) => this.unifyLocal(b, f.toLocal(op), k));
+    this.planTerm(a, (oa) => this.planTerm(b, (ob) => {
+      f.emit({ op: 'equal', a: oa, b: ob });
+      k();
+    }));
+  }
+
+  private unifyPairs(pairs: [Term, Term][], i: number, k: K): void {
+    if (i >= pairs.length) return k();
+    this.unify(pairs[i]![0], pairs[i]![1], () => this.unifyPairs(pairs, i + 1, k));
+  }
+
+  /** Unifies a term (possibly a pattern with unbound vars) with a computed value. */
+  private unifyLocal(t: Term, value: Local, k: K): void {
+    const f = this.f;
+    if (this.isUnboundVar(t)) {
+      f.scope.set(t.name, value);
+      return k();
+    }
+    if (t.type === 'array' && this.hasUnbound(t)) {
+      f.emit({ op: 'isType', value: local(value), type: 'array', length: t.items.length });
+      const step = (i: number): void => {
+        if (i >= t.items.length) return k();
+        const el = f.local();
+        f.emit({ op: 'dot', source: local(value), key: { kind: 'const', value: { type: 'number', text: String(i) } }, target: el });
+        this.unifyLocal(t.items[i]!, el, () => step(i + 1));
+      };
+      return step(0);
+    }
+    if (t.type === 'object' && this.hasUnbound(t)) {
+      if (t.entries.some(([key]) => this.hasUnbound(key))) throw unsupported(t.loc, 'object patterns with variable keys are not supported');
+      f.emit({ op: 'isType', value: local(value), type: 'object', length: t.entries.length });
+      const step = (i: number): void => {
+        if (i >= t.entries.length) return k();
+        const [key, val] = t.entries[i]!;
+        this.planTerm(key, (kop) => {
+          const el = f.local();
+          f.emit({ op: 'dot', source: local(value), key: kop, target: el });
+          this.unifyLocal(val, el, () => step(i + 1));
+        });
+      };
+      return step(0);
+    }
+    if (t.type === 'set' && this.hasUnbound(t)) throw unsupported(t.loc, 'set patterns with variables are not supported');
+    this.planTerm(t, (op) => {
+      f.emit({ op: 'equal', a: op, b: local(value) });
+      k();
+    });
+  }
+}
+
+function stripData(path: string[]): string[] {
+  return path[0] === 'data' ? path.slice(1) : path;
+}
+
+function isGround(t: Term): boolean {
+  switch (t.type) {
+    case 'null': case 'boolean': case 'number': case 'string': return true;
+    case 'array': case 'set': return t.items.every(isGround);
+    case 'object': return t.entries.every(([a, b]) => isGround(a) && isGround(b));
+    default: return false;
+  }
+}
+
+function termKey(t: Term): string {
+  return JSON.stringify(t, (key, v) => (key === 'loc' ? undefined : v));
+}
+
+export type { Const };

@@ -1,0 +1,374 @@
+// JSON text <-> values, byte-compatible with OPA's dumps: objects with sorted keys, sets as
+// sorted arrays, numbers as their source digits when parsed, shortest round-trip text otherwise.
+import { alloc, pushByte, heapGet } from "./mem";
+import {
+  T_NULL, T_BOOL, T_NUM, T_STR, T_ARR, T_OBJ, T_SET, N_INT,
+  tagOf, lenOf, mkNull, mkBool, mkInt, mkFloatText, mkStr, strPtr, mkArr, arrPush, mkObj, objPut,
+  mkSet, setAdd, elems, objKey, objVal, numKind, intVal, floatVal, numTextPtr, numTextLen, boolVal,
+} from "./value";
+import { formatF64 } from "./numfmt";
+
+let pos: u32 = 0;
+let end: u32 = 0;
+let bad: bool = false;
+
+function ws(): void {
+  while (pos < end) {
+    const c = load<u8>(pos);
+    if (c != 32 && c != 9 && c != 10 && c != 13) return;
+    pos++;
+  }
+}
+
+function expectWord(p: usize, n: u32): bool {
+  if (pos + n > end || memory.compare(pos, p, n) != 0) { bad = true; return false; }
+  pos += n;
+  return true;
+}
+
+function hexVal(c: u32): i32 {
+  if (c >= 48 && c <= 57) return <i32>c - 48;
+  if (c >= 97 && c <= 102) return <i32>c - 87;
+  if (c >= 65 && c <= 70) return <i32>c - 55;
+  return -1;
+}
+
+function hex4(): i32 {
+  if (pos + 4 > end) return -1;
+  let v: i32 = 0;
+  for (let i: u32 = 0; i < 4; i++) {
+    const h = hexVal(load<u8>(pos + i));
+    if (h < 0) return -1;
+    v = (v << 4) | h;
+  }
+  pos += 4;
+  return v;
+}
+
+function putUtf8(out: u32, cp: u32): u32 {
+  if (cp < 0x80) { store<u8>(out, <u8>cp); return 1; }
+  if (cp < 0x800) {
+    store<u8>(out, <u8>(0xc0 | (cp >> 6)));
+    store<u8>(out + 1, <u8>(0x80 | (cp & 63)));
+    return 2;
+  }
+  if (cp < 0x10000) {
+    store<u8>(out, <u8>(0xe0 | (cp >> 12)));
+    store<u8>(out + 1, <u8>(0x80 | ((cp >> 6) & 63)));
+    store<u8>(out + 2, <u8>(0x80 | (cp & 63)));
+    return 3;
+  }
+  store<u8>(out, <u8>(0xf0 | (cp >> 18)));
+  store<u8>(out + 1, <u8>(0x80 | ((cp >> 12) & 63)));
+  store<u8>(out + 2, <u8>(0x80 | ((cp >> 6) & 63)));
+  store<u8>(out + 3, <u8>(0x80 | (cp & 63)));
+  return 4;
+}
+
+function parseString(): u32 {
+  pos++; // opening quote
+  const start = pos;
+  let escaped = false;
+  while (pos < end) {
+    const c = load<u8>(pos);
+    if (c == 34) break;
+    if (c == 92) { escaped = true; pos += 2; continue; }
+    if (c < 32) { bad = true; return 0; }
+    pos++;
+  }
+  if (pos >= end) { bad = true; return 0; }
+  const rawEnd = pos;
+  pos++;
+  if (!escaped) return mkStr(start, rawEnd - start);
+  // Unescape into fresh memory; escapes never grow the text.
+  const out = alloc(rawEnd - start);
+  let o: u32 = 0;
+  let i = start;
+  while (i < rawEnd) {
+    const c = load<u8>(i);
+    if (c != 92) { store<u8>(out + o, c); o++; i++; continue; }
+    const e = load<u8>(i + 1);
+    i += 2;
+    let ch: i32 = -1;
+    switch (e) {
+      case 34: ch = 34; break;
+      case 92: ch = 92; break;
+      case 47: ch = 47; break;
+      case 98: ch = 8; break;
+      case 102: ch = 12; break;
+      case 110: ch = 10; break;
+      case 114: ch = 13; break;
+      case 116: ch = 9; break;
+      case 117: {
+        const save = pos;
+        pos = i;
+        let cp = hex4();
+        if (cp < 0) { bad = true; return 0; }
+        if (cp >= 0xd800 && cp < 0xdc00 && pos + 6 <= rawEnd && load<u8>(pos) == 92 && load<u8>(pos + 1) == 117) {
+          pos += 2;
+          const lo = hex4();
+          if (lo >= 0xdc00 && lo < 0xe000) cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
+          else { bad = true; return 0; }
+        }
+        i = pos;
+        pos = save;
+        o += putUtf8(out + o, <u32>cp);
+        continue;
+      }
+      default: bad = true; return 0;
+    }
+    store<u8>(out + o, <u8>ch);
+    o++;
+  }
+  return mkStr(out, o);
+}
+
+/** Parses decimal text [p, p+n) as f64 (digits, optional fraction and exponent). */
+export function parseF64(p: u32, n: u32): f64 {
+  let i = p;
+  const e = p + n;
+  let neg = false;
+  if (i < e && load<u8>(i) == 45) { neg = true; i++; }
+  let mant: f64 = 0;
+  let exp: i32 = 0;
+  let digits = 0;
+  while (i < e && load<u8>(i) >= 48 && load<u8>(i) <= 57) {
+    if (digits < 19) { mant = mant * 10 + <f64>(load<u8>(i) - 48); digits++; } else exp++;
+    i++;
+  }
+  if (i < e && load<u8>(i) == 46) {
+    i++;
+    while (i < e && load<u8>(i) >= 48 && load<u8>(i) <= 57) {
+      if (digits < 19) { mant = mant * 10 + <f64>(load<u8>(i) - 48); digits++; exp--; }
+      i++;
+    }
+  }
+  if (i < e && (load<u8>(i) == 101 || load<u8>(i) == 69)) {
+    i++;
+    let eneg = false;
+    if (i < e && (load<u8>(i) == 43 || load<u8>(i) == 45)) { eneg = load<u8>(i) == 45; i++; }
+    let ev: i32 = 0;
+    while (i < e && load<u8>(i) >= 48 && load<u8>(i) <= 57) { if (ev < 100000) ev = ev * 10 + <i32>(load<u8>(i) - 48); i++; }
+    exp += eneg ? -ev : ev;
+  }
+  let r: f64;
+  if (exp >= 0) r = mant * Math.pow(10, <f64>exp);
+  else if (exp >= -308) r = mant / Math.pow(10, <f64>(-exp));
+  else r = (mant / Math.pow(10, 308)) / Math.pow(10, <f64>(-exp - 308));
+  return neg ? -r : r;
+}
+
+/** Number text to a value: ints that fit i64 stay exact; everything else is a float keeping its text. */
+export function numberFromText(start: u32, n: u32): u32 {
+  let isInt = true;
+  for (let i: u32 = 0; i < n; i++) {
+    const c = load<u8>(start + i);
+    if (c == 46 || c == 101 || c == 69) { isInt = false; break; }
+  }
+  const neg = load<u8>(start) == 45;
+  const digitCount = neg ? n - 1 : n;
+  if (isInt && digitCount <= 18) {
+    let v: i64 = 0;
+    for (let i: u32 = neg ? 1 : 0; i < n; i++) v = v * 10 + <i64>(load<u8>(start + i) - 48);
+    return mkInt(neg ? -v : v);
+  }
+  return mkFloatText(parseF64(start, n), start, n);
+}
+
+function parseNumber(): u32 {
+  const start = pos;
+  if (load<u8>(pos) == 45) pos++;
+  let digits = 0;
+  while (pos < end && load<u8>(pos) >= 48 && load<u8>(pos) <= 57) { pos++; digits++; }
+  if (digits == 0) { bad = true; return 0; }
+  if (pos < end && load<u8>(pos) == 46) {
+    pos++;
+    let fd = 0;
+    while (pos < end && load<u8>(pos) >= 48 && load<u8>(pos) <= 57) { pos++; fd++; }
+    if (fd == 0) { bad = true; return 0; }
+  }
+  if (pos < end && (load<u8>(pos) == 101 || load<u8>(pos) == 69)) {
+    pos++;
+    if (pos < end && (load<u8>(pos) == 43 || load<u8>(pos) == 45)) pos++;
+    let ed = 0;
+    while (pos < end && load<u8>(pos) >= 48 && load<u8>(pos) <= 57) { pos++; ed++; }
+    if (ed == 0) { bad = true; return 0; }
+  }
+  return numberFromText(start, pos - start);
+}
+
+function parseValue(depth: i32): u32 {
+  ws();
+  if (pos >= end || depth > 10000) { bad = true; return 0; }
+  const c = load<u8>(pos);
+  if (c == 123) {
+    pos++;
+    const o = mkObj(4);
+    ws();
+    if (pos < end && load<u8>(pos) == 125) { pos++; return o; }
+    while (!bad) {
+      ws();
+      if (pos >= end || load<u8>(pos) != 34) { bad = true; return 0; }
+      const k = parseString();
+      if (bad) return 0;
+      ws();
+      if (pos >= end || load<u8>(pos) != 58) { bad = true; return 0; }
+      pos++;
+      const v = parseValue(depth + 1);
+      if (bad) return 0;
+      objPut(o, k, v);
+      ws();
+      if (pos < end && load<u8>(pos) == 44) { pos++; continue; }
+      if (pos < end && load<u8>(pos) == 125) { pos++; return o; }
+      bad = true;
+    }
+    return 0;
+  }
+  if (c == 91) {
+    pos++;
+    const a = mkArr(4);
+    ws();
+    if (pos < end && load<u8>(pos) == 93) { pos++; return a; }
+    while (!bad) {
+      const v = parseValue(depth + 1);
+      if (bad) return 0;
+      arrPush(a, v);
+      ws();
+      if (pos < end && load<u8>(pos) == 44) { pos++; continue; }
+      if (pos < end && load<u8>(pos) == 93) { pos++; return a; }
+      bad = true;
+    }
+    return 0;
+  }
+  if (c == 34) return parseString();
+  if (c == 116) return expectWord(memory.data<u8>([116, 114, 117, 101]), 4) ? mkBool(true) : 0;
+  if (c == 102) return expectWord(memory.data<u8>([102, 97, 108, 115, 101]), 5) ? mkBool(false) : 0;
+  if (c == 110) return expectWord(memory.data<u8>([110, 117, 108, 108]), 4) ? mkNull() : 0;
+  return parseNumber();
+}
+
+/** Parses JSON text [p, p+n); returns 0 on any syntax error. */
+export function parseJSON(p: u32, n: u32): u32 {
+  pos = p;
+  end = p + n;
+  bad = false;
+  const v = parseValue(0);
+  if (bad) return 0;
+  ws();
+  if (pos != end) return 0;
+  return v;
+}
+
+// ---- dumping: the output is built in place at the heap top ----
+
+const HEX = memory.data<u8>([48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 97, 98, 99, 100, 101, 102]);
+
+// Inside a non-string object key the key's JSON text is itself written as a JSON string,
+// so every byte then passes through one more level of escaping.
+let inKey: bool = false;
+
+function emit(c: u32): void {
+  if (inKey) {
+    if (c == 34 || c == 92) { pushByte(92); pushByte(c); return; }
+  }
+  pushByte(c);
+}
+
+function emitBytes(p: u32, n: u32): void {
+  for (let i: u32 = 0; i < n; i++) emit(load<u8>(p + i));
+}
+
+function dumpString(p: u32, n: u32): void {
+  emit(34);
+  for (let i: u32 = 0; i < n; i++) {
+    const c = <u32>load<u8>(p + i);
+    if (c == 34 || c == 92) { emit(92); emit(c); continue; }
+    if (c >= 32) { emit(c); continue; }
+    emit(92);
+    if (c == 10) { emit(110); continue; }
+    if (c == 13) { emit(114); continue; }
+    if (c == 9) { emit(116); continue; }
+    emit(117); emit(48); emit(48);
+    emit(load<u8>(HEX + (c >> 4)));
+    emit(load<u8>(HEX + (c & 15)));
+  }
+  emit(34);
+}
+
+const SCRATCH = memory.data(64, 8);
+
+function dumpInt(v: i64): void {
+  if (v == 0) { emit(48); return; }
+  let u: u64 = v < 0 ? <u64>(-v) : <u64>v;
+  if (v < 0) emit(45);
+  let n: u32 = 0;
+  while (u > 0) { store<u8>(SCRATCH + n, <u8>(48 + <u32>(u % 10))); u /= 10; n++; }
+  while (n > 0) { n--; emit(load<u8>(SCRATCH + n)); }
+}
+
+function dumpNumber(v: u32): void {
+  if (numKind(v) == N_INT) { dumpInt(intVal(v)); return; }
+  if (numTextLen(v) > 0) { emitBytes(numTextPtr(v), numTextLen(v)); return; }
+  const n = formatF64(floatVal(v), <u32>SCRATCH);
+  emitBytes(<u32>SCRATCH, n);
+}
+
+function dumpValue(v: u32): void {
+  switch (tagOf(v)) {
+    case T_NULL: emitBytes(<u32>memory.data<u8>([110, 117, 108, 108]), 4); return;
+    case T_BOOL:
+      if (boolVal(v)) emitBytes(<u32>memory.data<u8>([116, 114, 117, 101]), 4);
+      else emitBytes(<u32>memory.data<u8>([102, 97, 108, 115, 101]), 5);
+      return;
+    case T_NUM: dumpNumber(v); return;
+    case T_STR: dumpString(strPtr(v), lenOf(v)); return;
+    case T_OBJ: {
+      emit(123);
+      const n = lenOf(v);
+      for (let i: u32 = 0; i < n; i++) {
+        if (i > 0) emit(44);
+        const k = objKey(v, i);
+        if (tagOf(k) == T_STR || inKey) dumpValue(k);
+        else {
+          pushByte(34);
+          inKey = true;
+          dumpValue(k);
+          inKey = false;
+          pushByte(34);
+        }
+        emit(58);
+        dumpValue(objVal(v, i));
+      }
+      emit(125);
+      return;
+    }
+    default: {
+      emit(91);
+      const n = lenOf(v);
+      const e = elems(v);
+      for (let i: u32 = 0; i < n; i++) {
+        if (i > 0) emit(44);
+        dumpValue(load<u32>(e + (i << 2)));
+      }
+      emit(93);
+    }
+  }
+}
+
+/** Dumps a value as NUL-terminated JSON; returns the text's address. */
+export function dumpJSON(v: u32): u32 {
+  const start = alloc(0);
+  inKey = false;
+  if (v == 0) emitBytes(<u32>memory.data<u8>([110, 117, 108, 108]), 4);
+  else dumpValue(v);
+  pushByte(0);
+  return start;
+}
+
+export function textLen(p: u32): u32 {
+  let n: u32 = 0;
+  while (load<u8>(p + n) != 0) n++;
+  return n;
+}
+
+export { heapGet };

@@ -1,0 +1,65 @@
+// Bump allocator over the imported linear memory. The SDK resets the heap pointer before every
+// evaluation, so nothing is ever freed: memory stays bounded by the largest single call.
+
+@external("env", "opa_abort")
+declare function host_abort(addr: u32): void;
+
+let heapPtr: u32 = 0;
+
+function heapStart(): u32 {
+  if (heapPtr == 0) heapPtr = (<u32>__heap_base + 7) & ~7;
+  return heapPtr;
+}
+
+export function heapGet(): u32 {
+  return heapStart();
+}
+
+export function heapSet(p: u32): void {
+  heapPtr = p;
+}
+
+function ensure(end: u32): void {
+  const have = <u32>memory.size() << 16;
+  if (end <= have) return;
+  const pages = ((end - have) + 0xffff) >> 16;
+  if (memory.grow(<i32>pages) < 0) fail(memory.data<u8>([111, 117, 116, 32, 111, 102, 32, 109, 101, 109, 111, 114, 121, 0]));
+}
+
+export function alloc(n: u32): u32 {
+  const p = (heapStart() + 7) & ~7;
+  const end = p + n;
+  ensure(end);
+  heapPtr = end;
+  return p;
+}
+
+/** Appends one byte at the heap top (used by the JSON dumper, which builds its output in place). */
+export function pushByte(b: u32): void {
+  const p = heapStart();
+  ensure(p + 1);
+  store<u8>(p, <u8>b);
+  heapPtr = p + 1;
+}
+
+/** Aborts evaluation with a NUL-terminated ASCII message; the SDK throws it as a string. */
+export function fail(msg: usize): void {
+  host_abort(<u32>msg);
+  unreachable();
+}
+
+/** Aborts with a message built from a static prefix and a value's text (e.g. a rule path). */
+export function failWith(prefix: usize, textPtr: u32, textLen: u32): void {
+  const plen = <u32>cstrLen(prefix);
+  const buf = alloc(plen + textLen + 1);
+  memory.copy(buf, prefix, plen);
+  memory.copy(buf + plen, textPtr, textLen);
+  store<u8>(buf + plen + textLen, 0);
+  fail(buf);
+}
+
+function cstrLen(p: usize): usize {
+  let n: usize = 0;
+  while (load<u8>(p + n) != 0) n++;
+  return n;
+}

@@ -1,0 +1,79 @@
+import { loadPolicy } from '@open-policy-agent/opa-wasm';
+import { parseTerm } from '../compiler/parser/index.js';
+import { termToValue, toJSON } from '../compiler/ast/index.js';
+import { compilePolicy } from '../compiler/index.js';
+import { hostBuiltins } from '../builtins/index.js';
+import { describeThrown } from '../engine/errors.js';
+import type { RawCase } from './cases.js';
+import { diffResults } from './compare.js';
+import { exactJsonText, jsonBuffer } from './exact-json.js';
+
+export type CaseStatus = 'passed' | 'failed' | 'skipped';
+
+export interface CaseOutcome {
+  status: CaseStatus;
+  /** Why it failed or was skipped. */
+  reason?: string;
+}
+
+const QUERY = 'conformance/query';
+const CONFLICT = /var assignment conflict|object insert conflict|eval_conflict_error/i;
+
+function inputBuffer(c: RawCase): ArrayBuffer | undefined {
+  if (typeof c.input_term === 'string') return jsonBuffer(JSON.stringify(toJSON(termToValue(parseTerm(c.input_term)))));
+  if (c.input === undefined) return undefined;
+  return jsonBuffer(exactJsonText(c.input));
+}
+
+/** What the case expects, following the README's rules for OPA's wasm target. */
+type Expectation = { kind: 'rows'; rows: Array<Record<string, unknown>> } | { kind: 'empty' } | { kind: 'conflict' } | { kind: 'invalid' };
+
+function expectation(c: RawCase): Expectation {
+  const wantsError = c.want_error_code !== undefined || c.want_error !== undefined;
+  if (wantsError) return c.strict_error ? { kind: 'empty' } : { kind: 'conflict' };
+  if (c.want_result !== undefined) return { kind: 'rows', rows: c.want_result ?? [] };
+  return { kind: 'invalid' };
+}
+
+async function evaluate(c: RawCase): Promise<unknown[]> {
+  const sources = (c.modules ?? []).map((text, i) => ({ path: `module${i}.rego`, text }));
+  const compiled = await compilePolicy(sources, { queries: [{ name: QUERY, query: c.query }], optimize: false });
+  const policy = await loadPolicy(compiled.wasm, undefined, { ...hostBuiltins });
+  if (c.data !== undefined) policy.setData(jsonBuffer(exactJsonText(c.data)));
+  const rows = policy.evaluate(inputBuffer(c), QUERY) as unknown;
+  if (!Array.isArray(rows)) throw new Error('evaluation returned no result set');
+  return rows;
+}
+
+function stage(err: unknown): string {
+  const name = err instanceof Error ? err.name : '';
+  return name === 'CompileError' ? 'compile error' : name === 'BackendError' ? 'backend error' : 'error';
+}
+
+/** Compiles, loads and evaluates one case and judges the result. Never throws. */
+export async function runCase(c: RawCase): Promise<CaseOutcome> {
+  const want = expectation(c);
+  if (want.kind === 'invalid') return { status: 'failed', reason: 'case states no expected result' };
+  let rows: unknown[];
+  try {
+    rows = await evaluate(c);
+  } catch (err) {
+    const text = describeThrown(err);
+    if (want.kind === 'conflict' && CONFLICT.test(text) && stage(err) === 'error') return { status: 'passed' };
+    return { status: 'failed', reason: `${stage(err)}: ${oneLine(text)}` };
+  }
+  if (want.kind === 'conflict') return { status: 'failed', reason: `expected a conflict error, got ${oneLine(JSON.stringify(rows))}` };
+  if (want.kind === 'empty') {
+    return rows.length === 0 ? { status: 'passed' } : { status: 'failed', reason: `expected an empty result (strict error), got ${oneLine(JSON.stringify(rows))}` };
+  }
+  const diff = diffResults(rows as Array<Record<string, unknown>>, want.rows, {
+    sortBindings: c.sort_bindings === true,
+    ignoreGeneratedVars: c.ignore_generated_vars === true,
+  });
+  return diff === undefined ? { status: 'passed' } : { status: 'failed', reason: `wrong result: ${diff}` };
+}
+
+function oneLine(text: string): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > 400 ? `${flat.slice(0, 400)}...` : flat;
+}

@@ -1,0 +1,56 @@
+import type { Module, RefTerm } from '../compiler/ast/index.js';
+
+/** One `test_*` (or skipped `todo_test_*`) rule found in a module. */
+export interface DiscoveredTest {
+  file: string;
+  row: number;
+  col: number;
+  /** `data.a.b`, as `opa test` prints it. */
+  package: string;
+  name: string;
+  /** The compiler entrypoint that evaluates it: `a/b/test_x`. */
+  entrypoint: string;
+  skip: boolean;
+}
+
+const TEST_RULE = /^(todo_)?test_/;
+
+function packageSegments(path: RefTerm): string[] {
+  return path.terms.slice(1).map((term) => (term.type === 'string' ? term.value : term.type === 'var' ? term.name : ''));
+}
+
+function ruleName(ref: RefTerm): string | undefined {
+  if (ref.terms.length !== 1) return undefined;
+  const head = ref.terms[0]!;
+  return head.type === 'var' ? head.name : undefined;
+}
+
+/**
+ * Test rules as `opa test` finds them: rules whose name starts with `test_` (run) or `todo_test_`
+ * (reported as skipped), not functions. Several definitions of one name are one test, located at
+ * the first.
+ */
+export function discoverTests(modules: readonly Module[]): DiscoveredTest[] {
+  const seen = new Set<string>();
+  const tests: DiscoveredTest[] = [];
+  for (const module of modules) {
+    const segments = packageSegments(module.package.path);
+    for (const rule of module.rules) {
+      const name = ruleName(rule.head.ref);
+      if (!name || !TEST_RULE.test(name) || rule.head.kind === 'function' || rule.default) continue;
+      const entrypoint = [...segments, name].join('/');
+      if (seen.has(entrypoint)) continue;
+      seen.add(entrypoint);
+      tests.push({
+        file: module.file,
+        row: rule.loc.line,
+        col: rule.loc.col,
+        package: ['data', ...segments].join('.'),
+        name,
+        entrypoint,
+        skip: name.startsWith('todo_'),
+      });
+    }
+  }
+  return tests;
+}

@@ -1,0 +1,53 @@
+import { type TestReport, type TestResult, countOutcomes } from './result.js';
+
+const RULE = '-'.repeat(80);
+
+function duration(ns: number): string {
+  if (ns >= 1e9) return `${(ns / 1e9).toFixed(3)}s`;
+  if (ns >= 1e6) return `${(ns / 1e6).toFixed(3)}ms`;
+  return `${(ns / 1e3).toFixed(3)}µs`;
+}
+
+function line(result: TestResult): string {
+  const name = `${result.package}.${result.name}`;
+  if (result.outcome === 'SKIPPED') return `${name}: SKIPPED`;
+  const head = `${name}: ${result.outcome} (${duration(result.durationNs)})`;
+  return result.error ? `${head}\n  ${result.error.split('\n').join('\n  ')}` : head;
+}
+
+/** `opa test -v` style: results grouped by file, then the counts. */
+export function formatPretty(report: TestReport): string {
+  const out: string[] = [...report.errors];
+  let file: string | undefined;
+  for (const result of report.results) {
+    if (result.file !== file) {
+      if (file !== undefined) out.push('');
+      file = result.file;
+      out.push(`${file}:`);
+    }
+    out.push(line(result));
+  }
+  const total = report.results.length;
+  const counts = countOutcomes(report);
+  out.push(RULE);
+  if (total === 0) out.push(report.errors.length > 0 ? 'no tests run' : 'no tests found');
+  for (const outcome of ['PASS', 'FAIL', 'ERROR', 'SKIPPED'] as const) {
+    if (counts[outcome] > 0) out.push(`${outcome}: ${counts[outcome]}/${total}`);
+  }
+  return out.join('\n') + '\n';
+}
+
+/** `opa test --format json` style: one object per test. */
+export function formatJson(report: TestReport): string {
+  const results = report.results.map((r) => ({
+    location: { file: r.file, row: r.row, col: r.col },
+    package: r.package,
+    name: r.name,
+    ...(r.outcome === 'FAIL' ? { fail: true } : {}),
+    ...(r.outcome === 'ERROR' ? { error: { message: r.error ?? 'error' } } : {}),
+    ...(r.outcome === 'SKIPPED' ? { skip: true } : {}),
+    duration: r.durationNs,
+  }));
+  const body = report.errors.length > 0 ? { errors: report.errors, results } : results;
+  return JSON.stringify(body, null, 2) + '\n';
+}

@@ -1,0 +1,31 @@
+import type { DiscoveredTest } from './discover.js';
+
+export type TestOutcome = 'PASS' | 'FAIL' | 'ERROR' | 'SKIPPED';
+
+export interface TestResult extends DiscoveredTest {
+  outcome: TestOutcome;
+  /** Evaluation time in nanoseconds (0 when not run). */
+  durationNs: number;
+  /** For ERROR: what went wrong. */
+  error?: string;
+}
+
+export interface TestReport {
+  results: TestResult[];
+  /** Errors that stopped the run before any test could be evaluated (parse or compile errors). */
+  errors: string[];
+  /** Time spent compiling the policies and tests, in milliseconds. */
+  compileMs: number;
+}
+
+export function countOutcomes(report: TestReport): Record<TestOutcome, number> {
+  const counts: Record<TestOutcome, number> = { PASS: 0, FAIL: 0, ERROR: 0, SKIPPED: 0 };
+  for (const r of report.results) counts[r.outcome] += 1;
+  return counts;
+}
+
+/** Like `opa test`: any failure, error, or a run that could not start is a failed run. */
+export function reportPassed(report: TestReport): boolean {
+  const counts = countOutcomes(report);
+  return report.errors.length === 0 && counts.FAIL === 0 && counts.ERROR === 0;
+}

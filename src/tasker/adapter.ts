@@ -1,0 +1,397 @@
+import { GatewayError, isGatewayError } from '../errors/index.js';
+import { attributionLine, descriptionToHtml, externalIdFor, textToHtml } from './attribution.js';
+import { resolveAdapterConfig, type TaskerAdapterConfig, type TaskerAdapterOptions } from './config.js';
+import { Endpoints } from './endpoints.js';
+import { TaskerHttpClient } from './http-client.js';
+import { isProjectIdentifier, isUuid, parseHumanId } from './ids.js';
+import { pageOf } from './list-cursor.js';
+import {
+  mapComment, mapCycle, mapLabel, mapMember, mapModule, mapProject, mapSearchHit, mapState, mapWorkItem, type PlaneObject,
+} from './mapping.js';
+import { ProjectCache } from './project-cache.js';
+import { findLabel, findMember, findState, stateForGroup } from './reference-data.js';
+import type {
+  Actor, AddCommentArgs, AddToCycleArgs, AddToModuleArgs, Comment, CreateWorkItemArgs, CurrentUser, Cycle,
+  DeleteWorkItemArgs, Label, ListCommentsArgs, ListProjectsArgs, ListWorkItemsArgs, Member, Module, Project,
+  ProjectArgs, SearchHit, SearchWorkItemsArgs, State, StateRef, TransitionWorkItemArgs, UpdateWorkItemArgs,
+  WorkItem, WorkItemArgs, WorkItemFields,
+} from './types.js';
+import { matchesFilter, type WorkItemFilter } from './work-item-filter.js';
+
+const EXPAND_WORK_ITEM = 'state,labels,assignees';
+const DEFAULT_PAGE = 25;
+
+/** Plane's work-item body fields -> the tool argument each came from. */
+const WORK_ITEM_FIELD_POINTERS = {
+  name: '/name', description_html: '/description', priority: '/priority', state: '/state', assignees: '/assignees',
+  labels: '/labels', parent: '/parent', start_date: '/start_date', target_date: '/target_date',
+};
+
+/**
+ * The narrow Tasker adapter: one named operation per need of the tools, each speaking Plane's
+ * REST API v1 through a fixed set of endpoints. Tool-level operations take the tool's arguments
+ * (already validated against the contract) and the acting agent, and return the tool's result.
+ * Every operation runs under one deadline covering its retries and pages.
+ */
+export class TaskerAdapter {
+  readonly config: TaskerAdapterConfig;
+  private readonly http: TaskerHttpClient;
+  private readonly endpoints: Endpoints;
+  private readonly projects: ProjectCache;
+
+  constructor(options: TaskerAdapterOptions) {
+    this.config = resolveAdapterConfig(options);
+    this.http = new TaskerHttpClient(this.config);
+    this.endpoints = new Endpoints(this.config.workspace, this.config.pathFamily);
+    this.projects = new ProjectCache(this.config.projectCacheTtlMs);
+  }
+
+  get workspace(): string {
+    return this.config.workspace;
+  }
+
+  // ---- identity -------------------------------------------------------------------------
+
+  /** The Tasker user behind the gateway's API key. */
+  async getCurrentUser(): Promise<CurrentUser> {
+    const { body } = await this.http.request<PlaneObject>({ method: 'GET', path: this.endpoints.currentUser(), deadline: this.http.deadline() });
+    const user = mapMember(body);
+    return { id: user.id, display_name: user.display_name, email: user.email };
+  }
+
+  // ---- projects -------------------------------------------------------------------------
+
+  async listProjects(args: ListProjectsArgs = {}): Promise<{ projects: Project[] }> {
+    const all = await this.loadProjects(this.http.deadline());
+    const projects = all.filter((p) => (args.include_archived || !p.archived) && (!args.member_only || p.is_member));
+    return { projects };
+  }
+
+  async getProject(args: ProjectArgs): Promise<{ project: Project }> {
+    return { project: await this.resolveProject(args.project) };
+  }
+
+  /** A project by identifier (`PROJ`, any case) or UUID; `not_found` when Tasker has no such visible project. */
+  async resolveProject(ref: string, pointer = '/project', deadline: number = this.http.deadline()): Promise<Project> {
+    if (isUuid(ref)) return this.projects.byProjectId(ref) ?? this.fetchProject(ref, deadline);
+    if (!isProjectIdentifier(ref)) {
+      throw new GatewayError('validation_failed', 'Not a project identifier or UUID.', { fields: [{ pointer, message: 'must be a project identifier or UUID' }] });
+    }
+    const cached = this.projects.byProjectIdentifier(ref);
+    if (cached) return cached;
+    const found = (await this.loadProjects(deadline)).find((p) => p.identifier.toUpperCase() === ref.toUpperCase());
+    if (!found) throw new GatewayError('not_found', `No project with identifier ${ref.toUpperCase()} in this workspace.`, { context: { project: ref } });
+    return found;
+  }
+
+  // ---- reading work items ---------------------------------------------------------------
+
+  async listWorkItems(args: ListWorkItemsArgs, actor?: Actor): Promise<{ items: WorkItem[]; total: number; next_cursor: string | null }> {
+    const deadline = this.http.deadline();
+    const project = await this.resolveProject(args.project, '/project', deadline);
+    const filter = await this.buildFilter(project.id, args, actor, deadline);
+    const { items: raw } = await this.http.listAll<PlaneObject>(this.endpoints.workItems(project.id), { expand: EXPAND_WORK_ITEM }, deadline, this.config.maxScanItems);
+    const matching = raw
+      .map((w) => ({ raw: w, item: mapWorkItem(w, project.identifier, false) }))
+      .filter(({ raw: w, item }) => matchesFilter(item, w, filter))
+      .map(({ item }) => item);
+    const { page, next_cursor } = pageOf(matching, args.cursor, args.limit ?? DEFAULT_PAGE);
+    return { items: page, total: matching.length, next_cursor };
+  }
+
+  async getWorkItem(args: WorkItemArgs): Promise<{ work_item: WorkItem }> {
+    return { work_item: await this.resolveWorkItem(args.work_item, args.project) };
+  }
+
+  /** A work item by its human id (`PROJ-12`); the identifier is checked against the project list first. */
+  async getWorkItemByHumanId(humanId: string, deadline: number = this.http.deadline()): Promise<WorkItem> {
+    const parsed = parseHumanId(humanId);
+    if (!parsed) throw new GatewayError('validation_failed', 'Not a human id.', { fields: [{ pointer: '/work_item', message: 'must look like PROJ-12' }] });
+    // Plane answers 403 for an unknown identifier; resolving it first turns that into not_found.
+    const project = await this.resolveProject(parsed.identifier, '/work_item', deadline);
+    const { body } = await this.http.request<PlaneObject>({ method: 'GET', path: this.endpoints.workItemByHumanId(parsed), query: { expand: EXPAND_WORK_ITEM }, deadline });
+    return mapWorkItem(body, project.identifier, true);
+  }
+
+  async getWorkItemById(projectId: string, workItemId: string, deadline: number = this.http.deadline()): Promise<WorkItem> {
+    const project = await this.resolveProject(projectId, '/project', deadline);
+    const { body } = await this.http.request<PlaneObject>({ method: 'GET', path: this.endpoints.workItem(project.id, workItemId), query: { expand: EXPAND_WORK_ITEM }, deadline });
+    return mapWorkItem(body, project.identifier, true);
+  }
+
+  /** A work item by human id, or by UUID within a project; a human id must agree with a given project. */
+  async resolveWorkItem(ref: string, projectRef?: string, deadline: number = this.http.deadline()): Promise<WorkItem> {
+    if (!isUuid(ref)) {
+      const item = await this.getWorkItemByHumanId(ref, deadline);
+      if (projectRef !== undefined) {
+        const project = await this.resolveProject(projectRef, '/project', deadline);
+        if (project.id !== item.project_id) {
+          throw new GatewayError('validation_failed', `${item.human_id} is not in project ${project.identifier}.`, {
+            fields: [{ pointer: '/project', message: `does not contain ${item.human_id}` }],
+          });
+        }
+      }
+      return item;
+    }
+    if (projectRef === undefined) {
+      throw new GatewayError('validation_failed', 'A work item UUID needs its project.', { fields: [{ pointer: '/project', message: 'is required with a work item UUID' }] });
+    }
+    return this.getWorkItemById(projectRef, ref, deadline);
+  }
+
+  async searchWorkItems(args: SearchWorkItemsArgs): Promise<{ items: SearchHit[] }> {
+    const deadline = this.http.deadline();
+    const project = args.project === undefined ? undefined : await this.resolveProject(args.project, '/project', deadline);
+    const { body } = await this.http.request<{ issues?: unknown }>({
+      method: 'GET',
+      path: this.endpoints.search(),
+      query: { search: args.query, limit: args.limit ?? 10, workspace_search: project ? 'false' : 'true', project_id: project?.id },
+      deadline,
+    });
+    if (!body || !Array.isArray(body.issues)) throw new GatewayError('tasker_unavailable', 'Tasker answered the search in an unexpected shape.', { context: { reason: 'shape' } });
+    return { items: (body.issues as PlaneObject[]).map(mapSearchHit) };
+  }
+
+  async listComments(args: ListCommentsArgs): Promise<{ comments: Comment[]; next_cursor: string | null }> {
+    const deadline = this.http.deadline();
+    const item = await this.resolveWorkItem(args.work_item, args.project, deadline);
+    const { items } = await this.http.listAll<PlaneObject>(this.endpoints.comments(item.project_id, item.id), {}, deadline, this.config.maxScanItems);
+    const { page, next_cursor } = pageOf(items.map(mapComment), args.cursor, args.limit ?? DEFAULT_PAGE);
+    return { comments: page, next_cursor };
+  }
+
+  // ---- project reference data -----------------------------------------------------------
+
+  async listStates(args: ProjectArgs): Promise<{ states: State[] }> {
+    const deadline = this.http.deadline();
+    const project = await this.resolveProject(args.project, '/project', deadline);
+    return { states: await this.statesOf(project.id, deadline) };
+  }
+
+  async listLabels(args: ProjectArgs): Promise<{ labels: Label[] }> {
+    const deadline = this.http.deadline();
+    const project = await this.resolveProject(args.project, '/project', deadline);
+    return { labels: await this.labelsOf(project.id, deadline) };
+  }
+
+  async listMembers(args: ProjectArgs): Promise<{ members: Member[] }> {
+    const deadline = this.http.deadline();
+    const project = await this.resolveProject(args.project, '/project', deadline);
+    return { members: await this.membersOf(project.id, deadline) };
+  }
+
+  async listCycles(args: ProjectArgs): Promise<{ cycles: Cycle[] }> {
+    const deadline = this.http.deadline();
+    const project = await this.resolveProject(args.project, '/project', deadline);
+    const { items } = await this.http.listAll<PlaneObject>(this.endpoints.cycles(project.id), {}, deadline, this.config.maxScanItems);
+    const now = Date.now();
+    return { cycles: items.map((c) => mapCycle(c, now)) };
+  }
+
+  async listModules(args: ProjectArgs): Promise<{ modules: Module[] }> {
+    const deadline = this.http.deadline();
+    const project = await this.resolveProject(args.project, '/project', deadline);
+    const { items } = await this.http.listAll<PlaneObject>(this.endpoints.modules(project.id), {}, deadline, this.config.maxScanItems);
+    return { modules: items.map(mapModule) };
+  }
+
+  // ---- writes ---------------------------------------------------------------------------
+
+  /**
+   * Creates a work item, idempotently: the external id comes from the agent and the idempotency
+   * key, an existing item with it is returned as is, and a 409 on a retried POST (the first one
+   * landed but its answer was lost) returns the item that POST created.
+   */
+  async createWorkItem(args: CreateWorkItemArgs, actor: Actor): Promise<{ work_item: WorkItem; created: boolean }> {
+    const deadline = this.http.deadline();
+    const project = await this.writableProject(args.project, deadline);
+    const externalId = externalIdFor(actor, 'work-item', args.idempotency_key);
+    if (args.idempotency_key) {
+      const existing = await this.findByExternalId(project.id, externalId, deadline);
+      if (existing) return { work_item: await this.getWorkItemById(project.id, existing, deadline), created: false };
+    }
+    const fields = await this.workItemBody(project, args, actor, deadline);
+    fields.description_html = `${args.description ? descriptionToHtml(args.description) : ''}${attributionLine(actor, 'Created')}`;
+    const body = { ...fields, external_source: this.config.externalSource, external_id: externalId };
+    const outcome = await this.postOnce(this.endpoints.workItems(project.id), body, deadline);
+    return { work_item: await this.getWorkItemById(project.id, outcome.id, deadline), created: outcome.created };
+  }
+
+  async updateWorkItem(args: UpdateWorkItemArgs, actor: Actor): Promise<{ work_item: WorkItem }> {
+    const deadline = this.http.deadline();
+    const item = await this.resolveWorkItem(args.work_item, args.project, deadline);
+    const project = await this.writableProject(item.project_id, deadline);
+    const fields = await this.workItemBody(project, args, actor, deadline);
+    if (args.description !== undefined) fields.description_html = `${descriptionToHtml(args.description)}${attributionLine(actor, 'Updated')}`;
+    await this.http.request({ method: 'PATCH', path: this.endpoints.workItem(project.id, item.id), body: fields, deadline, fieldPointers: WORK_ITEM_FIELD_POINTERS });
+    return { work_item: await this.getWorkItemById(project.id, item.id, deadline) };
+  }
+
+  async transitionWorkItem(args: TransitionWorkItemArgs, _actor: Actor): Promise<{ work_item: WorkItem; previous_state: StateRef | null }> {
+    const deadline = this.http.deadline();
+    const item = await this.resolveWorkItem(args.work_item, args.project, deadline);
+    const project = await this.writableProject(item.project_id, deadline);
+    const states = await this.statesOf(project.id, deadline);
+    const target = args.state !== undefined ? findState(states, args.state, '/state') : stateForGroup(states, args.state_group!, '/state_group');
+    if (item.state?.id === target.id) return { work_item: item, previous_state: item.state };
+    await this.http.request({ method: 'PATCH', path: this.endpoints.workItem(project.id, item.id), body: { state: target.id }, deadline, fieldPointers: { state: '/state' } });
+    return { work_item: await this.getWorkItemById(project.id, item.id, deadline), previous_state: item.state };
+  }
+
+  /** Deletes a work item; a 404 on a retried DELETE means the first attempt did it. */
+  async deleteWorkItem(args: DeleteWorkItemArgs, _actor: Actor): Promise<{ deleted: true; work_item_id: string; human_id: string }> {
+    const deadline = this.http.deadline();
+    const item = await this.resolveWorkItem(args.work_item, args.project, deadline);
+    await this.writableProject(item.project_id, deadline);
+    try {
+      await this.http.request({ method: 'DELETE', path: this.endpoints.workItem(item.project_id, item.id), deadline });
+    } catch (err) {
+      if (!(isGatewayError(err) && err.code === 'not_found' && Number(err.context?.attempts) > 1)) throw err;
+    }
+    return { deleted: true, work_item_id: item.id, human_id: item.human_id };
+  }
+
+  /** Posts a comment with an attribution line; idempotent like createWorkItem. */
+  async addComment(args: AddCommentArgs, actor: Actor): Promise<{ comment: Comment; created: boolean }> {
+    const deadline = this.http.deadline();
+    const item = await this.resolveWorkItem(args.work_item, args.project, deadline);
+    await this.writableProject(item.project_id, deadline);
+    const html = `${args.html ? args.body : textToHtml(args.body)}${attributionLine(actor, 'Posted')}`;
+    const body = { comment_html: html, access: 'INTERNAL', external_source: this.config.externalSource, external_id: externalIdFor(actor, 'comment', args.idempotency_key) };
+    const outcome = await this.postOnce(this.endpoints.comments(item.project_id, item.id), body, deadline, { comment_html: '/body' });
+    const { body: comment } = await this.http.request<PlaneObject>({ method: 'GET', path: this.endpoints.comment(item.project_id, item.id, outcome.id), deadline });
+    return { comment: mapComment(comment), created: outcome.created };
+  }
+
+  async addWorkItemToCycle(args: AddToCycleArgs, _actor: Actor): Promise<{ cycle_id: string; work_item_id: string; human_id: string }> {
+    const deadline = this.http.deadline();
+    const item = await this.resolveWorkItem(args.work_item, args.project, deadline);
+    await this.addWorkItemsToCycle(item.project_id, args.cycle, [item.id], deadline);
+    return { cycle_id: args.cycle.toLowerCase(), work_item_id: item.id, human_id: item.human_id };
+  }
+
+  async addWorkItemToModule(args: AddToModuleArgs, _actor: Actor): Promise<{ module_id: string; work_item_id: string; human_id: string }> {
+    const deadline = this.http.deadline();
+    const item = await this.resolveWorkItem(args.work_item, args.project, deadline);
+    await this.addWorkItemsToModule(item.project_id, args.module, [item.id], deadline);
+    return { module_id: args.module.toLowerCase(), work_item_id: item.id, human_id: item.human_id };
+  }
+
+  /** Puts work items into a cycle (Plane moves them out of any other cycle). */
+  async addWorkItemsToCycle(projectId: string, cycleId: string, workItemIds: string[], deadline: number = this.http.deadline()): Promise<void> {
+    await this.writableProject(projectId, deadline);
+    await this.http.request({ method: 'POST', path: this.endpoints.cycleWorkItems(projectId, cycleId), body: { issues: workItemIds }, deadline, fieldPointers: { issues: '/work_item' } });
+  }
+
+  /** Adds work items to a module (additive; a repeated pair is ignored by Plane). */
+  async addWorkItemsToModule(projectId: string, moduleId: string, workItemIds: string[], deadline: number = this.http.deadline()): Promise<void> {
+    await this.writableProject(projectId, deadline);
+    await this.http.request({ method: 'POST', path: this.endpoints.moduleWorkItems(projectId, moduleId), body: { issues: workItemIds }, deadline, fieldPointers: { issues: '/work_item' } });
+  }
+
+  // ---- helpers --------------------------------------------------------------------------
+
+  private async loadProjects(deadline: number): Promise<Project[]> {
+    const { items } = await this.http.listAll<PlaneObject>(this.endpoints.projects(), {}, deadline, this.config.maxScanItems);
+    const projects = items.map(mapProject);
+    this.projects.putAll(projects);
+    return projects;
+  }
+
+  private async fetchProject(id: string, deadline: number): Promise<Project> {
+    const { body } = await this.http.request<PlaneObject>({ method: 'GET', path: this.endpoints.projectDetail(id), deadline });
+    const project = mapProject(body);
+    this.projects.put(project);
+    return project;
+  }
+
+  /** Public projects are listed to non-members; writing there would fail late, so refuse early. */
+  private async writableProject(ref: string, deadline: number): Promise<Project> {
+    const project = await this.resolveProject(ref, '/project', deadline);
+    if (!project.is_member) {
+      throw new GatewayError('tasker_forbidden', `The gateway's Tasker user is not a member of project ${project.identifier}.`, { context: { project: project.identifier } });
+    }
+    return project;
+  }
+
+  private async statesOf(projectId: string, deadline: number): Promise<State[]> {
+    const { items } = await this.http.listAll<PlaneObject>(this.endpoints.states(projectId), {}, deadline, this.config.maxScanItems);
+    return items.map(mapState);
+  }
+
+  private async labelsOf(projectId: string, deadline: number): Promise<Label[]> {
+    const { items } = await this.http.listAll<PlaneObject>(this.endpoints.labels(projectId), {}, deadline, this.config.maxScanItems);
+    return items.map(mapLabel);
+  }
+
+  private async membersOf(projectId: string, deadline: number): Promise<Member[]> {
+    const { body } = await this.http.request<unknown>({ method: 'GET', path: this.endpoints.members(projectId), deadline });
+    if (!Array.isArray(body)) throw new GatewayError('tasker_unavailable', 'Tasker answered the member list in an unexpected shape.', { context: { reason: 'shape' } });
+    return (body as PlaneObject[]).map(mapMember);
+  }
+
+  private async buildFilter(projectId: string, args: ListWorkItemsArgs, actor: Actor | undefined, deadline: number): Promise<WorkItemFilter> {
+    const filter: WorkItemFilter = {};
+    if (args.state_group) filter.stateGroups = new Set(args.state_group);
+    if (args.priority) filter.priorities = new Set(args.priority);
+    if (args.state !== undefined) filter.stateId = findState(await this.statesOf(projectId, deadline), args.state, '/state').id;
+    if (args.label !== undefined) filter.labelId = findLabel(await this.labelsOf(projectId, deadline), args.label, '/label').id;
+    if (args.assignee !== undefined) filter.assigneeId = findMember(await this.membersOf(projectId, deadline), args.assignee, actor, '/assignee').id;
+    if (args.text !== undefined) filter.text = args.text.toLowerCase();
+    if (args.updated_since !== undefined) filter.updatedSinceMs = Date.parse(args.updated_since);
+    return filter;
+  }
+
+  /** The Plane body for the fields a create or update names, with names and emails resolved to UUIDs. */
+  private async workItemBody(project: Project, args: WorkItemFields, actor: Actor, deadline: number): Promise<Record<string, unknown>> {
+    const body: Record<string, unknown> = {};
+    if (args.name !== undefined) body.name = args.name;
+    if (args.priority !== undefined) body.priority = args.priority;
+    if (args.start_date !== undefined) body.start_date = args.start_date;
+    if (args.target_date !== undefined) body.target_date = args.target_date;
+    if (args.state !== undefined) body.state = findState(await this.statesOf(project.id, deadline), args.state, '/state').id;
+    if (args.labels !== undefined) {
+      const labels = args.labels.length ? await this.labelsOf(project.id, deadline) : [];
+      body.labels = args.labels.map((ref, i) => findLabel(labels, ref, `/labels/${i}`).id);
+    }
+    if (args.assignees !== undefined) {
+      const members = args.assignees.length ? await this.membersOf(project.id, deadline) : [];
+      body.assignees = args.assignees.map((ref, i) => findMember(members, ref, actor, `/assignees/${i}`).id);
+    }
+    if (args.parent !== undefined) body.parent = args.parent === null ? null : await this.parentId(project, args.parent, deadline);
+    return body;
+  }
+
+  private async parentId(project: Project, ref: string, deadline: number): Promise<string> {
+    const parent = await this.resolveWorkItem(ref, project.id, deadline);
+    return parent.id;
+  }
+
+  private async findByExternalId(projectId: string, externalId: string, deadline: number): Promise<string | null> {
+    try {
+      const { body } = await this.http.request<PlaneObject>({
+        method: 'GET', path: this.endpoints.workItems(projectId), query: { external_id: externalId, external_source: this.config.externalSource }, deadline,
+      });
+      return typeof body?.id === 'string' ? body.id : null;
+    } catch (err) {
+      if (isGatewayError(err) && err.code === 'not_found') return null;
+      throw err;
+    }
+  }
+
+  /**
+   * POSTs a create carrying an external id. A 409 names the object that already has that id: on
+   * the first attempt it came from an earlier call (created: false); on a retry it is the object
+   * an earlier attempt of this very call created (created: true).
+   */
+  private async postOnce(path: ReturnType<Endpoints['workItems']>, body: Record<string, unknown>, deadline: number, fieldPointers: Record<string, string> = WORK_ITEM_FIELD_POINTERS): Promise<{ id: string; created: boolean }> {
+    try {
+      const { body: created } = await this.http.request<PlaneObject>({ method: 'POST', path, body, deadline, fieldPointers });
+      if (typeof created?.id !== 'string') throw new GatewayError('tasker_unavailable', 'Tasker answered a create without an id.', { context: { reason: 'shape' } });
+      return { id: created.id, created: true };
+    } catch (err) {
+      if (!isGatewayError(err) || err.code !== 'conflict' || typeof err.context?.existing_id !== 'string') throw err;
+      return { id: err.context.existing_id, created: Number(err.context.attempts) > 1 };
+    }
+  }
+}

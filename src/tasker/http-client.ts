@@ -1,0 +1,179 @@
+import { GatewayError } from '../errors/index.js';
+import type { TaskerAdapterConfig } from './config.js';
+import type { PlanePath } from './endpoints.js';
+import { backoffDelay, parseRetryAfter, RETRYABLE_STATUSES, sleep } from './retry.js';
+import { classifyUpstreamError, type FieldPointerMap } from './upstream-errors.js';
+
+export type PlaneMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+export type QueryValue = string | number | boolean | undefined;
+
+export interface PlaneRequest {
+  method: PlaneMethod;
+  path: PlanePath;
+  query?: Record<string, QueryValue>;
+  body?: unknown;
+  /** Epoch milliseconds by which the whole operation must be done. */
+  deadline: number;
+  /** Where Plane's validation fields point in the tool arguments. */
+  fieldPointers?: FieldPointerMap;
+}
+
+export interface PlaneResponse<T> {
+  status: number;
+  body: T;
+  /** How many HTTP attempts this answer took (1 when the first one succeeded). */
+  attempts: number;
+}
+
+/** Plane's pagination envelope (TASKER_API.md section 5), the fields the adapter reads. */
+interface Envelope<T> {
+  results: T[];
+  next_cursor: string | null;
+  next_page_results: boolean;
+}
+
+/** Why one attempt did not produce a final answer. */
+type RetryableFailure =
+  | { kind: 'status'; status: number; retryAfterMs: number | null; body: unknown }
+  | { kind: 'timeout' }
+  | { kind: 'connection'; detail: string };
+
+export interface ListAllResult<T> {
+  items: T[];
+  /** False when maxItems stopped the scan before the last page. */
+  complete: boolean;
+}
+
+/**
+ * Speaks HTTP to Tasker: builds URLs under `/api/v1`, sends the API key, and owns retries,
+ * per-attempt timeouts and the operation deadline. It takes only PlanePath values from
+ * Endpoints, so no caller-supplied path or URL can reach it. Redirects are never followed.
+ */
+export class TaskerHttpClient {
+  constructor(private readonly config: TaskerAdapterConfig) {}
+
+  /** The deadline of an operation that starts now. */
+  deadline(): number {
+    return Date.now() + this.config.deadlineMs;
+  }
+
+  async request<T>(req: PlaneRequest): Promise<PlaneResponse<T>> {
+    let failure: RetryableFailure | null = null;
+    for (let attempt = 1; ; attempt += 1) {
+      const remaining = req.deadline - Date.now();
+      if (remaining <= 0) throw finalFailure(failure ?? { kind: 'timeout' }, attempt - 1);
+      const outcome = await this.attempt<T>(req, Math.min(this.config.timeoutMs, remaining), attempt);
+      if (!('failure' in outcome)) return outcome;
+      failure = outcome.failure;
+      const wait = this.waitBeforeRetry(failure, attempt);
+      if (attempt >= this.config.maxAttempts || wait === null || Date.now() + wait >= req.deadline) {
+        throw finalFailure(failure, attempt);
+      }
+      await sleep(wait);
+    }
+  }
+
+  /** Every item of a paginated list, following next_cursor while next_page_results is true. */
+  async listAll<T>(path: PlanePath, query: Record<string, QueryValue>, deadline: number, maxItems: number): Promise<ListAllResult<T>> {
+    const items: T[] = [];
+    let cursor: string | undefined;
+    for (;;) {
+      const page = await this.request<Envelope<T>>({ method: 'GET', path, query: { ...query, per_page: this.config.pageSize, cursor }, deadline });
+      const body = page.body;
+      if (!body || !Array.isArray(body.results)) throw unexpectedShape(path);
+      items.push(...body.results);
+      if (!body.next_page_results || typeof body.next_cursor !== 'string') return { items, complete: true };
+      if (items.length >= maxItems) return { items: items.slice(0, maxItems), complete: false };
+      cursor = body.next_cursor;
+    }
+  }
+
+  private waitBeforeRetry(failure: RetryableFailure, attempt: number): number | null {
+    const backoff = backoffDelay(attempt, this.config.backoffBaseMs, this.config.backoffMaxMs);
+    if (failure.kind !== 'status' || failure.retryAfterMs === null) return backoff;
+    return failure.retryAfterMs > this.config.maxRetryAfterMs ? null : Math.max(failure.retryAfterMs, 1);
+  }
+
+  private async attempt<T>(req: PlaneRequest, timeoutMs: number, attempt: number): Promise<PlaneResponse<T> | { failure: RetryableFailure }> {
+    let response: Response;
+    let text: string;
+    try {
+      response = await fetch(this.url(req), {
+        method: req.method,
+        headers: this.headers(req),
+        body: req.body === undefined ? undefined : JSON.stringify(req.body),
+        redirect: 'manual',
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+      text = await response.text();
+    } catch (err) {
+      return { failure: describeFetchError(err) };
+    }
+    const body = parseBody(text);
+    if (RETRYABLE_STATUSES.has(response.status)) {
+      return { failure: { kind: 'status', status: response.status, retryAfterMs: parseRetryAfter(response.headers.get('retry-after')), body } };
+    }
+    if (response.status < 200 || response.status > 299) {
+      const error = classifyUpstreamError(response.status, body === undefined ? null : body, req.fieldPointers);
+      throw withAttempts(error, attempt);
+    }
+    if (body === undefined && text.length > 0) throw withAttempts(unexpectedShape(req.path), attempt);
+    return { status: response.status, body: (body ?? null) as T, attempts: attempt };
+  }
+
+  private url(req: PlaneRequest): string {
+    const search = new URLSearchParams();
+    for (const [key, value] of Object.entries(req.query ?? {})) {
+      if (value !== undefined) search.set(key, String(value));
+    }
+    const query = search.size > 0 ? `?${search.toString()}` : '';
+    return `${this.config.baseUrl}/api/v1${req.path}${query}`;
+  }
+
+  private headers(req: PlaneRequest): Record<string, string> {
+    const headers: Record<string, string> = { 'X-API-Key': this.config.apiKey, Accept: 'application/json' };
+    if (req.body !== undefined) headers['Content-Type'] = 'application/json';
+    return headers;
+  }
+}
+
+/** JSON, null for an empty body, undefined when the body is not JSON (e.g. a proxy's HTML page). */
+function parseBody(text: string): unknown {
+  if (text.length === 0) return null;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+function describeFetchError(err: unknown): RetryableFailure {
+  const name = (err as { name?: string } | null)?.name;
+  if (name === 'TimeoutError' || name === 'AbortError') return { kind: 'timeout' };
+  const cause = (err as { cause?: { code?: string; message?: string } } | null)?.cause;
+  return { kind: 'connection', detail: cause?.code ?? cause?.message ?? String(err) };
+}
+
+function finalFailure(failure: RetryableFailure, attempts: number): GatewayError {
+  if (failure.kind === 'status' && failure.status === 429) {
+    const retryAfterSeconds = failure.retryAfterMs === null ? undefined : Math.ceil(failure.retryAfterMs / 1000);
+    return new GatewayError('throttled', 'Tasker is rate limiting the gateway; try again later.', {
+      context: { attempts, upstream_status: 429, ...(retryAfterSeconds === undefined ? {} : { retry_after_seconds: retryAfterSeconds }) },
+    });
+  }
+  const why = failure.kind === 'status' ? `answered ${failure.status}` : failure.kind === 'timeout' ? 'did not answer in time' : 'could not be reached';
+  return new GatewayError('tasker_unavailable', `Tasker ${why} (${attempts} attempt${attempts === 1 ? '' : 's'}).`, {
+    context: { attempts, reason: failure.kind, ...(failure.kind === 'status' ? { upstream_status: failure.status } : {}) },
+  });
+}
+
+function withAttempts(error: GatewayError, attempts: number): GatewayError {
+  return new GatewayError(error.code, error.message, {
+    ...(error.fields ? { fields: error.fields } : {}),
+    context: { ...(error.context ?? {}), attempts },
+  });
+}
+
+function unexpectedShape(path: PlanePath): GatewayError {
+  return new GatewayError('tasker_unavailable', `Tasker answered ${path} in an unexpected shape.`, { context: { reason: 'shape' } });
+}

@@ -1,0 +1,112 @@
+/**
+ * The request pipeline, in Plane's order: injected faults (a proxy in front), route resolution
+ * (Django's 404 and slash redirect), authentication, permission, throttle, method (405), handler.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { authenticate, checkAccess } from './auth.js';
+import type { FaultAction, FaultController } from './faults.js';
+import {
+  PAGE_NOT_FOUND_BODY, PlaneHttpError, SERVER_ERROR_BODY, readJsonBody, sendReply, type Reply,
+} from './http-io.js';
+import type { PageOptions } from './pagination.js';
+import { matchRoute, type CompiledRoute, type Method } from './router.js';
+import type { SandboxStore } from './store.js';
+import type { Throttle } from './throttle.js';
+
+export interface PipelineDeps {
+  routes: CompiledRoute[];
+  store: SandboxStore;
+  throttle: Throttle;
+  faults: FaultController;
+  pages: PageOptions;
+}
+
+const WRITE_METHODS = new Set(['POST', 'PATCH', 'PUT']);
+
+const PROXY_PAGES: Record<number, string> = {
+  500: 'Internal Server Error',
+  502: 'Bad Gateway',
+  503: 'Service Temporarily Unavailable',
+  504: 'Gateway Time-out',
+};
+
+function sendHtml(res: ServerResponse, status: number): void {
+  const title = `${status} ${PROXY_PAGES[status] ?? 'Error'}`;
+  const html = `<html><head><title>${title}</title></head><body><center><h1>${title}</h1></center><hr><center>nginx</center></body></html>`;
+  res.writeHead(status, { 'Content-Type': 'text/html', 'Content-Length': String(Buffer.byteLength(html)) });
+  res.end(html);
+}
+
+/** Answers an injected fault; true when the request is finished. */
+function applyFault(action: FaultAction, req: IncomingMessage, res: ServerResponse): boolean {
+  switch (action.kind) {
+    case 'none':
+      return false;
+    case 'drop':
+      req.socket.destroy();
+      return true;
+    case 'throttle':
+      sendReply(res, {
+        status: 429,
+        body: { error_code: 5900, error_message: 'RATE_LIMIT_EXCEEDED' },
+        headers: { 'Retry-After': String(action.retryAfterSeconds) },
+      });
+      return true;
+    case 'error':
+      sendHtml(res, action.status);
+      return true;
+  }
+}
+
+function slashRedirect(routes: CompiledRoute[], method: string, url: URL): Reply | undefined {
+  if (url.pathname.endsWith('/') || (method !== 'GET' && method !== 'HEAD')) return undefined;
+  if (!matchRoute(routes, `${url.pathname}/`)) return undefined;
+  return { status: 301, headers: { Location: `${url.pathname}/${url.search}` } };
+}
+
+async function handle(deps: PipelineDeps, req: IncomingMessage, url: URL): Promise<Reply> {
+  const method = (req.method ?? 'GET').toUpperCase();
+  const match = matchRoute(deps.routes, url.pathname);
+  if (!match) return slashRedirect(deps.routes, method, url) ?? { status: 404, body: PAGE_NOT_FOUND_BODY };
+  const { route, params } = match;
+  const header = req.headers['x-api-key'];
+  const user = authenticate(deps.store, Array.isArray(header) ? header[0] : header);
+  checkAccess(deps.store, user, route.access, method, { slug: params.slug, projectId: params.projectId });
+  const rateHeaders = deps.throttle.admit(String(header));
+  try {
+    const handler = route.handlers[(method === 'HEAD' ? 'GET' : method) as Method];
+    if (!handler) throw new PlaneHttpError(405, { detail: `Method "${method}" not allowed.` });
+    const body = WRITE_METHODS.has(method) ? await readJsonBody(req) : undefined;
+    const reply = handler({ method, params, query: url.searchParams, body, user, store: deps.store, pages: deps.pages });
+    return { ...reply, headers: { ...(reply.headers ?? {}), ...rateHeaders } };
+  } catch (err) {
+    if (err instanceof PlaneHttpError) throw new PlaneHttpError(err.status, err.body, { ...err.headers, ...rateHeaders });
+    throw err;
+  }
+}
+
+function toReply(err: unknown): Reply {
+  if (err instanceof PlaneHttpError) return { status: err.status, body: err.body, headers: err.headers };
+  return { status: 500, body: SERVER_ERROR_BODY };
+}
+
+export function createSandboxServer(deps: PipelineDeps): Server {
+  return createServer((req, res) => {
+    void (async () => {
+      const url = new URL(req.url ?? '/', 'http://sandbox.invalid');
+      const { delayMs, action } = deps.faults.decide((req.method ?? 'GET').toUpperCase(), url.pathname);
+      if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
+      if (applyFault(action, req, res)) return;
+      let reply: Reply;
+      try {
+        reply = await handle(deps, req, url);
+      } catch (err) {
+        reply = toReply(err);
+      }
+      if (req.method === 'HEAD') reply = { ...reply, body: undefined };
+      sendReply(res, reply);
+    })().catch(() => {
+      if (!res.headersSent) sendReply(res, { status: 500, body: SERVER_ERROR_BODY });
+    });
+  });
+}
