@@ -88,7 +88,7 @@ function extraRules(contract: ToolContract): string {
 function section(contract: ToolContract): string {
   const x = contract['x-gateway'];
   const a = contract.annotations;
-  const resource = Object.entries(x.resource).map(([part, pointers]) => `${part} from ${(pointers ?? []).map((p) => `\`${p}\``).join(', ')}`);
+  const resource = (Object.entries(x.resource) as [string, string[] | undefined][]).map(([part, pointers]) => `${part} from ${(pointers ?? []).map((p: string) => `\`${p}\``).join(', ')}`);
   return [
     `## \`${contract.name}\`: ${contract.title}`,
     '',

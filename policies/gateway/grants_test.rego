@@ -62,7 +62,3 @@ test_is_live_compares_with_request_time if {
 	not is_live(grant_with({"expires_at": an_hour_ago})) with input as call("get_work_item", "P1", [])
 	is_live(grant_p1) with input as call("get_work_item", "P1", [])
 }
-
-todo_test_grants_limited_to_work_item_ids if {
-	false
-}

@@ -1,3 +1,4 @@
+import { asDate } from '../store/index.js';
 import { canonicalJson, sha256Hex } from './canonical.js';
 
 export type ActorType = 'user' | 'agent' | 'service' | 'system' | 'anonymous';
@@ -45,7 +46,8 @@ export const GENESIS_HASH = '0'.repeat(64);
 /** The stored row, as PostgreSQL returns it. */
 export interface AuditRow {
   seq: string;
-  occurred_at: Date;
+  /** A Date when built in memory; PostgreSQL text when read back raw. */
+  occurred_at: Date | string;
   kind: string;
   actor_type: string;
   actor_id: string;
@@ -64,7 +66,7 @@ export interface AuditRow {
 export function hashInput(row: Omit<AuditRow, 'hash'>): string {
   return canonicalJson({
     seq: String(row.seq),
-    occurred_at: row.occurred_at.toISOString(),
+    occurred_at: asDate(row.occurred_at).toISOString(),
     kind: row.kind,
     actor_type: row.actor_type,
     actor_id: row.actor_id,
@@ -86,7 +88,7 @@ export function eventHash(row: Omit<AuditRow, 'hash'>): string {
 export function toRecord(row: AuditRow): AuditRecord {
   return {
     seq: String(row.seq),
-    occurred_at: row.occurred_at.toISOString(),
+    occurred_at: asDate(row.occurred_at).toISOString(),
     kind: row.kind,
     actor: { type: row.actor_type as ActorType, id: row.actor_id },
     agent_id: row.agent_id,

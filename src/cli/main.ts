@@ -12,6 +12,9 @@ export interface CliCommand {
 type CommandLoader = () => Promise<CliCommand>;
 
 const COMMANDS: Record<string, CommandLoader> = {
+  start: () => import('./commands/start.js').then((m) => m.default),
+  migrate: () => import('./commands/migrate.js').then((m) => m.default),
+  audit: () => import('./commands/audit.js').then((m) => m.default),
   policy: () => import('./commands/policy.js').then((m) => m.default),
   'tasker-sandbox': () => import('./commands/tasker-sandbox.js').then((m) => m.default),
 };

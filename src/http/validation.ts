@@ -46,9 +46,18 @@ export function fieldErrors(errors: ErrorObject[] | null | undefined): FieldErro
 
 /** Compiled validators for the request bodies and query strings under `schemas/`. */
 export class RequestValidator {
-  private readonly bodies = loadInto(addFormats(new Ajv2020({ allErrors: true, strict: true })));
-  private readonly queries = loadInto(addFormats(new Ajv2020({ allErrors: true, strict: true, coerceTypes: true })));
+  private readonly bodies = loadInto(addFormats(new Ajv2020({ allErrors: true, strict: true, strictRequired: false })));
+  private readonly queries = loadInto(addFormats(new Ajv2020({ allErrors: true, strict: true, strictRequired: false, coerceTypes: true })));
   private readonly cache = new Map<string, ValidateFunction>();
+
+  /** Compiles every schema up front, so a broken schema stops the start instead of failing a request. */
+  constructor() {
+    for (const id of this.schemaIds()) {
+      const relative = id.slice(SCHEMA_BASE.length);
+      this.compiled(this.bodies, relative, `body:${relative}`);
+      this.compiled(this.queries, relative, `query:${relative}`);
+    }
+  }
 
   private compiled(ajv: Ajv2020, id: string, key: string): ValidateFunction {
     const found = this.cache.get(key);

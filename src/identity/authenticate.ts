@@ -1,7 +1,7 @@
 import type { AuditLog } from '../audit/index.js';
 import { GatewayError } from '../errors/index.js';
 import type { Logger } from '../log/index.js';
-import { sql, type Agent, type EntityManager, type Orm } from '../store/index.js';
+import { asDate, sql, type Agent, type EntityManager, type Orm } from '../store/index.js';
 import { FailureBurstTracker } from './failure-bursts.js';
 import type { LastUsedRecorder } from './last-used.js';
 import { hashesEqual, sha256, tokenPrefix } from './secrets.js';
@@ -16,16 +16,16 @@ interface TokenRow {
   token_id: string;
   prefix: string;
   secret_hash: string;
-  expires_at: Date | null;
-  revoked_at: Date | null;
+  expires_at: Date | string | null;
+  revoked_at: Date | string | null;
   agent_id: string;
   owner_user_id: string;
   owner_email: string;
   display_name: string;
   status: Agent['status'];
-  created_at: Date;
-  updated_at: Date;
-  agent_revoked_at: Date | null;
+  created_at: Date | string;
+  updated_at: Date | string;
+  agent_revoked_at: Date | string | null;
 }
 
 /** Compared against when no row matches, so unknown prefixes cost the same as wrong secrets. */
@@ -55,7 +55,7 @@ export class Authenticator {
     const row = presented ? await this.lookup(presented) : undefined;
     const matches = hashesEqual(sha256(presented ?? ''), row?.secret_hash ?? DUMMY_HASH) && row !== undefined;
     const now = Date.now();
-    const live = matches && !row.revoked_at && (!row.expires_at || row.expires_at.getTime() > now) && row.status === 'active' && !row.agent_revoked_at;
+    const live = matches && !row.revoked_at && (!row.expires_at || asDate(row.expires_at).getTime() > now) && row.status === 'active' && !row.agent_revoked_at;
     if (!live || !row) {
       this.noteFailure(address, requestId);
       throw unauthenticated();
@@ -68,11 +68,11 @@ export class Authenticator {
         ownerEmail: row.owner_email,
         displayName: row.display_name,
         status: row.status,
-        createdAt: row.created_at,
-        updatedAt: row.updated_at,
-        revokedAt: row.agent_revoked_at,
+        createdAt: asDate(row.created_at),
+        updatedAt: asDate(row.updated_at),
+        revokedAt: asDate(row.agent_revoked_at),
       },
-      token: { id: row.token_id, prefix: row.prefix, expiresAt: row.expires_at },
+      token: { id: row.token_id, prefix: row.prefix, expiresAt: asDate(row.expires_at) },
     };
   }
 

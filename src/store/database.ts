@@ -14,3 +14,11 @@ export function pgErrorCode(err: unknown): string | undefined {
   if (e?.cause && typeof e.cause.code === 'string') return e.cause.code;
   return undefined;
 }
+
+/** Raw queries through MikroORM return timestamps as PostgreSQL text; entities get Dates. */
+export function asDate(value: Date | string): Date;
+export function asDate(value: Date | string | null | undefined): Date | null;
+export function asDate(value: Date | string | null | undefined): Date | null {
+  if (value === null || value === undefined) return null;
+  return value instanceof Date ? value : new Date(value);
+}

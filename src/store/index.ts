@@ -2,6 +2,6 @@
 export * from './entities/index.js';
 export { createOrm, migrateToLatest, pendingMigrations, ormOptions, type Orm, type OrmOptions } from './orm.js';
 export { migrationsList } from './migrations.js';
-export { sql, pgErrorCode, type EntityManager } from './database.js';
+export { sql, pgErrorCode, asDate, type EntityManager } from './database.js';
 export { encodeCursor, decodeCursor, isCreatedPosition, type Page, type CreatedPosition } from './cursor.js';
 export { startEmbeddedPostgres, type EmbeddedDatabase, type EmbeddedPostgresOptions } from './embedded-postgres.js';

@@ -23,7 +23,7 @@ export function ormOptions(options: OrmOptions): Options<PostgreSqlDriver> {
     clientUrl: options.databaseUrl,
     entities: [...FOUNDATION_ENTITIES, ...(options.entities ?? [])],
     extensions: [Migrator],
-    migrations: { migrationsList: migrationsList(), tableName: 'schema_migrations', transactional: true, silent: true },
+    migrations: { migrationsList: migrationsList(), tableName: 'schema_migrations', transactional: true, silent: true, snapshot: false },
     pool: { min: 0, max: options.poolMax ?? 10 },
     // Requests must use a fork of the entity manager; the global one is shared state.
     allowGlobalContext: false,

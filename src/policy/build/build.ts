@@ -27,6 +27,8 @@ export interface BuildOptions {
   entrypoints?: readonly string[];
   /** Environment for finding and running `opa` (PATH, OPA_BIN). */
   env?: NodeJS.ProcessEnv;
+  /** regoc only: optimise the module (default true; tests turn it off for speed). */
+  optimize?: boolean;
 }
 
 export interface BuildResult {
@@ -40,8 +42,8 @@ interface ModuleOutput {
   hostBuiltins: string[];
 }
 
-async function buildWithRegoc(sources: PolicySource[], entrypoints: readonly string[]): Promise<ModuleOutput> {
-  const compiled = await compilePolicy(sources, { entrypoints: [...entrypoints], optimize: true });
+async function buildWithRegoc(sources: PolicySource[], entrypoints: readonly string[], optimize: boolean): Promise<ModuleOutput> {
+  const compiled = await compilePolicy(sources, { entrypoints: [...entrypoints], optimize });
   return {
     wasm: compiled.wasm,
     compiler: { name: 'regoc', version: compiled.manifest.compiler.version },
@@ -92,7 +94,7 @@ export async function buildPolicies(options: BuildOptions = {}): Promise<BuildRe
   const opa = chooseOpa(options.engine ?? 'auto', env);
   const output = opa
     ? await buildWithOpa(opa, { policiesDir, entrypoints, env })
-    : await buildWithRegoc(sources, entrypoints);
+    : await buildWithRegoc(sources, entrypoints, options.optimize ?? true);
   const manifest: BuildManifest = {
     revision: sourcesRevision(sources),
     entrypoints: [...entrypoints],

@@ -1,6 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { basename, join, relative, sep } from 'node:path';
-import { sha256Hex } from './layout.js';
+import { sourceRevision } from '../compiler/index.js';
 
 export interface PolicySource {
   /** `<root folder name>/<relative path>` with forward slashes, e.g. `policies/gateway/decision.rego`. */
@@ -42,11 +42,10 @@ export async function readPolicySources(root: string, options: ReadSourcesOption
 }
 
 /**
- * The revision of a set of sources: SHA-256 over each file's path and text, in path order. It is
- * what the manifest records and what `ensurePolicyBuilt` compares to decide whether to rebuild.
+ * The revision of a set of sources: the compiler's own (SHA-256 over path and text, in path order),
+ * so a build made by either engine and the compiler's manifest agree. It is what the manifest records
+ * and what `ensurePolicyBuilt` compares to decide whether to rebuild.
  */
 export function sourcesRevision(sources: readonly PolicySource[]): string {
-  const sorted = [...sources].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  const lines = sorted.map((s) => `${s.path}\0${sha256Hex(s.text)}\n`).join('');
-  return sha256Hex(lines);
+  return sourceRevision([...sources]);
 }

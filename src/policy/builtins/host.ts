@@ -16,6 +16,8 @@ import { netBuiltins } from './impl/net.js';
 import { sprintfBuiltins } from './impl/sprintf.js';
 import { coreBuiltins } from './impl/core.js';
 import { objectBuiltins } from './impl/objects.js';
+import { graphqlBuiltins } from './impl/graphql.js';
+import { regexBuiltins } from './impl/regex.js';
 
 export type HostBuiltin = (...args: unknown[]) => unknown;
 
@@ -29,6 +31,8 @@ const IMPLEMENTATION_GROUPS: readonly Readonly<Record<string, HostImplementation
   sprintfBuiltins,
   coreBuiltins,
   objectBuiltins,
+  graphqlBuiltins,
+  regexBuiltins,
 ];
 
 /** Implementations by OPA built-in name (not host key). */

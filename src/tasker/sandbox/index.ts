@@ -14,7 +14,7 @@ import { SnapshotWriter, loadSnapshot } from './snapshot.js';
 import { SandboxStore } from './store.js';
 import { Throttle, parseRateLimit, type RateLimit } from './throttle.js';
 
-export { SANDBOX_SEED, seedId } from './seed.js';
+export { SANDBOX_SEED, labelId as sandboxLabelId, seedId, stateId as sandboxStateId } from './seed.js';
 export { FaultController, type FaultPlan, type FaultScope, type FaultStats, type InjectedStatus } from './faults.js';
 export type { RateLimit } from './throttle.js';
 

@@ -3,7 +3,7 @@
  * (Django's 404 and slash redirect), authentication, permission, throttle, method (405), handler.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { authenticate, checkAccess } from './auth.js';
+import { authenticate, checkAccess, hashApiKey } from './auth.js';
 import type { FaultAction, FaultController } from './faults.js';
 import {
   PAGE_NOT_FOUND_BODY, PlaneHttpError, SERVER_ERROR_BODY, readJsonBody, sendReply, type Reply,
@@ -70,9 +70,10 @@ async function handle(deps: PipelineDeps, req: IncomingMessage, url: URL): Promi
   if (!match) return slashRedirect(deps.routes, method, url) ?? { status: 404, body: PAGE_NOT_FOUND_BODY };
   const { route, params } = match;
   const header = req.headers['x-api-key'];
-  const user = authenticate(deps.store, Array.isArray(header) ? header[0] : header);
+  const key = Array.isArray(header) ? header[0] : header;
+  const user = authenticate(deps.store, key);
   checkAccess(deps.store, user, route.access, method, { slug: params.slug, projectId: params.projectId });
-  const rateHeaders = deps.throttle.admit(String(header));
+  const rateHeaders = deps.throttle.admit(hashApiKey(key ?? ''));
   try {
     const handler = route.handlers[(method === 'HEAD' ? 'GET' : method) as Method];
     if (!handler) throw new PlaneHttpError(405, { detail: `Method "${method}" not allowed.` });

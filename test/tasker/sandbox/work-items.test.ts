@@ -121,6 +121,13 @@ describe('tasker sandbox: work items', () => {
     expect(list.body.total_count).to.equal(list.body.results.length);
   });
 
+  it('normalises description_html: plain text is wrapped and escaped, scripts and handlers removed', async () => {
+    const plain = await createItem(sb, OPS, { name: 'html', description_html: 'a < b' });
+    expect(plain.body.description_html).to.equal('<p>a &lt; b</p>');
+    const risky = await api(sb, 'PATCH', itemsPath(OPS, `${plain.body.id}/`), { body: { description_html: '<p onclick="x()">hi</p><script>alert(1)</script>' } });
+    expect(risky.body.description_html).to.equal('<p>hi</p>');
+  });
+
   it('uses the import overrides created_by and created_at', async () => {
     const res = await createItem(sb, OPS, { name: 'imported', created_by: MEMBER_ID, created_at: '2024-01-02T03:04:05Z' });
     expect(res.body).to.include({ created_by: MEMBER_ID, created_at: '2024-01-02T03:04:05.000Z' });

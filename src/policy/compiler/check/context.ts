@@ -12,11 +12,19 @@ export class CheckContext {
   private counter = 0;
   /** Generated name -> name in source, for messages. */
   readonly sourceNames = new Map<string, string>();
+  /** Generated names standing for `_`. */
+  readonly wildcards = new Set<string>();
 
   constructor(readonly builtins: BuiltinCatalogue, private readonly prefix = '__local') {}
 
   error(code: DiagnosticCode, message: string, loc: Location): void {
     this.diagnostics.push({ code, message, loc });
+  }
+
+  wildcard(): string {
+    const name = this.fresh();
+    this.wildcards.add(name);
+    return name;
   }
 
   fresh(sourceName?: string): string {
@@ -33,6 +41,7 @@ export class CheckContext {
     const ctx = new CheckContext(this.builtins, prefix);
     (ctx as { diagnostics: Diagnostic[] }).diagnostics = this.diagnostics;
     (ctx as { sourceNames: Map<string, string> }).sourceNames = this.sourceNames;
+    (ctx as { wildcards: Set<string> }).wildcards = this.wildcards;
     return ctx;
   }
 }

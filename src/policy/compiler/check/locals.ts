@@ -22,11 +22,30 @@ class Scope {
   }
 }
 
-/** Vars mentioned at the level of `body` itself (not inside nested comprehension/every bodies). */
+/**
+ * Undeclared vars mentioned at the level of `body` itself (not inside nested comprehension/every
+ * bodies). A nested body's var with such a name is the outer var (a closure); declared vars
+ * (`:=`, `some`) only capture nested uses that come after the declaration.
+ */
 function shallowMentions(body: Body, extra: Term[] = []): Set<string> {
   const out = new Set<string>();
   forEachVarInBody(body, (v) => out.add(v.name), true);
   for (const t of extra) forEachVar(t, (v) => out.add(v.name), true);
+  for (const name of declaredNames(body)) out.delete(name);
+  return out;
+}
+
+function declaredNames(body: Body): Set<string> {
+  const out = new Set<string>();
+  const add = (t: Term): void => forEachVar(t, (v) => out.add(v.name), true);
+  for (const e of body) {
+    if (e.kind === 'some') e.vars.forEach(add);
+    if (e.kind === 'somein') {
+      if (e.key) add(e.key);
+      add(e.value);
+    }
+    if (e.kind === 'call' && refName(e.operator) === 'assign') add(e.args[0]!);
+  }
   return out;
 }
 
@@ -136,7 +155,7 @@ export class LocalRewriter {
   }
 
   private declare(v: VarTerm, scope: Scope, how: 'some' | ':='): VarTerm {
-    if (v.name === '_') return varTerm(this.ctx.fresh(), v.loc);
+    if (v.name === '_') return varTerm(this.ctx.wildcard(), v.loc);
     const existing = scope.bindings.get(v.name);
     if (existing?.declared) {
       this.ctx.error('rego_compile_error', `var ${v.name} ${how === ':=' ? 'assigned' : 'declared'} above`, v.loc);
@@ -156,7 +175,7 @@ export class LocalRewriter {
 
   /** Resolves a var occurrence: local binding, global (rule/import/root), or a new unification var. */
   private variable(v: VarTerm, scope: Scope): Term {
-    if (v.name === '_') return varTerm(this.ctx.fresh(), v.loc);
+    if (v.name === '_') return varTerm(this.ctx.wildcard(), v.loc);
     const bound = scope.lookup(v.name);
     if (bound) return varTerm(bound.name, v.loc);
     const global = this.global(v.name, v.loc);

@@ -46,6 +46,7 @@ class Planner {
   private readonly planned = new Map<string, string>();
   private readonly hostIds = new Map<string, number>();
   private f!: FuncBuilder;
+  private bodyFuncs = 0;
   private ctx: Context = ROOT_CONTEXT;
 
   constructor(private readonly program: NormalisedProgram) {
@@ -143,14 +144,14 @@ class Planner {
       return;
     }
     if (!rule.else) {
-      f.emit({ op: 'block', body: f.nested(() => this.planRuleBody(rule, () => this.planValueInto(rule, f.result, true))) });
+      f.emit({ op: 'block', body: f.nested(() => this.planSingleValue(rule, f.result)) });
       return;
     }
     const chainValue = f.local();
     let first = true;
     for (let r: Rule | undefined = rule; r; r = r.else) {
       const current = r;
-      const body = f.nested(() => this.planRuleBody(current, () => this.planValueInto(current, chainValue, true)));
+      const body = f.nested(() => this.planSingleValue(current, chainValue));
       f.emit(first ? { op: 'block', body } : { op: 'ifUndefined', local: chainValue, body });
       first = false;
     }
@@ -163,10 +164,32 @@ class Planner {
     });
   }
 
-  private conflictMessage(group: RuleGroup): string {
+  private conflictMessage(group: { kind: RuleGroup['kind'] }): string {
     return group.kind === 'function'
       ? 'functions must not produce multiple outputs for same inputs (var assignment conflict)'
       : 'complete rules must not produce multiple outputs (var assignment conflict)';
+  }
+
+  /**
+   * A rule body and its value. When the value is a constant every solution gives the same value,
+   * so the body runs in its own function that returns at the first solution instead of
+   * enumerating them all (a grant scan stops at the first match).
+   */
+  private planSingleValue(rule: Rule, target: Local): void {
+    const value = rule.head.value;
+    if (!value || !isGround(value) || rule.body.length === 0) {
+      return this.planRuleBody(rule, () => this.planValueInto(rule, target, true));
+    }
+    const f = this.f;
+    const name = `${f.name}_b${this.bodyFuncs++}`;
+    const bf = new FuncBuilder(name, f.params.length - 2);
+    this.inFunc(bf, this.ctx, () => {
+      this.planRuleBody(rule, () => this.planTerm(value, (v) => bf.emit({ op: 'return', value: v })));
+    });
+    this.funcs.push(bf.finish(false));
+    const out = f.local();
+    f.emit({ op: 'call', fn: { kind: 'func', name }, args: f.params.map(local), target: out });
+    f.emit({ op: 'assignOnce', target, source: local(out), message: this.conflictMessage(rule.head.kind === 'function' ? { kind: 'function' } : { kind: 'complete' }) });
   }
 
   private planRuleBody(rule: Rule, k: K): void {

@@ -2,6 +2,7 @@
  * Comments (section 7.6): newest first; create answers 201; the external-id check is project-wide
  * and runs before validation; an unknown work item is a 400 "payload is not valid".
  */
+import { normaliseHtml } from '../html.js';
 import { badRequest, conflict, notFound } from '../http-io.js';
 import type { Comment } from '../model.js';
 import type { RouteContext, RouteDef } from '../router.js';
@@ -51,7 +52,7 @@ function create(ctx: RouteContext) {
   const item = store.workItem(project.id, ctx.params.workItemId!);
   if (!item) throw badRequest({ error: 'The payload is not valid' });
   const comment: Comment = {
-    id: store.newId(), comment_html: input.html ?? '<p></p>', attachments: [], access: input.access ?? 'INTERNAL',
+    id: store.newId(), comment_html: normaliseHtml(input.html ?? ''), attachments: [], access: input.access ?? 'INTERNAL',
     edited_at: null, actor: user.id, issue: item.id, parent: null, description: store.newId(), is_member: true,
     project: project.id, workspace: project.workspace, external_id: input.externalId ?? null,
     external_source: input.externalSource ?? null, ...store.audit(user.id),
@@ -77,7 +78,7 @@ function patch(ctx: RouteContext) {
     throw conflict(DUPLICATE, comment.id);
   }
   const now = ctx.store.nowIso();
-  if (input.html !== undefined && input.html !== null) Object.assign(comment, { comment_html: input.html, edited_at: now });
+  if (input.html !== undefined && input.html !== null) Object.assign(comment, { comment_html: normaliseHtml(input.html), edited_at: now });
   if (input.access) comment.access = input.access;
   Object.assign(comment, { external_source: source, external_id: id, updated_at: now, updated_by: ctx.user.id });
   ctx.store.touch();

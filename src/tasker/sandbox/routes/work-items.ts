@@ -3,6 +3,7 @@
  * PATCH and soft delete, under both path families.
  */
 import { recordChanges, recordCreated } from '../activity.js';
+import { normaliseHtml } from '../html.js';
 import { PlaneHttpError, conflict, notFound } from '../http-io.js';
 import type { Project, WorkItem } from '../model.js';
 import type { RouteContext, RouteDef } from '../router.js';
@@ -81,7 +82,7 @@ function create(ctx: RouteContext) {
   const siblings = store.data.workItems.filter((w) => w.project === project.id);
   const item: WorkItem = {
     id: store.newId(), sequence_id: store.nextSequenceId(project.id), name: input.name!,
-    description_html: input.description_html ?? '<p></p>', description_binary: null, priority: input.priority ?? 'none',
+    description_html: normaliseHtml(input.description_html ?? ''), description_binary: null, priority: input.priority ?? 'none',
     state, assignees: input.assignees?.length ? input.assignees : defaultAssignees(store, project), labels: input.labels ?? [],
     parent: input.parent ?? null, start_date: input.start_date ?? null, target_date: input.target_date ?? null,
     estimate_point: input.estimate_point ?? null, point: null,
@@ -118,6 +119,7 @@ function patch(ctx: RouteContext) {
   }
   const before: WorkItem = { ...item, assignees: [...item.assignees], labels: [...item.labels] };
   const { created_at: _createdAt, created_by: _createdBy, ...changes } = input;
+  if (changes.description_html !== undefined) changes.description_html = normaliseHtml(changes.description_html);
   Object.assign(item, changes, { updated_at: store.nowIso(), updated_by: user.id });
   if (input.state !== undefined) item.completed_at = completedAt(store, project.id, item.state, before.completed_at);
   recordChanges(store, before, item, user.id);

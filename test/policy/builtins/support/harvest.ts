@@ -9,7 +9,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import type { JsonValue } from '../../../../src/policy/builtins/value.js';
-import { NotConstant, parseRegoArgs, parseRegoTerm } from './rego-term.js';
+import { NotConstant, parseRegoArgs, parseRegoTerm, type Constants } from './rego-term.js';
 
 export const CONFORMANCE_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../../../../shared/conformance/opa-v1');
 
@@ -17,8 +17,11 @@ export interface HarvestedCase {
   readonly id: string;
   readonly builtin: string;
   readonly args: JsonValue[];
-  /** `undefined` when the case expects the call to fail or be undefined. */
-  readonly expected: { readonly defined: true; readonly value: JsonValue } | { readonly defined: false };
+  /** A value; `truthy` when only "defined and not false" is known; undefined when the call must fail. */
+  readonly expected:
+    | { readonly defined: true; readonly value: JsonValue }
+    | { readonly defined: true; readonly truthy: true }
+    | { readonly defined: false };
 }
 
 interface RawCase {
@@ -77,7 +80,7 @@ function splitLastArg(text: string): [string, string] | undefined {
 
 const OUTPUT_PATTERN = /^(?:[a-z_][a-z0-9_]*|\[\s*[a-z_][a-z0-9_]*(?:\s*,\s*[a-z_][a-z0-9_]*)*\s*\])$/;
 
-function parseCall(text: string): Call | undefined {
+function parseCall(text: string, constants: Constants): Call | undefined {
   const match = /^\s*([a-z_][a-z0-9_]*(?:\.[a-z_][a-z0-9_]*)*)\(/.exec(text);
   if (!match) return undefined;
   const open = match[0].length - 1;
@@ -87,9 +90,9 @@ function parseCall(text: string): Call | undefined {
   const rest = text.slice(close + 1).trim();
   const split = splitLastArg(argText);
   if (split && OUTPUT_PATTERN.test(split[1]) && !['true', 'false', 'null'].includes(split[1])) {
-    return { name: match[1]!, args: parseRegoArgs(split[0]), rest, output: split[1].replace(/\s+/g, '') };
+    return { name: match[1]!, args: parseRegoArgs(split[0], constants), rest, output: split[1].replace(/\s+/g, '') };
   }
-  return { name: match[1]!, args: parseRegoArgs(argText), rest };
+  return { name: match[1]!, args: parseRegoArgs(argText, constants), rest };
 }
 
 function ruleBody(module: string): { pkg: string; body: string } | undefined {
@@ -100,6 +103,31 @@ function ruleBody(module: string): { pkg: string; body: string } | undefined {
     .filter((line) => !/^\s*(#.*)?$/.test(line))
     .filter((line) => !/^\s*(package \S+|import rego\.v1|import future\.keywords.*)\s*$/.test(line));
   return { pkg, body: lines.join('\n').trim() };
+}
+
+/**
+ * Splits a module body into top-level rules (each starts at column 0) and evaluates the constant
+ * ones (`name := term`); returns the text of rule `p` and the constants.
+ */
+function splitConstants(body: string): { rule?: string; constants: Constants } {
+  const chunks: string[] = [];
+  for (const line of body.split('\n')) {
+    if (/^[a-z_]/.test(line) || chunks.length === 0) chunks.push(line);
+    else chunks[chunks.length - 1] += `\n${line}`;
+  }
+  const constants = new Map<string, JsonValue>();
+  let rule: string | undefined;
+  for (const chunk of chunks) {
+    const text = chunk.trim();
+    const constant = /^([a-z_][a-z0-9_]*)\s*:?=\s*([\s\S]+)$/.exec(text);
+    if (/^p\b/.test(text)) {
+      if (rule !== undefined) throw new NotConstant('more than one rule p');
+      rule = text;
+    } else if (constant && !/\bif\b\s*\{/.test(text)) {
+      constants.set(constant[1]!, parseRegoTerm(constant[2]!, constants));
+    } else throw new NotConstant(`unsupported rule ${text.slice(0, 20)}`);
+  }
+  return rule === undefined ? { constants } : { rule, constants };
 }
 
 /** What the rule's value is: `true`, the value bound to an output pattern, or a one-element set. */
@@ -121,10 +149,10 @@ function parseHead(text: string): Head | undefined {
   return undefined;
 }
 
-function matchShape(body: string): Shape | undefined {
+function matchShape(body: string, constants: Constants): Shape | undefined {
   const direct = /^p\s*:?=\s*([^\n]+)$/.exec(body);
   if (direct && !/\sif\s*\{/.test(direct[1]!)) {
-    const call = parseCall(direct[1]!);
+    const call = parseCall(direct[1]!, constants);
     if (!call || call.rest !== '' || call.output) return undefined;
     return { call, head: { kind: 'value', pattern: '$' }, use: { kind: 'bind', pattern: '$' } };
   }
@@ -134,7 +162,7 @@ function matchShape(body: string): Shape | undefined {
   const statement = rule[2]!.trim();
   if (!head || statement.includes('\n')) return undefined;
   const assign = /^([a-z_][a-z0-9_]*)\s*:?=\s*([\s\S]+)$/.exec(statement);
-  const call = parseCall(assign ? assign[2]! : statement);
+  const call = parseCall(assign ? assign[2]! : statement, constants);
   if (!call) return undefined;
   if (assign) {
     return call.rest === '' && !call.output ? { call, head, use: { kind: 'bind', pattern: assign[1]! } } : undefined;
@@ -142,7 +170,7 @@ function matchShape(body: string): Shape | undefined {
   if (call.output) return call.rest === '' ? { call, head, use: { kind: 'bind', pattern: call.output } } : undefined;
   if (call.rest === '') return { call, head, use: { kind: 'test' } };
   const eq = /^==\s*([\s\S]+)$/.exec(call.rest);
-  return eq ? { call, head, use: { kind: 'compare', value: parseRegoTerm(eq[1]!) } } : undefined;
+  return eq ? { call, head, use: { kind: 'compare', value: parseRegoTerm(eq[1]!, constants) } } : undefined;
 }
 
 function expectationOf(raw: RawCase, shape: Shape): HarvestedCase['expected'] | undefined {
@@ -157,7 +185,7 @@ function expectationOf(raw: RawCase, shape: Shape): HarvestedCase['expected'] | 
   if (head.kind === 'true') {
     if (x !== true) return undefined;
     if (use.kind === 'compare') return { defined: true, value: use.value };
-    return use.kind === 'test' ? { defined: true, value: true } : undefined;
+    return use.kind === 'test' ? { defined: true, truthy: true } : undefined;
   }
   if (use.kind !== 'bind' || use.pattern !== head.pattern) return undefined;
   if (head.kind === 'contains') {
@@ -166,7 +194,14 @@ function expectationOf(raw: RawCase, shape: Shape): HarvestedCase['expected'] | 
   return { defined: true, value: x };
 }
 
-function harvestFile(file: string, relative: string, accept: (name: string) => boolean): HarvestedCase[] {
+/** `f(args, value)` with a constant last argument compares the result to that value. */
+function withConstantOutput(shape: Shape, arity: number | undefined): Shape {
+  if (arity === undefined || shape.use.kind !== 'test' || shape.call.args.length !== arity + 1) return shape;
+  const args = shape.call.args.slice(0, arity);
+  return { ...shape, call: { ...shape.call, args }, use: { kind: 'compare', value: shape.call.args[arity]! } };
+}
+
+function harvestFile(file: string, relative: string, accept: (name: string) => boolean, arityOf: (name: string) => number | undefined): HarvestedCase[] {
   const doc = parseYaml(readFileSync(file, 'utf8'), { intAsBigInt: true }) as { cases?: RawCase[] };
   const found: HarvestedCase[] = [];
   for (const raw of doc.cases ?? []) {
@@ -176,12 +211,15 @@ function harvestFile(file: string, relative: string, accept: (name: string) => b
     if (module === undefined || raw.query !== `data.${module.pkg}.p = x`) continue;
     let shape: Shape | undefined;
     try {
-      shape = matchShape(module.body);
+      const { rule, constants } = splitConstants(module.body);
+      shape = rule === undefined ? undefined : matchShape(rule, constants);
     } catch (err) {
       if (err instanceof NotConstant) continue;
       throw err;
     }
     if (!shape || !accept(shape.call.name)) continue;
+    shape = withConstantOutput(shape, arityOf(shape.call.name));
+    if (shape.call.args.length !== arityOf(shape.call.name)) continue;
     const expected = expectationOf(raw, shape);
     if (!expected) continue;
     found.push({ id: `${relative}: ${raw.note ?? '?'}`, builtin: shape.call.name, args: shape.call.args, expected });
@@ -190,14 +228,14 @@ function harvestFile(file: string, relative: string, accept: (name: string) => b
 }
 
 /** Every harvestable case in the conformance set whose built-in passes `accept`. */
-export function harvestCases(accept: (name: string) => boolean): HarvestedCase[] {
+export function harvestCases(accept: (name: string) => boolean, arityOf: (name: string) => number | undefined): HarvestedCase[] {
   if (!existsSync(CONFORMANCE_DIR)) return [];
   const cases: HarvestedCase[] = [];
   for (const folder of readdirSync(CONFORMANCE_DIR, { withFileTypes: true })) {
     if (!folder.isDirectory()) continue;
     for (const name of readdirSync(join(CONFORMANCE_DIR, folder.name)).sort()) {
       if (!name.endsWith('.yaml')) continue;
-      cases.push(...harvestFile(join(CONFORMANCE_DIR, folder.name, name), `${folder.name}/${name}`, accept));
+      cases.push(...harvestFile(join(CONFORMANCE_DIR, folder.name, name), `${folder.name}/${name}`, accept, arityOf));
     }
   }
   return cases;

@@ -8,16 +8,20 @@ import { compareValues, toSet, type JsonValue } from '../../../../src/policy/bui
 
 export class NotConstant extends Error {}
 
-export function parseRegoTerm(text: string): JsonValue {
-  const parser = new TermParser(text);
+export type Constants = ReadonlyMap<string, JsonValue>;
+
+const NO_CONSTANTS: Constants = new Map();
+
+export function parseRegoTerm(text: string, constants: Constants = NO_CONSTANTS): JsonValue {
+  const parser = new TermParser(text, constants);
   const value = parser.term();
   parser.end();
   return value;
 }
 
 /** Parses a comma-separated argument list (without the parentheses). */
-export function parseRegoArgs(text: string): JsonValue[] {
-  const parser = new TermParser(text);
+export function parseRegoArgs(text: string, constants: Constants = NO_CONSTANTS): JsonValue[] {
+  const parser = new TermParser(text, constants);
   const args: JsonValue[] = [];
   parser.skip();
   while (!parser.atEnd()) {
@@ -31,7 +35,10 @@ export function parseRegoArgs(text: string): JsonValue[] {
 
 class TermParser {
   private pos = 0;
-  constructor(private readonly src: string) {}
+  constructor(
+    private readonly src: string,
+    private readonly constants: Constants,
+  ) {}
 
   atEnd(): boolean {
     this.skip();
@@ -68,6 +75,10 @@ class TermParser {
     if (word === 'true' || word === 'false' || word === 'null') {
       this.pos += word.length;
       return word === 'true' ? true : word === 'false' ? false : null;
+    }
+    if (word !== undefined && this.constants.has(word) && !/^[.[(]/.test(this.src.slice(this.pos + word.length))) {
+      this.pos += word.length;
+      return this.constants.get(word)!;
     }
     if (word === 'set' && this.src.startsWith('set()', this.pos)) {
       this.pos += 5;

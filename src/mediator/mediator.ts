@@ -1,0 +1,228 @@
+import { randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { ContractRegistry, ToolContract } from '../contracts/index.js';
+import { GatewayError, isGatewayError } from '../errors/index.js';
+import { silentLogger, type Logger } from '../log/index.js';
+import type { EntityManager } from '../store/index.js';
+import { runToolOperation, type Actor, type TaskerAdapter } from '../tasker/index.js';
+import { claimKey, completeKey, purgeExpiredKeys, readKey, releaseKey, type ClaimRequest, type IdempotencyRow } from './idempotency-store.js';
+import { resolveIdempotencyKey } from './idempotency-key.js';
+import { IDEMPOTENCY_ARGUMENT, requestHash, withoutIdempotencyKey } from './request-hash.js';
+import { taskerReference, type TaskerReference } from './tasker-reference.js';
+import type { ActingAgent, ApprovedAction, MediatorOptions, MediatorResult } from './types.js';
+
+export interface MediatorDeps {
+  /** The ORM (or anything with an entity manager); forked once per call for the idempotency records. */
+  orm: { em: EntityManager };
+  adapter: TaskerAdapter;
+  registry: ContractRegistry;
+  logger?: Logger;
+}
+
+export const DEFAULT_IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
+export const DEFAULT_IN_PROGRESS_WAIT_MS = 10_000;
+const LEASE_MARGIN_MS = 30_000;
+const MAX_POLL_DELAY_MS = 200;
+
+interface Outcome {
+  result: unknown;
+  tasker: TaskerReference | null;
+}
+
+type Claim = { kind: 'claimed'; claimToken: string } | { kind: 'stored'; row: IdempotencyRow };
+
+function actorOf(agent: ActingAgent): Actor {
+  return { agentId: agent.id, agentName: agent.display_name, ownerEmail: agent.owner_email };
+}
+
+function elapsedMs(startedAt: number): number {
+  return Math.round((performance.now() - startedAt) * 100) / 100;
+}
+
+function nonNegative(value: number | undefined, fallback: number, name: string): number {
+  const chosen = value ?? fallback;
+  if (!Number.isFinite(chosen) || chosen < 0) throw new Error(`mediator option ${name} must be a non-negative number of milliseconds`);
+  return chosen;
+}
+
+/** A database failure around the key: nothing has been sent to Tasker yet, so say so. */
+function storeUnavailable(cause: unknown): GatewayError {
+  return new GatewayError('service_unavailable', 'The gateway could not check the idempotency key; nothing was sent to Tasker. Retry with the same key.', { cause });
+}
+
+/**
+ * Carries out approved actions: runs the adapter operation a tool contract names, checks the
+ * result against the tool's outputSchema, and, for writes with an idempotency key, makes sure the
+ * write runs at most once per (agent, key) while the key lives.
+ *
+ * A failed execution releases its key instead of storing the error: failures here are mostly
+ * transient (Tasker down, throttled, a timeout), and a retry with the same key must be able to
+ * run. A write that landed in Tasker but whose answer was lost is still safe to run again: creates
+ * carry an external id derived from the agent and the key (the adapter then returns the existing
+ * object), and updates, transitions, cycle/module additions and deletes are idempotent in Plane.
+ */
+export class Mediator {
+  private readonly logger: Logger;
+  private readonly ttlMs: number;
+  private readonly waitMs: number;
+  private readonly leaseMs: number;
+
+  constructor(
+    private readonly deps: MediatorDeps,
+    options: MediatorOptions = {},
+  ) {
+    this.logger = deps.logger ?? silentLogger();
+    this.ttlMs = nonNegative(options.idempotencyTtlMs, DEFAULT_IDEMPOTENCY_TTL_MS, 'idempotencyTtlMs');
+    this.waitMs = nonNegative(options.inProgressWaitMs, DEFAULT_IN_PROGRESS_WAIT_MS, 'inProgressWaitMs');
+    this.leaseMs = nonNegative(options.leaseMs, deps.adapter.config.deadlineMs + LEASE_MARGIN_MS, 'leaseMs');
+  }
+
+  async execute(action: ApprovedAction): Promise<MediatorResult> {
+    const startedAt = performance.now();
+    const contract = this.contractOf(action);
+    const key = contract['x-gateway'].kind === 'read' ? null : resolveIdempotencyKey(action);
+    if (key === null) {
+      // Reads are idempotent by nature and keep no record; an unkeyed write has no replay
+      // protection beyond the adapter's own retry safety (a fresh external id per create).
+      const outcome = await this.perform(contract, action.args, action.agent);
+      return this.answer(contract, outcome, startedAt, { replayed: false, key: null, decisionId: action.decisionId });
+    }
+    return this.executeOnce(contract, action, key, startedAt);
+  }
+
+  /** Deletes up to `limit` expired idempotency records; run it now and then (expired ones are ignored anyway). */
+  async purgeExpired(limit = 1000): Promise<number> {
+    return purgeExpiredKeys(this.deps.orm.em.fork(), limit);
+  }
+
+  /** The registry's contract is the authority; the action's copy only names the tool. Fails closed. */
+  private contractOf(action: ApprovedAction): ToolContract {
+    const contract = this.deps.registry.get(action.tool.name);
+    if (contract['x-gateway'].handler !== 'tasker') {
+      throw new GatewayError('internal_error', `The tool ${contract.name} is answered by the gateway itself, not through Tasker.`, { context: { tool: contract.name } });
+    }
+    // Cheap (precompiled) and it guards approvals parked long ago against a contract that changed since.
+    this.deps.registry.assertArguments(contract.name, action.args);
+    return contract;
+  }
+
+  private async executeOnce(contract: ToolContract, action: ApprovedAction, key: string, startedAt: number): Promise<MediatorResult> {
+    const em = this.deps.orm.em.fork();
+    const request: ClaimRequest = {
+      agentId: action.agent.id,
+      key,
+      tool: contract.name,
+      requestHash: requestHash(contract.name, action.args),
+      claimToken: randomUUID(),
+      decisionId: action.decisionId,
+      leaseMs: this.leaseMs,
+      ttlMs: this.ttlMs,
+    };
+    const claim = await this.claimOrWait(em, request);
+    if (claim.kind === 'stored') {
+      const outcome = { result: claim.row.result, tasker: (claim.row.tasker_ref as TaskerReference | null) ?? null };
+      return this.answer(contract, outcome, startedAt, { replayed: true, key, decisionId: claim.row.decision_id });
+    }
+    // The adapter derives a create's external id from the key, so Tasker itself also refuses a duplicate.
+    const adapterArgs = { ...withoutIdempotencyKey(action.args), [IDEMPOTENCY_ARGUMENT]: key };
+    let outcome: Outcome;
+    try {
+      outcome = await this.perform(contract, adapterArgs, action.agent, true);
+    } catch (err) {
+      await releaseKey(em, request.agentId, key, request.claimToken).catch((releaseError: unknown) => {
+        // The row stays in_progress until its lease ends; then a retry takes it over.
+        this.logger.warn('could not release an idempotency key after a failed write', { tool: contract.name, error: String(releaseError) });
+      });
+      throw err;
+    }
+    await this.store(em, request, outcome);
+    return this.answer(contract, outcome, startedAt, { replayed: false, key, decisionId: action.decisionId });
+  }
+
+  /**
+   * Claims the key, or finds the stored result of an earlier call with it. While another call holds
+   * the key, polls with growing pauses until it finishes (its result is returned), fails (the key
+   * is free again and this call claims it) or the wait is over (`idempotency_in_progress`).
+   */
+  private async claimOrWait(em: EntityManager, request: ClaimRequest): Promise<Claim> {
+    const giveUpAt = Date.now() + this.waitMs;
+    for (let attempt = 0; ; attempt += 1) {
+      const row = await this.claimOrRead(em, request);
+      if (row === 'claimed') return { kind: 'claimed', claimToken: request.claimToken };
+      if (row && !row.expired) {
+        if (row.request_hash !== request.requestHash) throw keyReused(request.key, row.tool);
+        if (row.status === 'succeeded') return { kind: 'stored', row };
+      }
+      if (Date.now() >= giveUpAt) throw keyInProgress(request.tool);
+      await sleep(Math.min(10 * 2 ** attempt, MAX_POLL_DELAY_MS));
+    }
+  }
+
+  private async claimOrRead(em: EntityManager, request: ClaimRequest): Promise<'claimed' | IdempotencyRow | undefined> {
+    try {
+      if (await claimKey(em, request)) return 'claimed';
+      return await readKey(em, request.agentId, request.key);
+    } catch (err) {
+      throw storeUnavailable(err);
+    }
+  }
+
+  /** The write happened; failing to record it must not turn a success into an error for the caller. */
+  private async store(em: EntityManager, request: ClaimRequest, outcome: Outcome): Promise<void> {
+    try {
+      const stored = await completeKey(em, request.agentId, request.key, request.claimToken, { result: outcome.result, taskerRef: outcome.tasker });
+      if (!stored) this.logger.warn('an idempotency key was taken over while its write ran', { tool: request.tool });
+    } catch (err) {
+      this.logger.error('could not store the result of a keyed write', { tool: request.tool, error: String(err) });
+    }
+  }
+
+  /** Runs the adapter operation and checks its answer; Tasker failures arrive as GatewayErrors with stable codes. */
+  private async perform(contract: ToolContract, args: Record<string, unknown>, agent: ActingAgent, asStored = false): Promise<Outcome> {
+    let raw: unknown;
+    try {
+      raw = await runToolOperation(this.deps.adapter, contract['x-gateway'].operation, args, actorOf(agent));
+    } catch (err) {
+      if (isGatewayError(err)) throw err;
+      this.logger.error('the Tasker adapter failed unexpectedly', { tool: contract.name, error: String(err) });
+      throw new GatewayError('internal_error', 'The gateway could not complete the Tasker call.', { cause: err, context: { tool: contract.name } });
+    }
+    // A stored result is replayed from JSON; the first answer takes the same form so both are identical.
+    const result = asStored ? JSON.parse(JSON.stringify(raw ?? null)) : raw;
+    const check = this.deps.registry.validateResult(contract.name, result);
+    if (!check.ok) {
+      this.logger.error('a Tasker result does not match the tool output contract', { tool: contract.name, fields: check.fields });
+      throw new GatewayError('internal_error', `Tasker's answer for ${contract.name} did not match the tool's output contract, so it was not passed on.`, {
+        context: { tool: contract.name, reason: 'result_contract' },
+      });
+    }
+    return { result, tasker: taskerReference(result) };
+  }
+
+  private answer(contract: ToolContract, outcome: Outcome, startedAt: number, how: { replayed: boolean; key: string | null; decisionId: string }): MediatorResult {
+    return {
+      tool: contract.name,
+      result: outcome.result,
+      tasker: outcome.tasker,
+      latencyMs: elapsedMs(startedAt),
+      replayed: how.replayed,
+      idempotencyKey: how.key,
+      executedUnderDecisionId: how.decisionId,
+    };
+  }
+}
+
+function keyReused(key: string, previousTool: string): GatewayError {
+  return new GatewayError(
+    'idempotency_key_reused',
+    `The idempotency key ${key} was already used for a different request (${previousTool} with other arguments). Use a new key for a new write; reuse a key only to retry the identical call.`,
+    { fields: [{ pointer: `/${IDEMPOTENCY_ARGUMENT}`, message: 'already used for a different request' }], context: { previous_tool: previousTool } },
+  );
+}
+
+function keyInProgress(tool: string): GatewayError {
+  return new GatewayError('idempotency_in_progress', `An earlier ${tool} call with this idempotency key is still running; retry with the same key shortly to get its result.`, {
+    context: { tool },
+  });
+}

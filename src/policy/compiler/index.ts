@@ -1,0 +1,39 @@
+/**
+ * regoc: Rego v1 sources in, an OPA-ABI WebAssembly module and its manifest out.
+ * Stages: parser -> checks (normalised AST) -> planner (IR) -> AssemblyScript backend -> asc.
+ */
+import { parseModule, parseQuery } from './parser/index.js';
+import { checkProgram } from './check/index.js';
+import { planProgram } from './planner/index.js';
+import { generateAssemblyScript } from './wasm/backend.js';
+import { compileAssemblyScript } from './wasm/asc-driver.js';
+import { buildManifest, type Manifest, type SourceFile } from './manifest.js';
+import { lookupBuiltin } from '../builtins/index.js';
+
+export type { Manifest, SourceFile } from './manifest.js';
+export { sourceRevision } from './manifest.js';
+export { CompileError, formatDiagnostic, type Diagnostic } from './ast/index.js';
+export { REGOC_VERSION } from './version.js';
+
+export interface CompileOptions {
+  /** Slash paths under data, e.g. 'gateway/decision'; result rows are {"result": value}. */
+  entrypoints?: string[];
+  /** Ad-hoc queries; each becomes an entrypoint whose rows bind the query's user variables. */
+  queries?: { name: string; query: string }[];
+  /** true: optimised production build; false: fast build for tests and conformance. */
+  optimize?: boolean;
+}
+
+export interface CompiledPolicy { wasm: Uint8Array; manifest: Manifest }
+
+export async function compilePolicy(files: SourceFile[], options: CompileOptions): Promise<CompiledPolicy> {
+  const modules = files.map((f) => parseModule(f.text, f.path));
+  const queries = (options.queries ?? []).map((q) => ({ name: q.name, body: parseQuery(q.query, `<query ${q.name}>`) }));
+  const program = checkProgram(modules, { queries, builtins: { lookupBuiltin } });
+  const entrypoints = (options.entrypoints ?? []).map((name) => ({ name, path: name.split('/').filter((p) => p !== '') }));
+  const ir = planProgram(program, entrypoints, program.queries);
+  const wasm = await compileAssemblyScript(generateAssemblyScript(ir), options.optimize ?? false);
+  const names = ir.plans.map((p) => p.name);
+  return { wasm, manifest: buildManifest(files, names, ir.hostBuiltins) };
+}
+

@@ -1,0 +1,1 @@
+export { planProgram, type EntrypointRequest } from './planner.js';

@@ -1,0 +1,67 @@
+import { expect } from 'chai';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { OPS, api, createItem, itemsPath, startForTest } from './helpers.js';
+
+describe('tasker sandbox: JSON snapshot', () => {
+  let dir: string;
+  beforeEach(() => { dir = mkdtempSync(join(tmpdir(), 'tasker-sbx-')); });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('saves at start and close, and a restart continues with the same data and sequence', async () => {
+    const path = join(dir, 'sandbox.json');
+    const first = await startForTest({ snapshotPath: path });
+    expect(existsSync(path)).to.equal(true);
+    const item = (await createItem(first, OPS, { name: 'persisted' })).body;
+    await first.close();
+    const second = await startForTest({ snapshotPath: path });
+    try {
+      expect((await api(second, 'GET', itemsPath(OPS, `${item.id}/`))).body.name).to.equal('persisted');
+      expect((await createItem(second, OPS, { name: 'next' })).body.sequence_id).to.equal(item.sequence_id + 1);
+    } finally {
+      await second.close();
+    }
+  });
+
+  it('keeps only key hashes on disk, readable by the owner only, and replaces keys on restart', async () => {
+    const path = join(dir, 'sandbox.json');
+    const first = await startForTest({ snapshotPath: path });
+    const oldKey = first.apiKeys.admin;
+    await first.close();
+    const text = readFileSync(path, 'utf8');
+    expect(text).to.not.include(oldKey);
+    expect(statSync(path).mode & 0o077).to.equal(0);
+    const second = await startForTest({ snapshotPath: path, apiKeys: { admin: 'pinned-admin-key' } });
+    try {
+      expect((await api(second, 'GET', '/users/me/', { key: oldKey })).status).to.equal(403);
+      expect((await api(second, 'GET', '/users/me/', { key: 'pinned-admin-key' })).status).to.equal(200);
+    } finally {
+      await second.close();
+    }
+  });
+
+  it('writes changes while running, without waiting for close', async () => {
+    const path = join(dir, 'sandbox.json');
+    const sb = await startForTest({ snapshotPath: path, snapshotIntervalMs: 20 });
+    try {
+      const item = (await createItem(sb, OPS, { name: 'written early' })).body;
+      for (let i = 0; i < 100 && !readFileSync(path, 'utf8').includes(item.id); i += 1) await new Promise((r) => setTimeout(r, 20));
+      expect(readFileSync(path, 'utf8')).to.include(item.id);
+    } finally {
+      await sb.close();
+    }
+  });
+
+  it('refuses a file that is not a sandbox snapshot', async () => {
+    const path = join(dir, 'other.json');
+    writeFileSync(path, '{"hello": 1}');
+    let error: unknown;
+    try {
+      await startForTest({ snapshotPath: path });
+    } catch (err) {
+      error = err;
+    }
+    expect(String(error)).to.match(/not a sandbox snapshot/);
+  });
+});
