@@ -12,4 +12,6 @@ export type {
   RestMethod,
   JsonSchema,
   DerivedResource,
+  ToolCatalogueEntry,
+  McpToolDefinition,
 } from './types.js';

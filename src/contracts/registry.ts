@@ -8,7 +8,7 @@ import { checkContractConsistency } from './contract-checks.js';
 import { toFieldErrors } from './field-errors.js';
 import { TOOL_CONTRACT_META_SCHEMA } from './meta-schema.js';
 import { deriveResource } from './resource.js';
-import type { DerivedResource, ToolContract } from './types.js';
+import type { DerivedResource, McpToolDefinition, ToolCatalogueEntry, ToolContract } from './types.js';
 
 export const TOOL_CONTRACTS_DIR = join(SCHEMAS_DIR, 'tools');
 
@@ -84,6 +84,19 @@ export class ContractRegistry {
 
   validateResult(tool: string, result: unknown): ValidationResult {
     return runValidator(this.compiled(tool).validateOutput, result);
+  }
+
+  /** The tool catalogue as static policy data: each tool's kind, handler and REST route. */
+  catalogue(): Record<string, ToolCatalogueEntry> {
+    return Object.fromEntries(
+      this.list().map((c) => [c.name, { kind: c['x-gateway'].kind, handler: c['x-gateway'].handler, rest: c['x-gateway'].rest, annotations: c.annotations }]),
+    );
+  }
+
+  /** What MCP `tools/list` serves for a tool: the contract without the gateway's extension and examples. */
+  mcpTool(tool: string): McpToolDefinition {
+    const { name, title, description, inputSchema, outputSchema, annotations } = this.get(tool);
+    return { name, title, description, inputSchema, outputSchema, annotations };
   }
 
   /** The raw workspace/project/work-item references of a call (see resource.ts). */

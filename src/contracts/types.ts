@@ -58,3 +58,14 @@ export interface DerivedResource {
   /** A human id (`PROJ-12`) or UUID, as the caller gave it. */
   work_item: string | null;
 }
+
+/** One entry of the tool catalogue handed to the policy as static data. */
+export interface ToolCatalogueEntry {
+  kind: ToolKind;
+  handler: ToolHandler;
+  rest: GatewayExtension['rest'];
+  annotations: ToolAnnotations;
+}
+
+/** A tool as MCP `tools/list` describes it. */
+export type McpToolDefinition = Pick<ToolContract, 'name' | 'title' | 'description' | 'inputSchema' | 'outputSchema' | 'annotations'>;

@@ -37,13 +37,15 @@ export function createHttpApp(deps: HttpDeps, options: HttpAppOptions): Express 
   app.set('json spaces', 0);
 
   app.use(requestContext(deps.logger));
+  // The service token is checked before the body is even parsed: anonymous callers of the
+  // internal API learn nothing, not even whether their JSON was well-formed.
+  app.use('/internal/v1', internalAuth(options.internalApiToken));
   app.use(requireJsonBodies);
   app.use(express.json({ limit: deps.config.bodyLimitBytes, type: ['application/json', 'application/*+json'], strict: true }));
 
   app.use(opsRouter(options));
 
   const internal = express.Router();
-  internal.use(internalAuth(options.internalApiToken));
   internal.use(internalAgentsRouter(deps));
   internal.use(internalTokensRouter(deps));
   internal.use(internalGrantsRouter(deps));

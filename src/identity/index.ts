@@ -35,4 +35,4 @@ export function createIdentity(deps: { orm: Orm; audit: AuditLog; logger: Logger
     lastUsed,
   };
 }
-export { sha256, hashesEqual, randomString, newFlowSecret, tokenPrefix } from './secrets.js';
+export { sha256, hashesEqual, randomString, newAgentToken, newFlowSecret, tokenPrefix } from './secrets.js';

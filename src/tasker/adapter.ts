@@ -38,6 +38,7 @@ export class TaskerAdapter {
   private readonly http: TaskerHttpClient;
   private readonly endpoints: Endpoints;
   private readonly projects: ProjectCache;
+  private projectsLoading: Promise<Project[]> | null = null;
 
   constructor(options: TaskerAdapterOptions) {
     this.config = resolveAdapterConfig(options);
@@ -232,6 +233,8 @@ export class TaskerAdapter {
     const item = await this.resolveWorkItem(args.work_item, args.project, deadline);
     const project = await this.writableProject(item.project_id, deadline);
     const states = await this.statesOf(project.id, deadline);
+    // Asking for a group the item is already in changes nothing, whichever state of the group it is in.
+    if (args.state === undefined && item.state?.group === args.state_group) return { work_item: item, previous_state: item.state };
     const target = args.state !== undefined ? findState(states, args.state, '/state') : stateForGroup(states, args.state_group!, '/state_group');
     if (item.state?.id === target.id) return { work_item: item, previous_state: item.state };
     await this.http.request({ method: 'PATCH', path: this.endpoints.workItem(project.id, item.id), body: { state: target.id }, deadline, fieldPointers: { state: '/state' } });
@@ -291,11 +294,19 @@ export class TaskerAdapter {
 
   // ---- helpers --------------------------------------------------------------------------
 
-  private async loadProjects(deadline: number): Promise<Project[]> {
-    const { items } = await this.http.listAll<PlaneObject>(this.endpoints.projects(), {}, deadline, this.config.maxScanItems);
-    const projects = items.map(mapProject);
-    this.projects.putAll(projects);
-    return projects;
+  /** Reads the project list; concurrent callers share one request (a cold cache under load). */
+  private loadProjects(deadline: number): Promise<Project[]> {
+    this.projectsLoading ??= this.http
+      .listAll<PlaneObject>(this.endpoints.projects(), {}, deadline, this.config.maxScanItems)
+      .then(({ items }) => {
+        const projects = items.map(mapProject);
+        this.projects.putAll(projects);
+        return projects;
+      })
+      .finally(() => {
+        this.projectsLoading = null;
+      });
+    return this.projectsLoading;
   }
 
   private async fetchProject(id: string, deadline: number): Promise<Project> {

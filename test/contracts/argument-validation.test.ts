@@ -128,3 +128,18 @@ describe('contract registry: results and resources', () => {
     expect(registry.deriveResource('search_work_items', { query: 'x', project: 'ops' }).project).to.equal('OPS');
   });
 });
+
+describe('contract registry: views for the policy and MCP', () => {
+  it('catalogue() lists every tool with its kind for the policy data', () => {
+    const catalogue = registry.catalogue();
+    expect(Object.keys(catalogue)).to.deep.equal(registry.names());
+    expect(catalogue.delete_work_item).to.deep.include({ kind: 'destructive', handler: 'tasker' });
+    expect(catalogue.whoami).to.deep.include({ kind: 'read', handler: 'gateway' });
+  });
+
+  it('mcpTool() serves the schemas as they are, without the gateway extension', () => {
+    const tool = registry.mcpTool('get_work_item');
+    expect(tool).to.have.keys('name', 'title', 'description', 'inputSchema', 'outputSchema', 'annotations');
+    expect(tool.inputSchema).to.equal(registry.get('get_work_item').inputSchema);
+  });
+});

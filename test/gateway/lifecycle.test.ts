@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { call, InternalClient, randomAddress, startTestGateway, type TestGateway } from '../support/index.js';
+import { call, InternalClient, randomAddress, startTestGateway, type HttpResult, type TestGateway } from '../support/index.js';
 
 describe('gateway: the whole agent lifecycle over HTTP', () => {
   let gw: TestGateway;
@@ -121,7 +121,7 @@ describe('gateway: the whole agent lifecycle over HTTP', () => {
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
-      const page: Awaited<ReturnType<typeof owner.request>> = await owner.request('GET', `/agents?owner_user_id=owner-paging&limit=2${cursor ? `&cursor=${cursor}` : ''}`);
+      const page: HttpResult = await owner.request('GET', `/agents?owner_user_id=owner-paging&limit=2${cursor ? `&cursor=${cursor}` : ''}`);
       expect(page.status).to.equal(200);
       expect(page.body.items.length).to.be.at.most(2);
       seen.push(...page.body.items.map((a: { id: string }) => a.id));

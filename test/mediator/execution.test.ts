@@ -96,12 +96,13 @@ describe('mediator: running approved actions', () => {
     expect(err.code).to.equal('not_found');
   });
 
-  it('answers tasker_rejected with field pointers when Tasker refuses a write, and frees the key', async () => {
+  it('answers tasker_rejected with the reason Tasker gave when it refuses a write, and frees the key', async () => {
     const agent = newAgent();
     const key = newKey();
     const args = { project: 'OPS', name: uniqueName('bad dates'), start_date: '2026-05-01', target_date: '2026-04-01' };
     const err = await failureOf(() => world.mediator.execute(action(world, 'create_work_item', args, agent, key)));
     expect(err.code).to.equal('tasker_rejected');
+    expect(err.fields?.map((f) => f.message).join(' ')).to.match(/start date/i);
     expect(err).to.not.have.property('body');
     expect(await storedRecord(world.orm, agent.id, key)).to.equal(undefined);
   });

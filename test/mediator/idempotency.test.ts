@@ -114,6 +114,25 @@ describe('mediator: idempotency keys on writes', () => {
     expect((results[0]!.result as { created: boolean }).created).to.equal(true);
   });
 
+  it('lets a waiting caller run the write when the first holder of the key fails', async () => {
+    const agent = newAgent();
+    const key = newKey();
+    const name = uniqueName('holder fails');
+    // Every attempt of the first holder (3, see FAST_RETRIES) gets a 503; the next claimant finds Tasker healthy.
+    world.sandbox.faults.failNext(3, { methods: ['POST'], status: 503 });
+    const settled = await Promise.allSettled(
+      Array.from({ length: 5 }, () => world.mediator.execute(action(world, 'create_work_item', { project: 'OPS', name }, agent, key))),
+    );
+    world.sandbox.faults.reset();
+    const failed = settled.filter((s) => s.status === 'rejected');
+    const succeeded = settled.filter((s) => s.status === 'fulfilled');
+    expect(failed).to.have.length(1);
+    expect((failed[0] as PromiseRejectedResult).reason.code).to.equal('tasker_unavailable');
+    expect(succeeded).to.have.length(4);
+    expect(succeeded.filter((s) => !s.value.replayed)).to.have.length(1);
+    expect(itemsNamed(world.sandbox, name)).to.equal(1);
+  });
+
   it('runs the write again once the key has expired', async () => {
     const agent = newAgent();
     const key = newKey();
@@ -165,6 +184,20 @@ describe('mediator: idempotency keys on writes', () => {
     expect(purged).to.be.at.least(1);
     expect(await storedRecord(world.orm, agent.id, dead)).to.equal(undefined);
     expect((await storedRecord(world.orm, agent.id, live))?.status).to.equal('succeeded');
+  });
+
+  it('purges expired records on a timer once started, until stopped', async () => {
+    const agent = newAgent();
+    const key = newKey();
+    await world.mediator.execute(action(world, 'create_work_item', { project: 'OPS', name: uniqueName('timer') }, agent, key));
+    await expireRecord(world.orm, agent.id, key);
+    const stop = world.mediator.startPurging(20);
+    try {
+      for (let i = 0; i < 250 && (await storedRecord(world.orm, agent.id, key)); i += 1) await new Promise((r) => setTimeout(r, 20));
+    } finally {
+      stop();
+    }
+    expect(await storedRecord(world.orm, agent.id, key)).to.equal(undefined);
   });
 
   it('answers idempotency_in_progress while another holder runs the same write past the wait', async () => {

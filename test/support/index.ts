@@ -3,3 +3,4 @@ export { testDatabaseUrl, createTestDatabase, dropTestDatabase, SERVER_URL } fro
 export { startTestGateway, type TestGateway, type TestGatewayOptions } from './gateway.js';
 export { call, InternalClient, agentWithToken, randomAddress, type HttpResult, type RequestOptions } from './http.js';
 export { capturingLogger, CapturingTransport } from './logs.js';
+export { runCli, type CliResult } from './cli.js';

@@ -18,6 +18,11 @@ import { coreBuiltins } from './impl/core.js';
 import { objectBuiltins } from './impl/objects.js';
 import { graphqlBuiltins } from './impl/graphql.js';
 import { regexBuiltins } from './impl/regex.js';
+import { timeBuiltins } from './impl/time.js';
+import { miscBuiltins } from './impl/misc.js';
+import { awsBuiltins } from './impl/aws.js';
+import { templateBuiltins } from './impl/template.js';
+import { x509Builtins } from './impl/x509.js';
 
 export type HostBuiltin = (...args: unknown[]) => unknown;
 
@@ -33,6 +38,11 @@ const IMPLEMENTATION_GROUPS: readonly Readonly<Record<string, HostImplementation
   objectBuiltins,
   graphqlBuiltins,
   regexBuiltins,
+  timeBuiltins,
+  miscBuiltins,
+  awsBuiltins,
+  templateBuiltins,
+  x509Builtins,
 ];
 
 /** Implementations by OPA built-in name (not host key). */

@@ -14,3 +14,4 @@ export {
   callHostBuiltinJson,
   type HostBuiltin,
 } from './host.js';
+export { setPrintSink } from './impl/template.js';

@@ -13,17 +13,29 @@ export interface PoolOptions {
 
 interface Slot {
   child: ChildProcess;
+  /** Resolves when the worker has loaded the compiler and is ready for cases. */
+  ready: Promise<void>;
   busy?: { id: number; ref: CaseRef; timer: NodeJS.Timeout; resolve: (o: CaseOutcome) => void };
 }
 
 const WORKER = new URL(import.meta.url.endsWith('.ts') ? './worker.ts' : './worker.js', import.meta.url);
 
-function spawnWorker(): ChildProcess {
+function spawnWorker(): { child: ChildProcess; ready: Promise<void> } {
   const fromSource = WORKER.pathname.endsWith('.ts');
-  return fork(fileURLToPath(WORKER), [], {
+  const child = fork(fileURLToPath(WORKER), [], {
     execArgv: fromSource ? ['--import', 'tsx'] : [],
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   });
+  const ready = new Promise<void>((resolve) => {
+    const onMessage = (msg: { ready?: boolean }): void => {
+      if (!msg.ready) return;
+      child.off('message', onMessage);
+      resolve();
+    };
+    child.on('message', onMessage);
+    child.once('exit', () => resolve());
+  });
+  return { child, ready };
 }
 
 /**
@@ -58,7 +70,7 @@ export async function runPool(refs: readonly CaseRef[], options: PoolOptions): P
   const replace = (slot: Slot): void => {
     slot.child.removeAllListeners();
     slot.child.kill('SIGKILL');
-    slot.child = spawnWorker();
+    Object.assign(slot, spawnWorker());
     attach(slot);
   };
 
@@ -75,6 +87,7 @@ export async function runPool(refs: readonly CaseRef[], options: PoolOptions): P
 
   const loop = async (slot: Slot): Promise<void> => {
     while (next < refs.length) {
+      await slot.ready;
       const ref = refs[next++]!;
       await runOne(slot, ref);
       if (!slot.child.connected) replace(slot);
@@ -82,7 +95,7 @@ export async function runPool(refs: readonly CaseRef[], options: PoolOptions): P
   };
 
   for (let i = 0; i < Math.max(1, options.workers); i++) {
-    const slot: Slot = { child: spawnWorker() };
+    const slot: Slot = spawnWorker();
     attach(slot);
     slots.push(slot);
   }

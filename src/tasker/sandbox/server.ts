@@ -11,7 +11,7 @@ import {
 import type { PageOptions } from './pagination.js';
 import { matchRoute, type CompiledRoute, type Method } from './router.js';
 import type { SandboxStore } from './store.js';
-import type { Throttle } from './throttle.js';
+import { throttled, type Throttle } from './throttle.js';
 
 export interface PipelineDeps {
   routes: CompiledRoute[];
@@ -46,11 +46,7 @@ function applyFault(action: FaultAction, req: IncomingMessage, res: ServerRespon
       req.socket.destroy();
       return true;
     case 'throttle':
-      sendReply(res, {
-        status: 429,
-        body: { error_code: 5900, error_message: 'RATE_LIMIT_EXCEEDED' },
-        headers: { 'Retry-After': String(action.retryAfterSeconds) },
-      });
+      sendReply(res, toReply(throttled(action.retryAfterSeconds)));
       return true;
     case 'error':
       sendHtml(res, action.status);

@@ -19,7 +19,7 @@ export function loadSnapshot(path: string): SandboxData | undefined {
 export class SnapshotWriter {
   private dirty = false;
   private writing: Promise<void> = Promise.resolve();
-  private readonly debounce: NodeJS.Timeout | undefined;
+  private readonly interval: NodeJS.Timeout;
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -27,8 +27,8 @@ export class SnapshotWriter {
     private readonly store: SandboxStore,
     intervalMs: number,
   ) {
-    this.debounce = setInterval(() => void this.flushIfDirty(), intervalMs);
-    this.debounce.unref();
+    this.interval = setInterval(() => void this.flushIfDirty(), intervalMs);
+    this.interval.unref();
     store.onChange(() => this.markDirty());
   }
 
@@ -63,7 +63,7 @@ export class SnapshotWriter {
   }
 
   async close(): Promise<void> {
-    if (this.debounce) clearInterval(this.debounce);
+    clearInterval(this.interval);
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     await this.save();

@@ -152,3 +152,19 @@ describe('Tasker adapter: reads against the sandbox', () => {
     expect(modules.modules.map((m) => m.id)).to.deep.equal([SANDBOX_SEED.module.id]);
   });
 });
+
+describe('Tasker adapter: project cache', () => {
+  it('resolves many concurrent human ids with one project list request', async () => {
+    const sandbox = await startSandbox();
+    try {
+      const adapter = adapterFor(sandbox);
+      sandbox.faults.resetStats();
+      const items = await Promise.all(Array.from({ length: 10 }, () => adapter.getWorkItem({ work_item: 'OPS-1' })));
+      expect(new Set(items.map((i) => i.work_item.id)).size).to.equal(1);
+      // one projects page plus one GET per item
+      expect(sandbox.faults.stats.requests).to.equal(11);
+    } finally {
+      await sandbox.close();
+    }
+  });
+});

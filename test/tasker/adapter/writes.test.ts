@@ -165,3 +165,24 @@ describe('Tasker adapter: writes against the sandbox', () => {
     expect((await adapter.getWorkItem({ work_item: work_item.human_id })).work_item.id).to.equal(work_item.id);
   });
 });
+
+describe('Tasker adapter: transition by group is idempotent within the group', () => {
+  let sandbox: TaskerSandbox;
+
+  before(async () => {
+    sandbox = await startSandbox();
+  });
+  after(() => sandbox.close());
+
+  it('leaves an item alone when it already is in a state of the requested group', async () => {
+    // a second state in the started group, ordered before In Progress
+    const inProgress = sandbox.data.states.find((s) => s.project === SANDBOX_SEED.projects.ops.id && s.name === 'In Progress')!;
+    sandbox.data.states.push({ ...inProgress, id: '5e1f0c2a-3b4d-4e5f-8a6b-7c8d9e0f1a2b', name: 'In Review', sequence: 30000, default: false });
+    const adapter = adapterFor(sandbox);
+    const { work_item } = await adapter.createWorkItem({ project: 'OPS', name: 'Already started' }, ACTOR);
+    const started = await adapter.transitionWorkItem({ work_item: work_item.human_id, state: 'In Progress' }, ACTOR);
+    const again = await adapter.transitionWorkItem({ work_item: work_item.human_id, state_group: 'started' }, ACTOR);
+    expect(again.work_item.updated_at).to.equal(started.work_item.updated_at);
+    expect(again.previous_state?.name).to.equal('In Progress');
+  });
+});

@@ -152,6 +152,8 @@ export type TermType = Term['type'];
 export interface With extends Located {
   target: RefTerm;
   value: Term;
+  /** Set by the checks when the value names a replacement function or built-in (`with count as f`). */
+  valueTarget?: CallTarget;
 }
 
 interface ExprBase extends Located {

@@ -91,7 +91,10 @@ export class Flattener {
 
   private withModifier(w: With, support: Expr[]): With {
     this.checkWithTarget(w);
-    if (w.value.type === 'ref' && this.isFunctionRef(w.value)) return w;
+    if (w.value.type === 'ref' && this.isFunctionRef(w.value)) {
+      const target = this.target(w.value, 0, true, true);
+      return target ? { ...w, valueTarget: target } : w;
+    }
     const r = this.term(w.value);
     support.push(...r.support);
     return { ...w, value: r.term };
@@ -192,7 +195,7 @@ export class Flattener {
   }
 
   /** Resolves the call target and checks arity; `statement` allows one extra (output) argument. */
-  private target(op: RefTerm, argCount: number, statement: boolean): CallTarget | undefined {
+  private target(op: RefTerm, argCount: number, statement: boolean, anyArity = false): CallTarget | undefined {
     const name = refName(op);
     if (name === undefined) {
       this.ctx.error('rego_unsupported_error', `unsupported: dynamic function call ${refToString(op)}`, op.loc);
@@ -206,7 +209,7 @@ export class Flattener {
         this.ctx.error('rego_type_error', message, op.loc);
         return undefined;
       }
-      this.checkArity(name, arity, argCount, statement, op.loc);
+      if (!anyArity) this.checkArity(name, arity, argCount, statement, op.loc);
       return { kind: 'function', path: path.split('.'), arity };
     }
     const builtin = this.ctx.builtins.lookupBuiltin(name);
@@ -214,7 +217,7 @@ export class Flattener {
       this.ctx.error('rego_type_error', `undefined function ${name}`, op.loc);
       return undefined;
     }
-    this.checkArity(name, builtin.arity, argCount, statement, op.loc);
+    if (!anyArity) this.checkArity(name, builtin.arity, argCount, statement, op.loc);
     return { kind: 'builtin', name, arity: builtin.arity };
   }
 

@@ -87,13 +87,19 @@ function reportOverlaps(ctx: CheckContext, groups: Map<string, RuleGroup>, modul
   }
 }
 
-/** Data paths a normalised body reads or calls (refs rooted at `data`, ground prefixes). */
-export function dependencies(body: Body, into: string[][] = []): string[][] {
+/**
+ * A data path a body reads: strings, `null` for a variable operand (matches any key) and
+ * `false` for a non-string scalar operand (matches no rule).
+ */
+export type DepPath = Array<string | null | false>;
+
+/** Data paths a normalised body reads or calls (refs rooted at `data`). */
+export function dependencies(body: Body, into: DepPath[] = []): DepPath[] {
   const term = (t: Term): void => {
     switch (t.type) {
       case 'ref': {
         const head = t.terms[0]!;
-        if (head.type === 'var' && head.name === 'data') into.push(groundPrefix(t));
+        if (head.type === 'var' && head.name === 'data') into.push(depPath(t));
         t.terms.forEach(term);
         return;
       }
@@ -106,10 +112,11 @@ export function dependencies(body: Body, into: string[][] = []): string[][] {
     }
   };
   const expr = (e: Expr): void => {
-    for (const w of e.with) term(w.value);
+    for (const w of e.with) if (!w.valueTarget) term(w.value);
     if (e.kind === 'term') term(e.term);
     if (e.kind === 'call') {
       if (e.target?.kind === 'function') into.push(e.target.path);
+      for (const w of e.with) if (w.valueTarget?.kind === 'function') into.push(w.valueTarget.path);
       e.args.forEach(term);
     }
     if (e.kind === 'every') {
@@ -121,26 +128,27 @@ export function dependencies(body: Body, into: string[][] = []): string[][] {
   return into;
 }
 
-function groundPrefix(ref: RefTerm): string[] {
-  const out: string[] = [];
-  for (const t of ref.terms.slice(1)) {
-    if (t.type !== 'string') break;
-    out.push(t.value);
-  }
-  return out;
+function depPath(ref: RefTerm): DepPath {
+  return ref.terms.slice(1).map((t) => (t.type === 'string' ? t.value : t.type === 'var' || t.type === 'ref' ? null : false));
 }
 
-/** Group keys each group depends on (prefix matches in both directions). */
-export function dependencyGraph(groups: Map<string, RuleGroup>, depsOf: (g: RuleGroup) => string[][]): Map<string, Set<string>> {
+/** A rule at `path` may be read by a ref matching `dep` (variables match any key). */
+function matches(path: string[], dep: DepPath): boolean {
+  for (let i = 0; i < Math.min(path.length, dep.length); i++) {
+    const d = dep[i];
+    if (d === false) return false;
+    if (d !== null && d !== path[i]) return false;
+  }
+  return true;
+}
+
+/** Group keys each group depends on. */
+export function dependencyGraph(groups: Map<string, RuleGroup>, depsOf: (g: RuleGroup) => DepPath[]): Map<string, Set<string>> {
   const graph = new Map<string, Set<string>>();
-  const keys = [...groups.keys()];
   for (const [key, group] of groups) {
     const edges = new Set<string>();
     for (const dep of depsOf(group)) {
-      const d = dep.join('.');
-      for (const other of keys) {
-        if (other === d || other.startsWith(`${d}.`) || d.startsWith(`${other}.`) || d === '') edges.add(other);
-      }
+      for (const [other, g] of groups) if (matches(g.path, dep)) edges.add(other);
     }
     graph.set(key, edges);
   }

@@ -10,7 +10,7 @@ import { lookupBuiltin } from '../../builtins/index.js';
 import { parseQuery } from '../parser/index.js';
 import { CheckContext, type BuiltinCatalogue, type Globals } from './context.js';
 import { Flattener, type RuleIndex } from './flatten.js';
-import { buildGroups, dependencies, dependencyGraph, orderGroups, packagePath } from './groups.js';
+import { buildGroups, type DepPath, dependencies, dependencyGraph, orderGroups, packagePath } from './groups.js';
 import { LocalRewriter } from './locals.js';
 import { SafetyChecker } from './safety.js';
 import { forEachVar, forEachVarInBody } from './walk.js';
@@ -60,7 +60,7 @@ export function checkProgram(modules: Module[], options: CheckOptions = {}): Nor
     groups.set(key, group);
   }
   const graph = dependencyGraph(groups, (g) => {
-    const deps: string[][] = [];
+    const deps: DepPath[] = [];
     for (const r of g.rules) for (let x: Rule | undefined = r; x; x = x.else) dependencies(x.body, deps);
     return deps;
   });
@@ -135,8 +135,18 @@ function normaliseRule(ctx: CheckContext, rule: Rule, module: Module, globals: G
 /** `default p := v`: v must be a constant (no variables, references or calls). */
 function checkDefaultValue(ctx: CheckContext, rule: Rule): void {
   const value = rule.head.value;
-  if (!value || isGround(value)) return;
+  if (!value || isConstant(value)) return;
   ctx.error('rego_type_error', `default rule value must be a constant, found ${termToString(value)}`, value.loc);
+}
+
+/** Ground, or a comprehension (its body is checked like any other). */
+function isConstant(t: Term): boolean {
+  switch (t.type) {
+    case 'arraycomprehension': case 'setcomprehension': case 'objectcomprehension': return true;
+    case 'array': case 'set': return t.items.every(isConstant);
+    case 'object': return t.entries.every(([k, v]) => isGround(k) && isConstant(v));
+    default: return isGround(t);
+  }
 }
 
 function normaliseQuery(ctx: CheckContext, input: QueryInput, index: RuleIndex): NormalisedQuery {

@@ -38,6 +38,10 @@ export class SafetyChecker {
     }
     for (const expr of remaining) this.reportUnsafe(expr, bound, levelKnown);
     for (const t of required) this.reportUnsafeTerm(t, bound, levelKnown);
+    // A body can be stuck only because of an earlier error (e.g. a bad call); say so only if alone.
+    if (remaining.length > 0 && this.ctx.diagnostics.length === 0) {
+      this.ctx.error('rego_unsafe_var_error', 'expression is unsafe', remaining[0]!.loc);
+    }
     return { body: [...out, ...remaining], safe: bound };
   }
 
@@ -45,7 +49,7 @@ export class SafetyChecker {
 
   /** Vars an expression binds when it can run now, or undefined when it cannot run yet. */
   private outputs(e: Expr, safe: VarSet, known: VarSet): VarSet | undefined {
-    for (const w of e.with) if (!isFunctionName(w.value, known) && !this.subset(this.needs(w.value, known), safe)) return undefined;
+    for (const w of e.with) if (!w.valueTarget && !this.subset(this.needs(w.value, known), safe)) return undefined;
     if (e.negated) return this.negatedReady(e, safe, known) ? new Set() : undefined;
     switch (e.kind) {
       case 'term': {
@@ -233,7 +237,7 @@ export class SafetyChecker {
   /** Reorders comprehension and every bodies inside a scheduled expression. */
   private nested(e: Expr, safe: VarSet, known: VarSet): Expr {
     const term = (t: Term): Term => this.nestedTerm(t, safe, known);
-    const withs = e.with.map((w) => ({ ...w, value: term(w.value) }));
+    const withs = e.with.map((w) => (w.valueTarget ? w : { ...w, value: term(w.value) }));
     switch (e.kind) {
       case 'term': return { ...e, with: withs, term: term(e.term) };
       case 'call': return { ...e, with: withs, args: e.args.map(term) };
@@ -269,10 +273,7 @@ export class SafetyChecker {
 
   private reportUnsafe(e: Expr, safe: VarSet, known: VarSet): void {
     const seen = new Set<string>();
-    const withNames = new Set<string>();
-    for (const w of e.with) if (isFunctionName(w.value, known)) withNames.add((w.value as { terms: VarTerm[] }).terms[0]!.name);
     const report = (v: VarTerm): void => {
-      if (withNames.has(v.name)) return;
       if (safe.has(v.name) || ROOTS.has(v.name) || seen.has(v.name)) return;
       if (e.negated && this.wildcards.has(v.name)) return;
       seen.add(v.name);
@@ -288,7 +289,6 @@ export class SafetyChecker {
         this.unsafe(name, e.loc);
       }
     }
-    if (seen.size === 0) this.ctx.error('rego_unsafe_var_error', 'expression is unsafe', e.loc);
   }
 
   private reportUnsafeTerm(t: Term, safe: VarSet, known: VarSet): void {
@@ -306,7 +306,9 @@ export class SafetyChecker {
     }
   }
 
+  /** Generated vars are only unsafe because some source var is: report source vars alone. */
   private unsafe(name: string, loc: Location): void {
+    if (!this.wildcards.has(name) && !this.ctx.sourceNames.has(name) && name.startsWith('__local')) return;
     const display = this.wildcards.has(name) ? '_' : this.ctx.displayName(name);
     this.ctx.error('rego_unsafe_var_error', `var ${display} is unsafe`, loc);
   }
@@ -322,12 +324,6 @@ function minus(a: VarSet, b: VarSet): VarSet {
   const out = new Set<string>();
   for (const v of a) if (!b.has(v)) out.add(v);
   return out;
-}
-
-/** `with f as opa.runtime`: a built-in name used as a replacement function is not a variable. */
-function isFunctionName(t: Term, known: VarSet): boolean {
-  const head = t.type === 'ref' ? t.terms[0] : undefined;
-  return head?.type === 'var' && !ROOTS.has(head.name) && !known.has(head.name);
 }
 
 function union(sets: VarSet[]): VarSet {

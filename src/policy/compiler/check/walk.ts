@@ -23,7 +23,7 @@ export function forEachVar(t: Term, f: (v: VarTerm) => void, shallow = false): v
 
 export function forEachVarInExpr(e: Expr, f: (v: VarTerm) => void, shallow = false): void {
   for (const w of e.with) {
-    forEachVar(w.value, f, shallow);
+    if (!w.valueTarget) forEachVar(w.value, f, shallow);
   }
   switch (e.kind) {
     case 'term': forEachVar(e.term, f, shallow); return;

@@ -241,6 +241,7 @@ export class Parser {
   /** After `if`: a `{ body }` block, or a single literal (which may itself start with `{`). */
   private parseIfBody(): Body {
     if (!this.isOp('{')) return [this.parseLiteral()];
+    if (this.isOp('}', this.peek())) this.fail('found empty body', this.peek().loc);
     const save = this.pos;
     try {
       return this.parseBraceBody();
@@ -292,6 +293,7 @@ export class Parser {
         continue;
       }
       if (atEnd()) return body;
+      if (this.tok.kind === 'eof') this.fail(`unexpected eof token: expected \\n or ; or ${close}`);
       if (this.tok.newlineBefore) continue;
       this.fail(`${this.describe(this.tok)}: expected \\n or ; or ${close === 'eof' ? 'end of query' : close}`);
     }
@@ -479,7 +481,7 @@ export class Parser {
         this.expectOp(']');
         term = appendOperand(term, key);
       } else if (this.isOp('(')) {
-        if (term.type !== 'var' && !(term.type === 'ref' && refName(term) !== undefined)) return term;
+        if (term.type !== 'var' && !(term.type === 'ref' && term.terms[0]!.type === 'var')) return term;
         this.advance();
         const args = this.parseTermList(')');
         const operator = term.type === 'var' ? refTerm([term], term.loc) : term;

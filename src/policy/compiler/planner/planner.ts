@@ -1,5 +1,5 @@
 import type {
-  Body, CallTarget, Expr, Location, NormalisedProgram, NormalisedQuery, RefTerm, Rule, RuleGroup, Term, VarTerm,
+  Body, CallTarget, Expr, Location, Module, NormalisedProgram, NormalisedQuery, RefTerm, Rule, RuleGroup, Term, VarTerm,
 } from '../ast/index.js';
 import { CompileError } from '../ast/index.js';
 import type { Callee, Const, Func, Local, Operand, Program } from '../ir/types.js';
@@ -50,7 +50,7 @@ class Planner {
   private ctx: Context = ROOT_CONTEXT;
 
   constructor(private readonly program: NormalisedProgram) {
-    this.tree = buildRuleTree(program.groups.values());
+    this.tree = buildRuleTree(program.groups.values(), program.modules.map(packagePath));
   }
 
   run(entrypoints: EntrypointRequest[], queries: NormalisedQuery[]): Program {
@@ -116,7 +116,7 @@ class Planner {
     this.planned.set(key, name);
     const f = new FuncBuilder(name, group.kind === 'function' ? (group.arity ?? 0) : 0);
     this.inFunc(f, this.ctx, () => this.planGroupBody(group));
-    this.funcs.push(f.finish(group.kind === 'complete'));
+    this.funcs.push(f.finish(group.kind !== 'function'));
     return name;
   }
 
@@ -283,7 +283,9 @@ class Planner {
   private planEvery(expr: Extract<Expr, { kind: 'every' }>, k: K): void {
     const f = this.f;
     this.planTerm(expr.domain, (d) => {
-      const domain = f.toLocal(d);
+      // A domain that cannot be iterated makes `every` fail, as in OPA.
+      const domain = f.local();
+      f.emit({ op: 'call', fn: { kind: 'native', name: 'regoc.iterable' }, args: [d], target: domain });
       const counterexample = f.local();
       f.emit({ op: 'clear', target: counterexample });
       const keyL = f.local();
@@ -591,7 +593,7 @@ class Planner {
       }
       node = child;
     }
-    if (this.isOverridden(node.path) || (node.group === undefined && node.children.size === 0)) {
+    if (this.isOverridden(node.path) || (node === this.tree && node.children.size === 0)) {
       return this.walk(f.data, ops, 0, k);
     }
     if (node.group) {
@@ -638,6 +640,11 @@ class Planner {
             }
             v = cur;
           } else if (child.group) {
+            // Base data wins over a rule of the same name (as OPA's merged documents do).
+            const base = f.local();
+            f.emit({ op: 'clear', target: base });
+            f.emit({ op: 'block', body: f.nested(() => f.emit({ op: 'dot', source: local(doc), key: str(name), target: base })) });
+            f.emit({ op: 'isUndefined', local: base });
             v = f.local();
             f.emit({ op: 'call', fn: { kind: 'func', name: this.groupFunc(child.group) }, args: [local(f.input), local(f.data)], target: v });
           } else {
@@ -678,6 +685,11 @@ class Planner {
     if (a.type === 'array' && b.type === 'array') {
       if (a.items.length !== b.items.length) { f.emit({ op: 'fail' }); return; }
       return this.unifyPairs(a.items.map((x, i) => [x, b.items[i]!] as [Term, Term]), 0, k);
+    }
+    if (a.type === 'object' && b.type === 'object' && a.entries.every(([key]) => isGround(key)) && b.entries.every(([key]) => isGround(key))) {
+      const bByKey = new Map(b.entries.map(([key, val]) => [termKey(key), val] as const));
+      if (a.entries.length !== b.entries.length || a.entries.some(([key]) => !bByKey.has(termKey(key)))) { f.emit({ op: 'fail' }); return; }
+      return this.unifyPairs(a.entries.map(([key, val]) => [val, bByKey.get(termKey(key))!] as [Term, Term]), 0, k);
     }
     const aPattern = (a.type === 'array' || a.type === 'object' || a.type === 'set') && this.hasUnbound(a);
     const bPattern = (b.type === 'array' || b.type === 'object' || b.type === 'set') && this.hasUnbound(b);
@@ -733,6 +745,10 @@ class Planner {
   }
 }
 
+function packagePath(m: Module): string[] {
+  return m.package.path.terms.slice(1).map((t) => (t.type === 'string' ? t.value : ''));
+}
+
 function stripData(path: string[]): string[] {
   return path[0] === 'data' ? path.slice(1) : path;
 }
@@ -747,7 +763,7 @@ function isGround(t: Term): boolean {
 }
 
 function termKey(t: Term): string {
-  return JSON.stringify(t, (key, v) => (key === 'loc' ? undefined : v));
+  return JSON.stringify(t, (key, v) => (key === 'loc' || key === 'generated' ? undefined : v));
 }
 
 export type { Const };

@@ -7,21 +7,25 @@ export interface TreeNode {
   group?: RuleGroup;
 }
 
-export function buildRuleTree(groups: Iterable<RuleGroup>): TreeNode {
+/** `packages` adds nodes for packages without rules: their document is an empty object, as in OPA. */
+export function buildRuleTree(groups: Iterable<RuleGroup>, packages: string[][] = []): TreeNode {
   const root: TreeNode = { path: [], children: new Map() };
-  for (const group of groups) {
-    let node = root;
-    for (const seg of group.path) {
-      let child = node.children.get(seg);
-      if (!child) {
-        child = { path: [...node.path, seg], children: new Map() };
-        node.children.set(seg, child);
-      }
-      node = child;
-    }
-    node.group = group;
-  }
+  for (const path of packages) nodeAt(root, path);
+  for (const group of groups) nodeAt(root, group.path).group = group;
   return root;
+}
+
+function nodeAt(root: TreeNode, path: string[]): TreeNode {
+  let node = root;
+  for (const seg of path) {
+    let child = node.children.get(seg);
+    if (!child) {
+      child = { path: [...node.path, seg], children: new Map() };
+      node.children.set(seg, child);
+    }
+    node = child;
+  }
+  return node;
 }
 
 export function findNode(root: TreeNode, path: string[]): TreeNode | undefined {

@@ -7,7 +7,9 @@ describe('planner: planned programs evaluate through the SDK', () => {
   type Policy = Awaited<ReturnType<typeof loadPlanned>>;
   let policy: Policy;
 
-  before(async () => {
+  before(async function () {
+    // The first compilation loads the AssemblyScript compiler (several seconds on a busy machine).
+    this.timeout(300_000);
     const p = program([
       group('complete', ['t', 'x'], [rule('complete', ['t', 'x'], { value: ref('input', 'x') })]),
       group('set', ['t', 's'], [rule('set', ['t', 's'], {

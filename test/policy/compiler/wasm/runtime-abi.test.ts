@@ -28,7 +28,9 @@ const echo: Program = {
 
 describe('wasm runtime and ABI', () => {
   let wasm: Uint8Array;
-  before(async () => {
+  before(async function () {
+    // The first compilation loads the AssemblyScript compiler (several seconds on a busy machine).
+    this.timeout(300_000);
     wasm = await compileAssemblyScript(generateAssemblyScript(echo), false);
   });
 

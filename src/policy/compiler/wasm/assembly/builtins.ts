@@ -472,3 +472,9 @@ export function b_regoc_object_copy(o: u32): u32 {
   for (let i: u32 = 0; i < n; i++) objPut(c, objKey(o, i), objVal(o, i));
   return c;
 }
+
+/** The value itself when it is an array, object or set; undefined otherwise (`every` domains). */
+export function b_regoc_iterable(v: u32): u32 {
+  const t = tagOf(v);
+  return t == T_ARR || t == T_OBJ || t == T_SET ? v : 0;
+}

@@ -328,8 +328,12 @@ function dumpValue(v: u32): void {
       for (let i: u32 = 0; i < n; i++) {
         if (i > 0) emit(44);
         const k = objKey(v, i);
-        if (tagOf(k) == T_STR || inKey) dumpValue(k);
-        else {
+        if (tagOf(k) == T_STR) dumpValue(k);
+        else if (inKey) {
+          emit(34);
+          dumpValue(k);
+          emit(34);
+        } else {
           pushByte(34);
           inKey = true;
           dumpValue(k);

@@ -1,0 +1,124 @@
+/** Hashes and HMAC, semver, yaml, uuid, rand, trace and JSON schema built-ins. */
+import { createHash, createHmac, randomInt, randomUUID, timingSafeEqual } from 'node:crypto';
+import semver from 'semver';
+import YAML from 'yaml';
+import { Ajv } from 'ajv';
+import type { HostImplementation } from '../types.js';
+import { asInteger, asString, fail, isObject, sortKeysDeep, type JsonValue } from '../value.js';
+
+const hash = (algorithm: string) => (s: unknown) => createHash(algorithm).update(asString(s, 'operand 1'), 'utf8').digest('hex');
+const hmac = (algorithm: string) => (s: unknown, key: unknown) =>
+  createHmac(algorithm, asString(key, 'operand 2')).update(asString(s, 'operand 1'), 'utf8').digest('hex');
+
+/** OPA's semver built-ins accept only strict SemVer 2.0 (no leading "v"). */
+function strictSemver(value: unknown, what: string): string {
+  const s = asString(value, what);
+  if (semver.valid(s) !== s) fail(`${what}: string ${JSON.stringify(s)} is not a valid SemVer`);
+  return s;
+}
+
+function yamlParse(text: unknown): JsonValue {
+  const doc = YAML.parseDocument(asString(text, 'operand 1'), { version: '1.1' });
+  if (doc.errors.length > 0) fail(doc.errors[0]!.message);
+  return doc.toJS({ maxAliasCount: 100 }) as JsonValue;
+}
+
+/** Deterministic per seed string within one process, as OPA's rand.intn is within one query. */
+const randCache = new Map<string, number>();
+
+function randIntn(seed: unknown, n: unknown): number {
+  const key = `${asString(seed, 'operand 1')}/${asInteger(n, 'operand 2')}`;
+  const bound = Math.abs(asInteger(n, 'operand 2'));
+  if (bound === 0) return 0;
+  const cached = randCache.get(key);
+  if (cached !== undefined) return cached;
+  const value = randomInt(bound);
+  if (randCache.size > 10000) randCache.clear();
+  randCache.set(key, value);
+  return value;
+}
+
+const uuidCache = new Map<string, string>();
+
+function uuidParse(value: unknown): Record<string, JsonValue> | undefined {
+  const s = asString(value, 'operand 1').toLowerCase().replace(/^urn:uuid:/, '').replace(/^\{(.*)\}$/, '$1');
+  const hex = s.replaceAll('-', '');
+  if (!/^[0-9a-f]{32}$/.test(hex) || (s.includes('-') && !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(s))) return undefined;
+  const version = parseInt(hex[12]!, 16);
+  const variantBits = parseInt(hex[16]!, 16);
+  const variant = variantBits < 8 ? 'Reserved, NCS backward compatibility' : variantBits < 12 ? 'RFC4122' : variantBits < 14 ? 'Reserved, Microsoft Corporation backward compatibility' : 'Reserved, future definition';
+  return { version, variant };
+}
+
+const ajv = new Ajv({ allErrors: true, strict: false });
+
+function schemaOf(value: unknown): object | boolean {
+  if (typeof value === 'string') return JSON.parse(value) as object;
+  if (isObject(value) || typeof value === 'boolean') return value as object | boolean;
+  return fail('schema must be a JSON string or object');
+}
+
+function verifySchema(schema: unknown): JsonValue[] {
+  try {
+    ajv.compile(schemaOf(schema));
+    return [true, null];
+  } catch (err) {
+    return [false, (err as Error).message];
+  }
+}
+
+function matchSchema(document: unknown, schema: unknown): JsonValue[] {
+  const validate = ajv.compile(schemaOf(schema));
+  const doc = typeof document === 'string' ? (JSON.parse(document) as unknown) : document;
+  if (validate(doc)) return [true, []];
+  return [
+    false,
+    (validate.errors ?? []).map((e) => ({
+      error: `${e.instancePath.replace(/^\//, '').replaceAll('/', '.') || '(root)'}: ${e.message ?? 'invalid'}`,
+      type: e.keyword,
+      field: e.instancePath.replace(/^\//, '').replaceAll('/', '.') || '(root)',
+      desc: e.message ?? '',
+    })),
+  ];
+}
+
+export const miscBuiltins: Readonly<Record<string, HostImplementation>> = {
+  'crypto.md5': hash('md5'),
+  'crypto.sha1': hash('sha1'),
+  'crypto.sha256': hash('sha256'),
+  'crypto.hmac.md5': hmac('md5'),
+  'crypto.hmac.sha1': hmac('sha1'),
+  'crypto.hmac.sha256': hmac('sha256'),
+  'crypto.hmac.sha512': hmac('sha512'),
+  'crypto.hmac.equal': (a: unknown, b: unknown) => {
+    const x = Buffer.from(asString(a, 'operand 1'));
+    const y = Buffer.from(asString(b, 'operand 2'));
+    return x.length === y.length && timingSafeEqual(x, y);
+  },
+  'semver.is_valid': (v: unknown) => typeof v === 'string' && semver.valid(v) === v,
+  'semver.compare': (a: unknown, b: unknown) => semver.compare(strictSemver(a, 'operand 1'), strictSemver(b, 'operand 2')),
+  'yaml.unmarshal': yamlParse,
+  'yaml.is_valid': (s: unknown) => {
+    try {
+      yamlParse(s);
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  'yaml.marshal': (v: unknown) => YAML.stringify(sortKeysDeep(v as JsonValue)),
+  'uuid.parse': uuidParse,
+  'uuid.rfc4122': (seed: unknown) => {
+    const key = asString(seed, 'operand 1');
+    const hit = uuidCache.get(key) ?? randomUUID();
+    uuidCache.set(key, hit);
+    return hit;
+  },
+  'rand.intn': randIntn,
+  trace: (s: unknown) => {
+    asString(s, 'operand 1');
+    return true;
+  },
+  'json.verify_schema': verifySchema,
+  'json.match_schema': matchSchema,
+};
