@@ -61,7 +61,8 @@ function storeUnavailable(cause: unknown): GatewayError {
  * transient (Tasker down, throttled, a timeout), and a retry with the same key must be able to
  * run. A write that landed in Tasker but whose answer was lost is still safe to run again: creates
  * carry an external id derived from the agent and the key (the adapter then returns the existing
- * object), and updates, transitions, cycle/module additions and deletes are idempotent in Plane.
+ * object); updates, transitions and cycle/module additions set the same values again; a repeated
+ * delete finds nothing and answers `not_found` rather than touching anything else.
  */
 export class Mediator {
   private readonly logger: Logger;
@@ -77,6 +78,8 @@ export class Mediator {
     this.ttlMs = nonNegative(options.idempotencyTtlMs, DEFAULT_IDEMPOTENCY_TTL_MS, 'idempotencyTtlMs');
     this.waitMs = nonNegative(options.inProgressWaitMs, DEFAULT_IN_PROGRESS_WAIT_MS, 'inProgressWaitMs');
     this.leaseMs = nonNegative(options.leaseMs, deps.adapter.config.deadlineMs + LEASE_MARGIN_MS, 'leaseMs');
+    // A lease shorter than a Tasker call would let a retry take over a live holder and write twice.
+    if (this.leaseMs < deps.adapter.config.deadlineMs) throw new Error('mediator option leaseMs must be at least the Tasker adapter deadline');
   }
 
   async execute(action: ApprovedAction): Promise<MediatorResult> {

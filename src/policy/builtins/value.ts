@@ -146,11 +146,12 @@ const BIGINT_MARK = '\u0000bigint:';
 
 /** JSON text of a value that may hold bigint numbers (exact integers beyond 2^53). */
 export function toJsonText(value: unknown, indent?: string): string {
-  const text = JSON.stringify(
+  const text: string | undefined = JSON.stringify(
     value,
     (_key, v: unknown) => (typeof v === 'bigint' ? `${BIGINT_MARK}${v.toString()}` : v),
     indent,
   );
+  if (text === undefined) return 'null';
   if (!text.includes('bigint:')) return text;
   return text.replace(/"\\u0000bigint:(-?\d+)"/g, '$1');
 }
