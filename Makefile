@@ -1,5 +1,5 @@
 # Thin wrappers over the npm scripts and the CLI, for people who reach for make first.
-.PHONY: install build test start migrate typecheck policy policy-test
+.PHONY: install build test start migrate typecheck policy policy-test audit-verify ci clean-data
 
 install:
 	npm install
@@ -18,6 +18,16 @@ start:
 
 migrate: build
 	node bin/agent-gateway.js migrate
+
+audit-verify: build
+	node bin/agent-gateway.js audit verify
+
+ci:
+	.ci/run
+
+# Removes the local embedded PostgreSQL cluster and the generated internal API token (stop the gateway first).
+clean-data:
+	rm -rf .data
 
 policy: build
 	node bin/agent-gateway.js policy build

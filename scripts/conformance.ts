@@ -43,6 +43,7 @@ async function main(): Promise<number> {
     else toRun.push(ref);
   }
   const started = Date.now();
+  let done = 0;
   process.stderr.write(`conformance: ${toRun.length} cases from ${casesDir} on ${values.workers} workers\n`);
   const ran = await runPool(toRun, {
     casesDir,
@@ -50,6 +51,7 @@ async function main(): Promise<number> {
     caseTimeoutMs: Number(values.timeout),
     onResult: (ref, outcome) => {
       if (outcome.status === 'failed') process.stdout.write(failureLine(ref, outcome) + '\n');
+      if (++done % 100 === 0) process.stderr.write(`conformance: ${done}/${toRun.length} done after ${((Date.now() - started) / 1000).toFixed(0)} s\n`);
     },
   });
   for (const [ref, outcome] of ran) results.set(ref, outcome);

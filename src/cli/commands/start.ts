@@ -4,18 +4,24 @@ import { createLogger } from '../../log/index.js';
 import type { CliCommand } from '../main.js';
 import { configOrReport } from './config-errors.js';
 
-/** Resolves when the first SIGINT or SIGTERM arrives; a second one forces the exit. */
-function shutdownSignal(onForce: () => void): Promise<string> {
-  return new Promise((resolve) => {
-    let received = false;
-    const handler = (signal: string) => {
+/** `signal` resolves at the first SIGINT or SIGTERM; a second one forces the exit. */
+function shutdownSignal(onForce: () => void): { signal: Promise<string>; dispose: () => void } {
+  let received = false;
+  let handler: (signal: string) => void = () => undefined;
+  const signal = new Promise<string>((resolve) => {
+    handler = (name: string) => {
       if (received) return onForce();
       received = true;
-      resolve(signal);
+      resolve(name);
     };
     process.on('SIGINT', handler);
     process.on('SIGTERM', handler);
   });
+  const dispose = () => {
+    process.off('SIGINT', handler);
+    process.off('SIGTERM', handler);
+  };
+  return { signal, dispose };
 }
 
 const start: CliCommand = {
@@ -44,13 +50,15 @@ const start: CliCommand = {
       else logger.error('start failed', { error: err instanceof Error ? err.message : String(err) });
       await gateway?.close().catch(() => undefined);
       await runtime?.stop().catch(() => undefined);
+      stopping.dispose();
       return 1;
     }
-    const signal = await stopping;
+    const signal = await stopping.signal;
     logger.info('shutting down', { signal });
     await gateway.close();
     await runtime.stop();
     logger.info('stopped');
+    stopping.dispose();
     return 0;
   },
 };

@@ -19,6 +19,10 @@ const KNOWN_LIMITATIONS: Readonly<Record<string, string>> = {
   'strings/test-strings-0921.yaml: strings/sprintf: float too big': '2e308 is not representable in JSON',
   'typebuiltin/test-typebuiltin-0841.yaml: typebuiltin/is_array': 'a set reaches the host as an array',
   'typenamebuiltin/test-typenamebuiltin-0853.yaml: typenamebuiltin/type_name': 'a set reaches the host as an array',
+  'providers-aws/aws-sign_req-errors.yaml: providers-aws-sign_req/failure-simple-bad timestamp':
+    '-1e9 is an integer once it crosses JSON; OPA rejects it for its exponent syntax',
+  'jsonschema/test-json-verify_schema.yaml: json_verify_schema/invalid schema string': 'error text comes from ajv, not gojsonschema',
+  'jsonschema/test-json-verify_schema.yaml: json_verify_schema/invalid schema object': 'error text comes from ajv, not gojsonschema',
 };
 
 function matches(result: unknown, expected: HarvestedCase['expected']): boolean {

@@ -165,8 +165,8 @@ describe('time built-ins', () => {
   });
 
   it('adds dates, diffs times and parses durations like Go', () => {
-    expect(call('time.add_date', 0, 0, 1, 30)).to.equal(5011200000000000);
-    expect(call('time.diff', 0, 86400e9 * 400)).to.deep.equal([1, 1, 5, 0, 0, 0]);
+    expect(call('time.add_date', 0, 0, 1, 30)).to.equal(61 * 86400e9);
+    expect(call('time.diff', 0, 86400e9 * 400)).to.deep.equal([1, 1, 4, 0, 0, 0]);
     expect(call('time.parse_duration_ns', '1h30m')).to.equal(5400e9);
     expect(call('time.parse_duration_ns', '1.5ms')).to.equal(1500000);
     expect(call('time.format', [0, 'UTC', '2006-01-02 15:04'])).to.equal('1970-01-01 00:00');

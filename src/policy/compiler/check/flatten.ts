@@ -97,6 +97,12 @@ export class Flattener {
     }
     const r = this.term(w.value);
     support.push(...r.support);
+    // Replacement values are plain values: a ref is evaluated first, outside the `with` scope.
+    if (r.term.type === 'ref') {
+      const v = varTerm(this.ctx.fresh(), r.term.loc);
+      support.push(eqExpr(v, r.term, r.term.loc));
+      return { ...w, value: v };
+    }
     return { ...w, value: r.term };
   }
 

@@ -62,7 +62,8 @@ export class LocalRewriter {
     const head = rule.head;
     const headTerms = [...(head.args ?? []), ...head.ref.terms.slice(1), ...(head.key ? [head.key] : []), ...(head.value ? [head.value] : [])];
     const scope = new Scope(undefined, shallowMentions(rule.body, headTerms));
-    const args = head.args?.map((a) => this.declarePattern(a, scope));
+    // `f(x, x)` means both arguments are equal: a repeated argument var is one variable.
+    const args = head.args?.map((a) => this.declarePattern(a, scope, true));
     const body = this.rewriteBody(rule.body, scope);
     const newHead: RuleHead = { ...head, ref: refTerm([head.ref.terms[0]!, ...head.ref.terms.slice(1).map((t) => this.term(t, scope))], head.ref.loc) };
     if (args) newHead.args = args;
@@ -145,11 +146,14 @@ export class LocalRewriter {
     }
   }
 
-  private declarePattern(t: Term, scope: Scope): Term {
+  private declarePattern(t: Term, scope: Scope, reuse = false): Term {
     switch (t.type) {
-      case 'var': return this.declare(t, scope, 'some');
-      case 'array': return { ...t, items: t.items.map((x) => this.declarePattern(x, scope)) };
-      case 'object': return { ...t, entries: t.entries.map(([k, v]) => [this.term(k, scope), this.declarePattern(v, scope)] as [Term, Term]) };
+      case 'var': {
+        const existing = reuse && t.name !== '_' ? scope.bindings.get(t.name) : undefined;
+        return existing ? varTerm(existing.name, t.loc) : this.declare(t, scope, 'some');
+      }
+      case 'array': return { ...t, items: t.items.map((x) => this.declarePattern(x, scope, reuse)) };
+      case 'object': return { ...t, entries: t.entries.map(([k, v]) => [this.term(k, scope), this.declarePattern(v, scope, reuse)] as [Term, Term]) };
       default: return this.term(t, scope);
     }
   }

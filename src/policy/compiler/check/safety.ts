@@ -33,7 +33,7 @@ export class SafetyChecker {
       if (index < 0) break;
       const expr = remaining.splice(index, 1)[0]!;
       const outputs = this.outputs(expr, bound, levelKnown)!;
-      out.push(this.nested(expr, bound, levelKnown));
+      out.push(...this.splitSelfBinding(expr, bound, levelKnown).map((e) => this.nested(e, bound, levelKnown)));
       for (const v of outputs) bound.add(v);
     }
     for (const expr of remaining) this.reportUnsafe(expr, bound, levelKnown);
@@ -43,6 +43,32 @@ export class SafetyChecker {
       this.ctx.error('rego_unsafe_var_error', 'expression is unsafe', remaining[0]!.loc);
     }
     return { body: [...out, ...remaining], safe: bound };
+  }
+
+  /**
+   * `foo == input.foos[foo]`: a call whose ref argument binds a var that another argument reads.
+   * The ref is evaluated first into a fresh var (`__l = input.foos[foo]; foo == __l`), so the
+   * planner can evaluate arguments left to right.
+   */
+  private splitSelfBinding(e: Expr, safe: VarSet, known: VarSet): Expr[] {
+    if (e.kind !== 'call' || e.negated || isEq(e)) return [e];
+    const bindsFromRefs = new Set<string>();
+    for (const a of e.args) if (a.type === 'ref') for (const v of this.refOutputs(a, safe)) bindsFromRefs.add(v);
+    if (bindsFromRefs.size === 0) return [e];
+    const readElsewhere = e.args.some((a) => a.type !== 'ref' && [...this.needs(a, known)].some((v) => bindsFromRefs.has(v)));
+    if (!readElsewhere) return [e];
+    const lifted: Expr[] = [];
+    const args = e.args.map((a) => {
+      if (a.type !== 'ref' || this.refOutputs(a, safe).size === 0) return a;
+      const v: VarTerm = { type: 'var', name: this.ctx.fresh(), loc: a.loc };
+      lifted.push({
+        kind: 'call', loc: a.loc, negated: false, generated: true, with: e.with,
+        operator: { type: 'ref', terms: [{ type: 'var', name: 'eq', loc: a.loc }], loc: a.loc }, args: [v, a],
+        target: { kind: 'builtin', name: 'eq', arity: 2 },
+      });
+      return v;
+    });
+    return [...lifted, { ...e, args }];
   }
 
   // ---- scheduling ----
