@@ -4,9 +4,11 @@ import { PACKAGE_ROOT } from '../paths.js';
 import { CODE_ALPHABET } from '../pairing/index.js';
 import type { GatewayConfig } from '../config/index.js';
 
+let cachedVersion: string | undefined;
+
 function packageVersion(): string {
-  const pkg = JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version?: string };
-  return pkg.version ?? '0.0.0';
+  cachedVersion ??= (JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version?: string }).version ?? '0.0.0';
+  return cachedVersion;
 }
 
 /** What the foundation offers; extensions merge their own sections in. */

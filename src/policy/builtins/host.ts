@@ -23,6 +23,8 @@ import { miscBuiltins } from './impl/misc.js';
 import { awsBuiltins } from './impl/aws.js';
 import { templateBuiltins } from './impl/template.js';
 import { x509Builtins } from './impl/x509.js';
+import { uriBuiltins } from './impl/uri.js';
+import { operatorBuiltins } from './impl/operators.js';
 
 export type HostBuiltin = (...args: unknown[]) => unknown;
 
@@ -43,6 +45,8 @@ const IMPLEMENTATION_GROUPS: readonly Readonly<Record<string, HostImplementation
   awsBuiltins,
   templateBuiltins,
   x509Builtins,
+  uriBuiltins,
+  operatorBuiltins,
 ];
 
 /** Implementations by OPA built-in name (not host key). */

@@ -143,10 +143,82 @@ function parseKeypair(certInput: unknown, keyInput: unknown): JsonObject {
   return { Certificate: certs.map((c) => c.raw.toString('base64')), Leaf: null };
 }
 
+interface Der {
+  tag: number;
+  content: Buffer;
+  end: number;
+}
+
+function readDer(buf: Buffer, pos: number): Der {
+  if (pos + 2 > buf.length) fail('asn1: structure error: truncated');
+  const tag = buf[pos]!;
+  let len = buf[pos + 1]!;
+  let header = 2;
+  if (len & 0x80) {
+    const n = len & 0x7f;
+    if (n === 0 || n > 4) fail('asn1: structure error: bad length');
+    len = 0;
+    for (let i = 0; i < n; i++) len = len * 256 + buf[pos + 2 + i]!;
+    header = 2 + n;
+  }
+  const start = pos + header;
+  if (start + len > buf.length) fail('asn1: structure error: truncated');
+  return { tag, content: buf.subarray(start, start + len), end: start + len };
+}
+
+function derChildren(content: Buffer): Der[] {
+  const out: Der[] = [];
+  for (let pos = 0; pos < content.length; ) {
+    const child = readDer(content, pos);
+    out.push(child);
+    pos = child.end;
+  }
+  return out;
+}
+
+function oid(content: Buffer): string {
+  const parts = [Math.floor(content[0]! / 40), content[0]! % 40];
+  let value = 0;
+  for (const byte of content.subarray(1)) {
+    value = value * 128 + (byte & 0x7f);
+    if (!(byte & 0x80)) {
+      parts.push(value);
+      value = 0;
+    }
+  }
+  return parts.join('.');
+}
+
+const NAME_OIDS: Record<string, string> = {
+  '2.5.4.3': 'CN', '2.5.4.6': 'C', '2.5.4.10': 'O', '2.5.4.11': 'OU', '2.5.4.7': 'L', '2.5.4.8': 'ST',
+  '2.5.4.9': 'street', '2.5.4.17': 'postalCode', '2.5.4.5': 'serialNumber',
+};
+
+/** The subject of a PKCS#10 request, read from its DER (node:crypto has no CSR parser). */
+function parseCertificateRequest(input: unknown): JsonObject {
+  const der = pemOrDerBlocks(asString(input, 'operand 1'), 'CERTIFICATE REQUEST')[0]!;
+  const outer = readDer(der, 0);
+  if (outer.tag !== 0x30) fail('asn1: structure error: not a sequence');
+  const [info] = derChildren(outer.content);
+  if (!info || info.tag !== 0x30) fail('asn1: structure error: missing request info');
+  const [version, subject] = derChildren(info.content);
+  if (!version || version.tag !== 0x02 || !subject || subject.tag !== 0x30) fail('asn1: structure error: bad request info');
+  const lines: string[] = [];
+  for (const set of derChildren(subject.content)) {
+    for (const attr of derChildren(set.content)) {
+      const [type, value] = derChildren(attr.content);
+      const name = type ? NAME_OIDS[oid(type.content)] : undefined;
+      if (name && value) lines.push(`${name}=${value.content.toString('utf8')}`);
+    }
+  }
+  return { Raw: der.toString('base64'), Version: version.content[0] ?? 0, Subject: pkixName(lines.join('\n')) };
+}
+
 export const x509Builtins: Readonly<Record<string, HostImplementation>> = {
   'crypto.x509.parse_certificates': (input: unknown) => parseCertificates(input).map(certificateJson),
   'crypto.x509.parse_and_verify_certificates': parseAndVerify,
   'crypto.x509.parse_keypair': parseKeypair,
+  'crypto.x509.parse_certificate_request': parseCertificateRequest,
   'crypto.x509.parse_rsa_private_key': (input: unknown) => {
     const key = createPrivateKey(pemText(asString(input, 'operand 1')));
     if (key.asymmetricKeyType !== 'rsa') fail('not an RSA private key');

@@ -97,8 +97,9 @@ export class Flattener {
     }
     const r = this.term(w.value);
     support.push(...r.support);
-    // Replacement values are plain values: a ref is evaluated first, outside the `with` scope.
-    if (r.term.type === 'ref') {
+    // A ref into a local value (`[1 | true][0]`) is evaluated first, outside the `with` scope.
+    const head = r.term.type === 'ref' ? r.term.terms[0] : undefined;
+    if (r.term.type === 'ref' && head?.type === 'var' && head.name !== 'input' && head.name !== 'data') {
       const v = varTerm(this.ctx.fresh(), r.term.loc);
       support.push(eqExpr(v, r.term, r.term.loc));
       return { ...w, value: v };

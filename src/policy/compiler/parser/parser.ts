@@ -19,9 +19,25 @@ const MEMBER_2 = 'internal.member_2';
 const MEMBER_3 = 'internal.member_3';
 
 /** Recursive-descent parser for Rego v1 following OPA's grammar and precedence. */
+/** Experimental OPA keywords enabled by `import future.keywords.and|or|not` in a module. */
+interface LogicKeywords {
+  and: boolean;
+  or: boolean;
+  not: boolean;
+}
+
+/** Operands of `and` / `or` / `not` before they are lowered to set comprehensions. */
+type LogicNode =
+  | { kind: 'expr'; expr: Expr }
+  | { kind: 'body'; body: Body; loc: Location }
+  | { kind: 'and' | 'or'; left: LogicNode; right: LogicNode; loc: Location }
+  | { kind: 'not'; node: LogicNode; loc: Location }
+  | { kind: 'group'; node: LogicNode; with: With[]; loc: Location };
+
 export class Parser {
   private readonly tokens: Token[];
   private pos = 0;
+  private logic: LogicKeywords = { and: false, or: false, not: false };
 
   constructor(private readonly src: string, private readonly file: string, base?: { line: number; col: number }) {
     this.tokens = new Lexer(src, file, base).tokenize();
@@ -112,9 +128,9 @@ export class Parser {
       this.fail('unexpected import path, must begin with one of: {data, input, future, rego}', path.loc);
     }
     const name = refName(path);
-    if (name === 'future.keywords.and' || name === 'future.keywords.or' || name === 'future.keywords.not') {
-      this.fail(`unsupported experimental keyword import ${name}`, path.loc);
-    }
+    if (name === 'future.keywords.and') this.logic.and = true;
+    if (name === 'future.keywords.or') this.logic.or = true;
+    if (name === 'future.keywords.not') this.logic.not = true;
     const imp: Import = { loc, path };
     if (this.isWord('as')) {
       this.advance();
@@ -300,6 +316,11 @@ export class Parser {
   }
 
   parseLiteral(): Expr {
+    if (this.logic.and || this.logic.or || this.logic.not) return this.parseLogicLiteral();
+    return this.parsePlainLiteral();
+  }
+
+  private parsePlainLiteral(): Expr {
     const start = this.tok;
     if (this.keywordRefAhead()) return this.parseExpr();
     if (this.isWord('not')) {
@@ -321,7 +342,105 @@ export class Parser {
     return this.tok.kind === 'ident' && (this.isOp('.', next) || this.isOp('(', next)) && !next.spaceBefore;
   }
 
-  private parseExpr(): Expr {
+  // ---- experimental logic keywords (and, or, not-body) ----
+
+  /**
+   * With `and`/`or`/`not` imported, a literal is a boolean formula over operands (expressions,
+   * `{ bodies }`, `( groups )`). Each operand succeeds at most once and binds nothing outside, so
+   * it is lowered to `{true | operand}`; `and`/`or` become set intersection/union and the literal
+   * tests `true in <set>`. Trailing `with` modifiers apply to the whole literal.
+   */
+  private parseLogicLiteral(): Expr {
+    if (!this.keywordRefAhead() && (this.isWord('some') || this.isWord('every'))) return this.parsePlainLiteral();
+    const loc = this.tok.loc;
+    const node = this.parseLogicOr();
+    const withs = this.parseWiths();
+    const expr = this.logicExpr(node, loc);
+    expr.with = [...expr.with, ...withs];
+    return expr;
+  }
+
+  private parseLogicOr(): LogicNode {
+    let left = this.parseLogicAnd();
+    while (this.logic.or && this.isWord('or') && !this.keywordHead()) {
+      const loc = this.advance().loc;
+      left = { kind: 'or', left, right: this.parseLogicAnd(), loc };
+    }
+    return left;
+  }
+
+  private parseLogicAnd(): LogicNode {
+    let left = this.parseLogicUnary();
+    while (this.logic.and && this.isWord('and') && !this.keywordHead()) {
+      const loc = this.advance().loc;
+      left = { kind: 'and', left, right: this.parseLogicUnary(), loc };
+    }
+    return left;
+  }
+
+  private parseLogicUnary(): LogicNode {
+    const loc = this.tok.loc;
+    if (this.isWord('not') && !this.keywordRefAhead()) {
+      this.advance();
+      if (this.isWord('some') || this.isWord('every')) this.fail(`${this.describe(this.tok)}: not cannot negate ${this.tok.text}`);
+      return { kind: 'not', node: this.parseLogicUnary(), loc };
+    }
+    if (this.isOp('{')) {
+      const save = this.pos;
+      const body = this.tryParse(() => this.parseBraceBody());
+      if (body && this.endsLogicOperand()) return { kind: 'body', body, loc };
+      this.pos = save;
+    }
+    if (this.isOp('(') && (this.logic.and || this.logic.or)) {
+      const save = this.pos;
+      const expr = this.tryParse(() => this.parseExpr(false));
+      if (expr && this.endsLogicOperand()) return { kind: 'expr', expr };
+      this.pos = save;
+      this.advance();
+      const node = this.parseLogicOr();
+      const withs = this.parseWiths();
+      this.expectOp(')');
+      return withs.length > 0 ? { kind: 'group', node, with: withs, loc } : node;
+    }
+    return { kind: 'expr', expr: this.parseExpr(false) };
+  }
+
+  private endsLogicOperand(): boolean {
+    const t = this.tok;
+    return t.kind === 'eof' || t.newlineBefore || this.isWord('and') || this.isWord('or') || this.isWord('with')
+      || this.isOp(')') || this.isOp('}') || this.isOp(']') || this.isOp(';');
+  }
+
+  private logicExpr(node: LogicNode, loc: Location): Expr {
+    if (node.kind === 'expr') return node.expr;
+    if (node.kind === 'not' && node.node.kind === 'expr' && !this.logic.not && !node.node.expr.negated) {
+      return { ...node.node.expr, negated: true, loc };
+    }
+    const set = node.kind === 'not' ? this.logicSet(node.node) : this.logicSet(node);
+    const expr: Expr = {
+      kind: 'call', loc, negated: node.kind === 'not', with: [], generated: true,
+      operator: operatorRef(MEMBER_2, loc), args: [{ type: 'boolean', value: true, loc }, set],
+    };
+    return expr;
+  }
+
+  /** The set `{true}` when the operand succeeds, `set()` otherwise. */
+  private logicSet(node: LogicNode): Term {
+    const truth = (loc: Location): Term => ({ type: 'boolean', value: true, loc });
+    switch (node.kind) {
+      case 'expr': return { type: 'setcomprehension', term: truth(node.expr.loc), body: [node.expr], loc: node.expr.loc };
+      case 'body': return { type: 'setcomprehension', term: truth(node.loc), body: node.body, loc: node.loc };
+      case 'and': case 'or': return callTerm(node.kind, [this.logicSet(node.left), this.logicSet(node.right)], node.loc);
+      case 'not': return { type: 'setcomprehension', term: truth(node.loc), body: [this.logicExpr(node, node.loc)], loc: node.loc };
+      case 'group': {
+        const inner = this.logicExpr(node.node, node.loc);
+        inner.with = [...inner.with, ...node.with];
+        return { type: 'setcomprehension', term: truth(node.loc), body: [inner], loc: node.loc };
+      }
+    }
+  }
+
+  private parseExpr(withModifiers = true): Expr {
     const loc = this.tok.loc;
     const lhs = this.parseTermIn(true);
     let expr: Expr;
@@ -334,7 +453,7 @@ export class Parser {
     } else {
       expr = { kind: 'term', loc, negated: false, with: [], term: lhs };
     }
-    expr.with = this.parseWiths();
+    if (withModifiers) expr.with = this.parseWiths();
     return expr;
   }
 

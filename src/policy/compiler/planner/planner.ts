@@ -6,7 +6,7 @@ import type { Callee, Const, Func, Local, Operand, Program } from '../ir/types.j
 import { lookupBuiltin } from '../../builtins/index.js';
 import { isNativeBuiltin } from '../wasm/native-builtins.js';
 import { FuncBuilder, local } from './func-builder.js';
-import { buildRuleTree, findNode, pathsOverlap, type TreeNode } from './rule-tree.js';
+import { buildRuleTree, constKey, findNode, pathsOverlap, type TreeNode } from './rule-tree.js';
 
 type K = () => void;
 type KOp = (op: Operand) => void;
@@ -585,8 +585,9 @@ class Planner {
     for (; i < ops.length; i++) {
       if (node.group) break;
       const op = ops[i]!;
-      if (op.type !== 'string') break;
-      const child = node.children.get(op.value);
+      const opKey = scalarKey(op);
+      if (opKey === undefined) break;
+      const child = node.children.get(opKey);
       if (!child) {
         // Past the rules: only base data can hold this path.
         return this.walk(f.data, ops, 0, k);
@@ -624,7 +625,7 @@ class Planner {
         f.emit({ op: 'call', fn: { kind: 'native', name: 'regoc.object_copy' }, args: [local(cur)], target: doc });
       }),
     });
-    for (const [name, child] of node.children) {
+    for (const child of node.children.values()) {
       if (child.group?.kind === 'function') continue;
       f.emit({
         op: 'block',
@@ -643,14 +644,14 @@ class Planner {
             // Base data wins over a rule of the same name (as OPA's merged documents do).
             const base = f.local();
             f.emit({ op: 'clear', target: base });
-            f.emit({ op: 'block', body: f.nested(() => f.emit({ op: 'dot', source: local(doc), key: str(name), target: base })) });
+            f.emit({ op: 'block', body: f.nested(() => f.emit({ op: 'dot', source: local(doc), key: { kind: 'const', value: child.key }, target: base })) });
             f.emit({ op: 'isUndefined', local: base });
             v = f.local();
             f.emit({ op: 'call', fn: { kind: 'func', name: this.groupFunc(child.group) }, args: [local(f.input), local(f.data)], target: v });
           } else {
             v = this.virtualDoc(child);
           }
-          f.emit({ op: 'objectInsert', object: doc, key: str(name), value: local(v), once: false });
+          f.emit({ op: 'objectInsert', object: doc, key: { kind: 'const', value: child.key }, value: local(v), once: false });
         }),
       });
     }
@@ -742,6 +743,16 @@ class Planner {
       f.emit({ op: 'equal', a: op, b: local(value) });
       k();
     });
+  }
+}
+
+function scalarKey(t: Term): string | undefined {
+  switch (t.type) {
+    case 'string': return constKey({ type: 'string', value: t.value });
+    case 'number': return constKey({ type: 'number', text: t.text });
+    case 'boolean': return constKey({ type: 'boolean', value: t.value });
+    case 'null': return constKey({ type: 'null' });
+    default: return undefined;
   }
 }
 

@@ -80,6 +80,23 @@ describe('checks: normalised form for the planner', () => {
     expect(body[0]!.with[1]!.valueTarget).to.deep.equal({ kind: 'builtin', name: 'count', arity: 1 });
   });
 
+  it('evaluates a ref that binds a variable read by the same call first', () => {
+    const p = compile('package t\np := foo if { some foo; foo == input.foos[foo] }');
+    expect(groupText(p, 't.p')).to.deep.equal(['data.t.p := __local0__ if { eq(__local1__, input.foos[__local0__]); equal(__local0__, __local1__) }']);
+  });
+
+  it('evaluates with values that index local values before the expression', () => {
+    const p = compile('package t\nq if { count([1]) == 1 with count as [1 | true][0] }');
+    expect(groupText(p, 't.q')).to.deep.equal([
+      'data.t.q := true if { eq(__local0__, [1 | true]); eq(__local1__, __local0__[0]); count([1], __local2__) with count as __local1__; equal(__local2__, 1) with count as __local1__ }',
+    ]);
+  });
+
+  it('treats a repeated function argument variable as one variable', () => {
+    const p = compile('package t\nf(x, x) := x');
+    expect(groupText(p, 't.f')).to.deep.equal(['data.t.f(__local0__, __local0__) := __local0__ if {  }']);
+  });
+
   it('normalises else chains and function arguments', () => {
     const p = compile('package t\nf(x) := "pos" if x > 0 else := "neg" if x < 0 else := "zero"');
     expect(groupText(p, 't.f')).to.deep.equal(['data.t.f(__local0__) := "pos" if { gt(__local0__, 0) }']);

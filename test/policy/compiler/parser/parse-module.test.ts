@@ -158,6 +158,23 @@ describe('Rego parser: modules', () => {
     expect(parts[2]).to.equal(' {b} ');
   });
 
+  it('lowers experimental and/or to set operations over one-shot operands', () => {
+    const m = parseModule('package t\nimport future.keywords.and\nimport future.keywords.or\np if input.a and { b := 1; b > 0 } or (input.c with input as 1)', 't.rego');
+    expect(bodyToString(m.rules[0]!.body)).to.equal(
+      'internal.member_2(true, or(and({true | input.a}, {true | assign(b, 1); gt(b, 0)}), {true | input.c with input as 1}))',
+    );
+  });
+
+  it('keeps calls inside the negation when the experimental not keyword is imported', () => {
+    const plain = parseModule('package t\np if not f(g(1))', 't.rego');
+    expect(bodyToString(plain.rules[0]!.body)).to.equal('not f(g(1))');
+    const m = parseModule('package t\nimport future.keywords.not\np if not f(g(1))\nq if not { a := 1; a > 2 }', 't.rego');
+    expect(m.rules.map((r) => bodyToString(r.body))).to.deep.equal([
+      'not internal.member_2(true, {true | f(g(1))})',
+      'not internal.member_2(true, {true | assign(a, 1); gt(a, 2)})',
+    ]);
+  });
+
   it('records locations of rules, terms and expressions', () => {
     const r = parseModule('package test\n\np if {\n\tinput.x == 1\n}\n', 'loc.rego').rules[0]!;
     expect(r.loc).to.deep.equal({ file: 'loc.rego', line: 3, col: 1 });

@@ -1,0 +1,487 @@
+import { randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import { actionStatusView, type ApprovalService, type ApprovedActionOutcome, type ApprovedActionRunner, type PendingAction } from '../approvals/index.js';
+import type { Actor, AuditLog } from '../audit/index.js';
+import type { ContractRegistry, ToolContract } from '../contracts/index.js';
+import { GatewayError, asGatewayError, type FieldError } from '../errors/index.js';
+import type { ActingContext, AuthenticatedAgent, Identity, LiveGrant } from '../identity/index.js';
+import type { Logger } from '../log/index.js';
+import type { ActingAgent, Mediator, MediatorResult } from '../mediator/index.js';
+import type { GatewayMetrics } from '../metrics/index.js';
+import {
+  DECISION_ENTRYPOINT,
+  VISIBLE_TOOLS_ENTRYPOINT,
+  decide,
+  visibleTools as evaluateVisibleTools,
+  type Decision,
+  type DecisionInput,
+  type DecisionReason,
+  type PolicyEngine,
+  type PolicyGrant,
+} from '../policy/index.js';
+import { AgentTokenSchema, type Orm } from '../store/index.js';
+import { DecisionLog } from './decision-log.js';
+import { whoamiResult } from './plain-words.js';
+import { argsDigest, recordDecision, recordOutcome } from './recorder.js';
+import { loadUsage, type Usage } from './usage.js';
+import type { Assessment, PolicyResource, ToolCall, ToolCallResult, Transport, Verdict } from './types.js';
+
+export interface PipelineDeps {
+  orm: Orm;
+  audit: AuditLog;
+  identity: Identity;
+  logger: Logger;
+  engine: PolicyEngine;
+  registry: ContractRegistry;
+  mediator: Mediator;
+  approvals: ApprovalService;
+  metrics: GatewayMetrics;
+}
+
+export interface PipelineOptions {
+  /** The workspace of calls whose arguments name none (Plane's v1 serves one workspace per key). */
+  workspace: string;
+  /** JSON pointers masked in the decision log (see DEFAULT_MASKED_POINTERS). */
+  maskedPointers: readonly string[];
+}
+
+/** What a call needs to know about its agent and request, whether the agent or its owner set it off. */
+interface CallContext {
+  actor: Actor;
+  agent: { id: string; ownerUserId: string; ownerEmail: string; displayName: string; status: string };
+  token: { id: string; expiresAt: Date | null };
+  transport: Transport;
+  requestId: string;
+  idempotencyKey: string | null;
+}
+
+const elapsed = (since: number): number => Math.round((performance.now() - since) * 1000) / 1000;
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function policyGrant(g: LiveGrant): PolicyGrant {
+  return { id: g.id, workspace: g.workspace, projects: g.projects, tools: g.tools, constraints: g.constraints as PolicyGrant['constraints'], expires_at: g.expires_at };
+}
+
+function denialMessage(reasons: DecisionReason[]): string {
+  return reasons.length ? `Denied: ${reasons.map((r) => r.message).join('; ')}.` : 'Denied by policy.';
+}
+
+/** The same error with the decision id added to its context, so the caller can quote it. */
+function withDecisionId(err: GatewayError, decisionId: string): GatewayError {
+  return new GatewayError(err.code, err.message, {
+    ...(err.fields ? { fields: err.fields } : {}),
+    ...(err.reasons ? { reasons: err.reasons } : {}),
+    context: { ...err.context, decision_id: decisionId },
+    cause: (err as { cause?: unknown }).cause ?? err,
+  });
+}
+
+/**
+ * The one request path of both front doors (DESIGN.md): resolve the tool contract, validate the
+ * arguments, derive the resource, load the agent's live grants and usage, evaluate
+ * `gateway/decision`, record the decision in the audit chain, then deny, park for approval, or run
+ * the action (through the mediator, or here for the gateway's own tools) and record the outcome.
+ * Nothing runs without a recorded allow; anything unexpected before that is a recorded denial.
+ */
+export class RequestPipeline implements ApprovedActionRunner {
+  private readonly log: DecisionLog;
+
+  constructor(
+    private readonly deps: PipelineDeps,
+    private readonly options: PipelineOptions,
+  ) {
+    this.log = new DecisionLog(deps.logger, options.maskedPointers);
+  }
+
+  /** Runs one tool call. Failures are GatewayErrors carrying `context.decision_id`. */
+  async callTool(call: ToolCall): Promise<ToolCallResult> {
+    const started = performance.now();
+    const decisionId = randomUUID();
+    const ctx = this.agentContext(call);
+    const assessment = await this.assessOrFailClosed(call, ctx);
+    let status = 'internal_error';
+    try {
+      const outcome = await this.act(call, ctx, decisionId, assessment);
+      status = outcome.status;
+      return outcome;
+    } catch (err) {
+      const failure = withDecisionId(asGatewayError(err), decisionId);
+      status = failure.code;
+      throw failure;
+    } finally {
+      const latencyMs = elapsed(started);
+      this.deps.metrics.toolRequests.inc({ transport: call.transport, tool: this.toolLabel(call.tool), status });
+      this.deps.metrics.requestDuration.observe({ transport: call.transport, status }, latencyMs / 1000);
+      this.log.write({
+        decisionId,
+        agentId: ctx.agent.id,
+        ownerUserId: ctx.agent.ownerUserId,
+        transport: call.transport,
+        requestId: call.requestId,
+        ...(call.address ? { address: call.address } : {}),
+        assessment,
+        status,
+        latencyMs,
+      });
+    }
+  }
+
+  /**
+   * The decision for a call without recording or acting on it (the `explain` tool, and tests that
+   * check the decision input). Unexpected failures are thrown, not turned into denials.
+   */
+  async assess(call: ToolCall): Promise<Assessment> {
+    return this.assessWith(call, this.agentContext(call));
+  }
+
+  /** The tools this agent could be allowed to call, as `gateway/visible_tools` decides. Fails closed. */
+  async visibleTools(auth: AuthenticatedAgent): Promise<ToolContract[]> {
+    const ctx = this.agentContext({ auth, tool: 'whoami', args: {}, transport: 'mcp', requestId: 'tools-list' });
+    const grants = await this.deps.identity.grants.liveGrants(this.deps.orm.em.fork(), auth.agent.id);
+    // The entrypoint reads only agent, token and grants; action and resource are required by the input schema.
+    const input = this.input(ctx, grants.map(policyGrant), { calls_last_minute: 0, writes_last_hour: 0 }, 'whoami', 'read', {}, { workspace: this.options.workspace, project: null, work_item: null });
+    const stop = this.deps.metrics.policyDuration.startTimer({ entrypoint: VISIBLE_TOOLS_ENTRYPOINT });
+    let names: string[];
+    try {
+      names = evaluateVisibleTools(this.deps.engine, input);
+    } catch (err) {
+      this.deps.logger.error('visible tools could not be decided', { agent_id: auth.agent.id, error: err instanceof Error ? err.message : String(err) });
+      throw new GatewayError('policy_unavailable', 'The policy could not decide which tools you may use.', { cause: err });
+    } finally {
+      stop();
+    }
+    return names.filter((name) => this.deps.registry.has(name)).map((name) => this.deps.registry.get(name));
+  }
+
+  /**
+   * Runs an action its owner approved (called by the approvals stage). The policy is asked again
+   * with the agent's current status, token and grants; the approval stands in for the approval
+   * obligation but not for anything else, so a grant revoked since still stops the action.
+   */
+  async runApproved(action: PendingAction, approval: ActingContext): Promise<ApprovedActionOutcome> {
+    const started = performance.now();
+    const decisionId = randomUUID();
+    const em = this.deps.orm.em.fork();
+    const agent = await this.deps.identity.agents.get(em, action.agentId);
+    const token = await em.findOne(AgentTokenSchema, { id: action.tokenId });
+    // A revoked (or vanished) token counts as expired from its revocation on: the policy sees it as such.
+    const tokenEnd = token ? (token.revokedAt ?? token.expiresAt ?? null) : action.createdAt;
+    const ctx: CallContext = {
+      actor: approval.actor,
+      agent,
+      token: { id: action.tokenId, expiresAt: tokenEnd },
+      transport: action.transport,
+      requestId: approval.requestId ?? action.requestId ?? decisionId,
+      idempotencyKey: action.idempotencyKey ?? null,
+    };
+    let assessment: Assessment;
+    try {
+      assessment = await this.assessKnown(ctx, this.deps.registry.get(action.tool), action.args, action.resource);
+    } catch (err) {
+      assessment = this.failedAssessment(action.tool, action.args, err);
+    }
+    // The owner's approval discharges the approval obligation, and only that.
+    if (assessment.verdict === 'approval_required') assessment = { ...assessment, verdict: 'allow' };
+    let status = 'internal_error';
+    try {
+      await recordDecision(this.deps.audit, em, this.decisionRecord(ctx, decisionId, assessment, action.id));
+      this.deps.metrics.decisions.inc({ result: assessment.verdict, tool: this.toolLabel(action.tool) });
+      if (assessment.verdict !== 'allow') {
+        const failure = assessment.failure ?? new GatewayError('denied', denialMessage(assessment.reasons), { reasons: assessment.reasons });
+        status = failure.code;
+        return { ok: false, error: { code: failure.code, message: failure.message, ...(failure.reasons ? { reasons: failure.reasons } : {}) } };
+      }
+      const done = await this.execute(ctx, decisionId, assessment, action.id);
+      status = 'ok';
+      return { ok: true, result: done.result };
+    } catch (err) {
+      const failure = asGatewayError(err);
+      status = failure.code;
+      return { ok: false, error: { code: failure.code, message: failure.message, ...(failure.reasons ? { reasons: failure.reasons } : {}) } };
+    } finally {
+      this.log.write({ decisionId, agentId: agent.id, ownerUserId: agent.ownerUserId, transport: action.transport, requestId: ctx.requestId, assessment, status, latencyMs: elapsed(started), approvedAction: action.id });
+    }
+  }
+
+  // ---- the steps -----------------------------------------------------------------------------
+
+  private agentContext(call: ToolCall): CallContext {
+    const { agent, token } = call.auth;
+    const fromArgs = isPlainObject(call.args) && typeof call.args.idempotency_key === 'string' ? call.args.idempotency_key : null;
+    return {
+      actor: { type: 'agent', id: agent.id },
+      agent,
+      token: { id: token.id, expiresAt: token.expiresAt },
+      transport: call.transport,
+      requestId: call.requestId,
+      idempotencyKey: call.idempotencyKey ?? fromArgs,
+    };
+  }
+
+  private async assessOrFailClosed(call: ToolCall, ctx: CallContext): Promise<Assessment> {
+    try {
+      return await this.assessWith(call, ctx);
+    } catch (err) {
+      this.deps.logger.error('a call could not be decided; denied', { request_id: call.requestId, tool: this.toolLabel(call.tool), error: err instanceof Error ? err.message : String(err) });
+      return this.failedAssessment(call.tool, isPlainObject(call.args) ? call.args : {}, err);
+    }
+  }
+
+  private async assessWith(call: ToolCall, ctx: CallContext): Promise<Assessment> {
+    const args = isPlainObject(call.args) ? call.args : {};
+    if (!this.deps.registry.has(call.tool)) {
+      const reasons = [{ code: 'unknown_tool', message: `tool ${call.tool} is not in the tool catalogue` }];
+      return this.refused(call.tool, null, args, [], reasons, new GatewayError('not_found', `Unknown tool: ${call.tool}.`, { reasons, context: { tool: call.tool } }));
+    }
+    const contract = this.deps.registry.get(call.tool);
+    const checked = this.deps.registry.validateArguments(call.tool, call.args ?? {});
+    if (!checked.ok) {
+      const reasons = [{ code: 'invalid_arguments', message: `the arguments of ${call.tool} do not match its input schema` }];
+      return this.refused(call.tool, contract, args, checked.fields, reasons, new GatewayError('validation_failed', `The arguments of ${call.tool} are invalid.`, { fields: checked.fields, reasons }));
+    }
+    const derived = this.deps.registry.deriveResource(call.tool, args);
+    const resource: PolicyResource = { workspace: derived.workspace ?? this.options.workspace, project: derived.project, work_item: derived.work_item };
+    return this.assessKnown(ctx, contract, args, resource);
+  }
+
+  /** Loads grants and usage, builds the decision input and asks the policy. */
+  private async assessKnown(ctx: CallContext, contract: ToolContract, args: Record<string, unknown>, resource: PolicyResource): Promise<Assessment> {
+    const [grants, usage] = await Promise.all([
+      this.deps.identity.grants.liveGrants(this.deps.orm.em.fork(), ctx.agent.id),
+      loadUsage(this.deps.orm.em.fork(), ctx.agent.id),
+    ]);
+    const kind = contract['x-gateway'].kind;
+    const input = this.input(ctx, grants.map(policyGrant), usage, contract.name, kind, args, resource);
+    const startedPolicy = performance.now();
+    let decision: Decision;
+    let revision: string | null = null;
+    try {
+      revision = this.deps.engine.revision;
+      decision = decide(this.deps.engine, input);
+    } catch (err) {
+      this.deps.logger.error('the policy failed; the call is denied', { tool: contract.name, error: err instanceof Error ? err.message : String(err) });
+      const reasons = [{ code: 'policy_unavailable', message: 'the policy could not decide this call' }];
+      const failure = new GatewayError('policy_unavailable', 'The policy could not decide this call; nothing was done.', { reasons, cause: err });
+      return { ...this.refused(contract.name, contract, args, [], reasons, failure), resource, input, policyRevision: revision, policyMs: elapsed(startedPolicy) };
+    }
+    const policyMs = elapsed(startedPolicy);
+    this.deps.metrics.policyDuration.observe({ entrypoint: DECISION_ENTRYPOINT }, policyMs / 1000);
+    const verdict: Verdict = !decision.allow ? 'deny' : decision.obligations.approval_required ? 'approval_required' : 'allow';
+    return {
+      tool: contract.name,
+      contract,
+      args,
+      fields: [],
+      resource,
+      input,
+      decision,
+      verdict,
+      reasons: decision.allow ? [] : decision.reasons,
+      approvalReasons: verdict === 'approval_required' ? decision.obligations.approval_reasons : [],
+      matchedGrants: decision.matched_grants,
+      policyRevision: revision,
+      failure: decision.allow ? null : new GatewayError('denied', denialMessage(decision.reasons), { reasons: decision.reasons }),
+      policyMs,
+    };
+  }
+
+  private input(ctx: CallContext, grants: PolicyGrant[], usage: Usage, tool: string, kind: DecisionInput['action']['kind'], args: Record<string, unknown>, resource: PolicyResource): DecisionInput {
+    return {
+      agent: { id: ctx.agent.id, owner_user_id: ctx.agent.ownerUserId, status: ctx.agent.status, display_name: ctx.agent.displayName },
+      token: { id: ctx.token.id, expires_at: ctx.token.expiresAt ? ctx.token.expiresAt.toISOString() : null },
+      grants,
+      action: { tool, kind, args },
+      resource,
+      request: { transport: ctx.transport, request_id: ctx.requestId, idempotency_key: ctx.idempotencyKey, time: new Date().toISOString() },
+      usage,
+    };
+  }
+
+  private refused(tool: string, contract: ToolContract | null, args: Record<string, unknown>, fields: FieldError[], reasons: DecisionReason[], failure: GatewayError): Assessment {
+    return {
+      tool,
+      contract,
+      args,
+      fields,
+      resource: { workspace: this.options.workspace, project: null, work_item: null },
+      input: null,
+      decision: null,
+      verdict: 'deny',
+      reasons,
+      approvalReasons: [],
+      matchedGrants: [],
+      policyRevision: this.currentRevision(),
+      failure,
+      policyMs: 0,
+    };
+  }
+
+  /** Anything unexpected while deciding: a denial with reason `internal_error`, nothing run. */
+  private failedAssessment(tool: string, args: Record<string, unknown>, err: unknown): Assessment {
+    const known = err instanceof GatewayError && err.code !== 'internal_error' ? err : undefined;
+    const code = known?.code ?? 'internal_error';
+    const reasons = [{ code, message: 'the gateway could not decide this call' }];
+    const failure = new GatewayError(code, known?.message ?? 'The gateway could not decide this call; nothing was done.', { reasons, cause: err });
+    const contract = this.deps.registry.has(tool) ? this.deps.registry.get(tool) : null;
+    return this.refused(tool, contract, args, [], reasons, failure);
+  }
+
+  private currentRevision(): string | null {
+    return this.deps.engine.ready ? this.deps.engine.revision : null;
+  }
+
+  /** Records the decision, then denies, parks or runs. */
+  private async act(call: ToolCall, ctx: CallContext, decisionId: string, a: Assessment): Promise<ToolCallResult> {
+    if (a.verdict === 'approval_required') return this.park(ctx, decisionId, a);
+    await recordDecision(this.deps.audit, this.deps.orm.em.fork(), this.decisionRecord(ctx, decisionId, a));
+    this.deps.metrics.decisions.inc({ result: a.verdict, tool: this.toolLabel(a.tool) });
+    if (a.verdict === 'deny') throw a.failure ?? new GatewayError('denied', denialMessage(a.reasons), { reasons: a.reasons });
+    const done = await this.execute(ctx, decisionId, a, undefined, call.auth);
+    return { status: 'ok', decisionId, result: done.result, tasker: done.tasker, replayed: done.replayed };
+  }
+
+  /** The decision and the pending action commit together: an action is never parked unrecorded. */
+  private async park(ctx: CallContext, decisionId: string, a: Assessment): Promise<ToolCallResult> {
+    const parked = await this.deps.orm.em.fork().transactional(async (tx) => {
+      await recordDecision(this.deps.audit, tx, this.decisionRecord(ctx, decisionId, a));
+      return this.deps.approvals.park(tx, {
+        agentId: ctx.agent.id,
+        ownerUserId: ctx.agent.ownerUserId,
+        tokenId: ctx.token.id,
+        tool: a.tool,
+        args: a.args,
+        argsSha256: argsDigest(a.args),
+        resource: a.resource,
+        decisionId,
+        idempotencyKey: ctx.idempotencyKey,
+        transport: ctx.transport,
+        requestId: ctx.requestId,
+        approvalReasons: a.approvalReasons,
+      });
+    });
+    this.deps.metrics.decisions.inc({ result: a.verdict, tool: this.toolLabel(a.tool) });
+    if (parked.kind === 'key_reused') {
+      throw new GatewayError('idempotency_key_reused', `The idempotency key ${ctx.idempotencyKey} already names another action awaiting approval; use a new key for a new write.`, {
+        context: { action_id: parked.action.id },
+      });
+    }
+    return { status: 'approval_pending', decisionId, actionId: parked.action.id, expiresAt: parked.action.expiresAt.toISOString(), reasons: parked.action.approvalReasons };
+  }
+
+  /** Runs an allowed action and records its outcome; the outcome is recorded for failures too. */
+  private async execute(ctx: CallContext, decisionId: string, a: Assessment, approvedAction?: string, auth?: AuthenticatedAgent): Promise<Omit<MediatorResult, 'tool' | 'idempotencyKey'>> {
+    const contract = a.contract!;
+    const started = performance.now();
+    const viaTasker = contract['x-gateway'].handler === 'tasker';
+    let done: Omit<MediatorResult, 'tool' | 'idempotencyKey'>;
+    try {
+      done = viaTasker ? await this.deps.mediator.execute({ tool: contract, args: a.args, agent: actingAgent(ctx), decisionId, idempotencyKey: ctx.idempotencyKey }) : await this.answerItself(contract, a.args, ctx, auth);
+    } catch (err) {
+      const failure = asGatewayError(err);
+      const latencyMs = elapsed(started);
+      if (viaTasker) this.observeTasker(contract.name, failure.code, latencyMs);
+      await this.outcome(ctx, decisionId, contract.name, latencyMs, failure.code, null, false, approvedAction);
+      throw failure;
+    }
+    if (viaTasker) this.observeTasker(contract.name, done.replayed ? 'replayed' : 'ok', done.latencyMs);
+    await this.outcome(ctx, decisionId, contract.name, done.latencyMs, null, done.tasker, done.replayed, approvedAction, done.executedUnderDecisionId);
+    return done;
+  }
+
+  private observeTasker(tool: string, outcome: string, latencyMs: number): void {
+    this.deps.metrics.taskerCalls.inc({ tool, outcome });
+    this.deps.metrics.taskerDuration.observe({ tool, outcome }, latencyMs / 1000);
+  }
+
+  /** The action has happened (or failed) by now: a lost outcome record is logged, not turned into a failure. */
+  private async outcome(ctx: CallContext, decisionId: string, tool: string, latencyMs: number, errorCode: string | null, tasker: MediatorResult['tasker'], replayed: boolean, approvedAction?: string, executedUnder?: string): Promise<void> {
+    try {
+      await recordOutcome(this.deps.audit, this.deps.orm.em.fork(), {
+        decisionId,
+        actor: ctx.actor,
+        agentId: ctx.agent.id,
+        ownerUserId: ctx.agent.ownerUserId,
+        requestId: ctx.requestId,
+        tool,
+        latencyMs,
+        errorCode,
+        tasker,
+        replayed,
+        ...(executedUnder ? { executedUnderDecisionId: executedUnder } : {}),
+        ...(approvedAction ? { approvedAction } : {}),
+      });
+    } catch (err) {
+      this.deps.logger.error('could not record the outcome of a call', { decision_id: decisionId, tool, error: err instanceof Error ? err.message : String(err) });
+    }
+  }
+
+  /** The gateway's own tools (whoami, explain, get_action_status), answered without Tasker. */
+  private async answerItself(contract: ToolContract, args: Record<string, unknown>, ctx: CallContext, auth?: AuthenticatedAgent): Promise<Omit<MediatorResult, 'tool' | 'idempotencyKey'>> {
+    const started = performance.now();
+    if (!auth) throw new GatewayError('internal_error', `The tool ${contract.name} can only be called by the agent itself.`);
+    const result = await this.gatewayToolResult(contract.name, args, ctx, auth);
+    const check = this.deps.registry.validateResult(contract.name, result);
+    if (!check.ok) {
+      this.deps.logger.error('a gateway tool result does not match its output contract', { tool: contract.name, fields: check.fields });
+      throw new GatewayError('internal_error', `The answer of ${contract.name} did not match its output contract.`);
+    }
+    return { result, tasker: null, latencyMs: elapsed(started), replayed: false, executedUnderDecisionId: '' };
+  }
+
+  private async gatewayToolResult(tool: string, args: Record<string, unknown>, ctx: CallContext, auth: AuthenticatedAgent): Promise<unknown> {
+    switch (tool) {
+      case 'whoami':
+        return whoamiResult(auth, await this.deps.identity.grants.liveGrants(this.deps.orm.em.fork(), auth.agent.id));
+      case 'explain':
+        return this.explain(auth, ctx, String(args.tool), args.arguments ?? {});
+      case 'get_action_status':
+        return actionStatusView(await this.deps.approvals.getForAgent(auth.agent.id, String(args.action_id)));
+      default:
+        throw new GatewayError('internal_error', `No gateway handler for ${tool}.`);
+    }
+  }
+
+  /** `explain`: the assessment a real call with these arguments would get, as the tool's output. */
+  private async explain(auth: AuthenticatedAgent, ctx: CallContext, tool: string, args: unknown) {
+    // The proposed call as its own call: its idempotency key is the one in its arguments.
+    const proposed: ToolCall = { auth, tool, args, transport: ctx.transport, requestId: ctx.requestId };
+    const a = await this.assessWith(proposed, this.agentContext(proposed));
+    return {
+      tool,
+      decision: a.verdict,
+      reasons: a.verdict === 'approval_required' ? a.approvalReasons : a.reasons,
+      obligations: a.decision?.obligations ?? { approval_required: false, approval_reasons: [] },
+      matched_grants: a.matchedGrants,
+      resource: a.resource,
+      policy_revision: a.policyRevision ?? '',
+      argument_errors: a.fields,
+    };
+  }
+
+  private decisionRecord(ctx: CallContext, decisionId: string, a: Assessment, approvedAction?: string) {
+    return {
+      decisionId,
+      actor: ctx.actor,
+      agentId: ctx.agent.id,
+      ownerUserId: ctx.agent.ownerUserId,
+      tokenId: ctx.token.id,
+      transport: ctx.transport,
+      requestId: ctx.requestId,
+      idempotencyKey: ctx.idempotencyKey,
+      assessment: a,
+      ...(approvedAction ? { approvedAction } : {}),
+    };
+  }
+
+  /** Metric label for a tool: unknown names collapse into one label so callers cannot grow the series. */
+  private toolLabel(tool: string): string {
+    return this.deps.registry.has(tool) ? tool : 'unknown';
+  }
+}
+
+function actingAgent(ctx: CallContext): ActingAgent {
+  return { id: ctx.agent.id, display_name: ctx.agent.displayName, owner_user_id: ctx.agent.ownerUserId, owner_email: ctx.agent.ownerEmail };
+}

@@ -1,0 +1,46 @@
+/** MCP at `/mcp`: Streamable HTTP (stateless, JSON responses) over the low-level SDK server, serving the tool contracts as they are. */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { LATEST_PROTOCOL_VERSION, SUPPORTED_PROTOCOL_VERSIONS } from '@modelcontextprotocol/sdk/types.js';
+import type { ContractRegistry } from '../contracts/index.js';
+import type { GatewayExtension } from '../gateway/extension.js';
+import { PACKAGE_ROOT } from '../paths.js';
+import type { ToolPipeline } from './pipeline-port.js';
+import { mcpRouter } from './router.js';
+
+export { originGuard, parseAllowedOrigins } from './origin.js';
+export { mcpRouter, type McpRouterOptions } from './router.js';
+export { requestServer, toolDefinitions, type McpServerDeps, type McpCallContext } from './server.js';
+export { successResult, errorResult, approvalPendingResult } from './results.js';
+
+export const MCP_PATH = '/mcp';
+
+export interface McpExtensionOptions {
+  registry: ContractRegistry;
+  /** Resolved at setup, after the decision stage has set up its pipeline. */
+  pipeline: () => ToolPipeline;
+  /** Browser origins allowed to call `/mcp`; requests without an Origin header are always allowed. */
+  allowedOrigins?: readonly string[];
+}
+
+function packageVersion(): string {
+  return (JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version?: string }).version ?? '0.0.0';
+}
+
+export function mcpExtension(options: McpExtensionOptions): GatewayExtension {
+  return {
+    name: 'mcp',
+    setup(deps) {
+      const router = mcpRouter(
+        { registry: options.registry, pipeline: options.pipeline(), logger: deps.logger, version: packageVersion() },
+        { allowedOrigins: options.allowedOrigins ?? [], authenticateAgent: deps.authenticateAgent },
+      );
+      return {
+        routers: [{ path: MCP_PATH, router }],
+        capabilities: {
+          mcp: { endpoint: MCP_PATH, transport: 'streamable-http', mode: 'stateless-json', protocol_versions: SUPPORTED_PROTOCOL_VERSIONS, latest_protocol_version: LATEST_PROTOCOL_VERSION },
+        },
+      };
+    },
+  };
+}

@@ -1,0 +1,48 @@
+import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import express, { type NextFunction, type Request, type RequestHandler, type Response, type Router } from 'express';
+import type { Tool } from '@modelcontextprotocol/sdk/types.js';
+import { GatewayError } from '../errors/index.js';
+import { authOf, clientAddress, requestIdOf } from '../http/index.js';
+import { originGuard } from './origin.js';
+import { requestServer, toolDefinitions, type McpServerDeps } from './server.js';
+
+export interface McpRouterOptions {
+  allowedOrigins: readonly string[];
+  authenticateAgent: RequestHandler;
+}
+
+/** Stateless JSON mode has no server-to-client stream to open (GET) and no session to end (DELETE). */
+function postOnly(req: Request, res: Response, next: NextFunction): void {
+  if (req.method === 'POST') return next();
+  res.setHeader('Allow', 'POST');
+  next(new GatewayError('method_not_allowed', 'This MCP endpoint is stateless: send JSON-RPC messages with POST.'));
+}
+
+function handle(deps: McpServerDeps, tools: Map<string, Tool>): RequestHandler {
+  return async (req, res, next) => {
+    try {
+      const server = requestServer(deps, tools, { auth: authOf(res), requestId: requestIdOf(res), address: clientAddress(req) });
+      const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
+      res.on('close', () => {
+        void transport.close();
+        void server.close();
+      });
+      await server.connect(transport);
+      await transport.handleRequest(req, res, req.body);
+    } catch (err) {
+      next(err);
+    }
+  };
+}
+
+/**
+ * `/mcp`: Streamable HTTP in stateless JSON-response mode. Origin is checked before anything
+ * else, then the bearer agent token; protocol versions are those the SDK supports.
+ */
+export function mcpRouter(deps: McpServerDeps, options: McpRouterOptions): Router {
+  const tools = toolDefinitions(deps.registry);
+  const router = express.Router();
+  router.use(originGuard(options.allowedOrigins));
+  router.all('/', postOnly, options.authenticateAgent, handle(deps, tools));
+  return router;
+}

@@ -1,0 +1,69 @@
+import express, { type NextFunction, type Request, type RequestHandler, type Response, type Router } from 'express';
+import { GatewayError } from '../errors/index.js';
+import { authOf, clientAddress, requestIdOf } from '../http/index.js';
+import { restCallOf } from './arguments.js';
+import type { ToolCallOutcome, ToolPipeline } from './pipeline-port.js';
+import type { RestRoute } from './route-table.js';
+
+const API_BASE = '/api/v1';
+
+/** 200 with the tool's result (its outputSchema), 202 with the parked action when a human must approve. */
+function sendOutcome(res: Response, outcome: ToolCallOutcome): void {
+  res.setHeader('X-Decision-Id', outcome.decisionId);
+  if (outcome.status === 'ok') {
+    res.status(200).json(outcome.result);
+    return;
+  }
+  const statusUrl = `${API_BASE}/actions/${outcome.actionId}`;
+  res.setHeader('Location', statusUrl);
+  res.status(202).json({
+    status: 'approval_pending',
+    action_id: outcome.actionId,
+    decision_id: outcome.decisionId,
+    expires_at: outcome.expiresAt,
+    message: 'A human must approve this action; follow it at status_url (or call get_action_status).',
+    status_url: statusUrl,
+  });
+}
+
+function toolHandler(route: RestRoute, pipeline: ToolPipeline): RequestHandler {
+  return async (req: Request, res: Response, next: NextFunction) => {
+    try {
+      const { args, idempotencyKey } = restCallOf(req, route);
+      const outcome = await pipeline.callTool({
+        auth: authOf(res),
+        tool: route.tool,
+        args,
+        transport: 'rest',
+        requestId: requestIdOf(res),
+        ...(idempotencyKey === null ? {} : { idempotencyKey }),
+        address: clientAddress(req),
+      });
+      sendOutcome(res, outcome);
+    } catch (err) {
+      next(err);
+    }
+  };
+}
+
+function methodNotAllowed(allowed: string[]): RequestHandler {
+  return (_req, res, next) => {
+    res.setHeader('Allow', allowed.join(', '));
+    next(new GatewayError('method_not_allowed', `Use ${allowed.join(' or ')} on this route.`));
+  };
+}
+
+/**
+ * The agent REST routes, one per tool contract, mounted under `/api/v1`. Every route requires the
+ * agent's bearer token; a known path with the wrong method answers 405 rather than 404.
+ */
+export function restRouter(routes: RestRoute[], pipeline: ToolPipeline, authenticateAgent: RequestHandler): Router {
+  const router = express.Router({ strict: false });
+  const methodsByPath = new Map<string, string[]>();
+  for (const route of routes) {
+    router[route.method.toLowerCase() as 'get' | 'post' | 'patch' | 'delete'](route.expressPath, authenticateAgent, toolHandler(route, pipeline));
+    methodsByPath.set(route.expressPath, [...(methodsByPath.get(route.expressPath) ?? []), route.method]);
+  }
+  for (const [path, methods] of methodsByPath) router.all(path, methodNotAllowed(methods));
+  return router;
+}
