@@ -4,7 +4,7 @@ import { actionStatusView, type ApprovalService, type ApprovedActionOutcome, typ
 import type { Actor, AuditLog } from '../audit/index.js';
 import type { ContractRegistry, ToolContract } from '../contracts/index.js';
 import { GatewayError, asGatewayError, type FieldError } from '../errors/index.js';
-import type { ActingContext, AuthenticatedAgent, Identity, LiveGrant } from '../identity/index.js';
+import type { ActingContext, AuthenticatedAgent, Identity } from '../identity/index.js';
 import type { Logger } from '../log/index.js';
 import type { ActingAgent, Mediator, MediatorResult } from '../mediator/index.js';
 import type { GatewayMetrics } from '../metrics/index.js';
@@ -22,6 +22,7 @@ import {
 import { AgentTokenSchema, type Orm } from '../store/index.js';
 import { DecisionLog } from './decision-log.js';
 import { whoamiResult } from './plain-words.js';
+import { policyGrant } from './policy-grants.js';
 import { argsDigest, recordDecision, recordOutcome } from './recorder.js';
 import { loadUsage, type Usage } from './usage.js';
 import type { Assessment, PolicyResource, ToolCall, ToolCallResult, Transport, Verdict } from './types.js';
@@ -59,10 +60,6 @@ const elapsed = (since: number): number => Math.round((performance.now() - since
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function policyGrant(g: LiveGrant): PolicyGrant {
-  return { id: g.id, workspace: g.workspace, projects: g.projects, tools: g.tools, constraints: g.constraints as PolicyGrant['constraints'], expires_at: g.expires_at };
 }
 
 function denialMessage(reasons: DecisionReason[]): string {

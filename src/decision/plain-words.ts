@@ -16,16 +16,16 @@ function toolsPhrase(tools: readonly string[]): string {
 
 function constraintsPhrase(c: Record<string, unknown>): string[] {
   const out: string[] = [];
-  if (typeof c.max_writes_per_hour === 'number') out.push(`at most ${c.max_writes_per_hour} writes per hour`);
-  if (typeof c.max_calls_per_minute === 'number') out.push(`at most ${c.max_calls_per_minute} calls per minute`);
+  if (typeof c.write_budget_per_hour === 'number') out.push(`at most ${c.write_budget_per_hour} writes per hour`);
+  if (typeof c.calls_per_minute === 'number') out.push(`at most ${c.calls_per_minute} calls per minute`);
   const projects = Array.isArray(c.approval_required_projects) ? (c.approval_required_projects as string[]) : [];
   if (projects.length) out.push(`changes in ${list(projects)} need the owner's approval`);
-  const tools = Array.isArray(c.approval_required_tools) ? (c.approval_required_tools as string[]) : [];
+  const tools = [c.approval_required_tools, c.approval_required_kinds].flatMap((v) => (Array.isArray(v) ? (v as string[]) : []));
   if (tools.length) out.push(`${toolsPhrase(tools)} need the owner's approval`);
   return out;
 }
 
-/** One grant as a sentence: "May use read tools and create_work_item in workspace nodedc, project OPS; ...". */
+/** One grant (constraints as the lifecycle API stores them) as a sentence: "May use read tools and create_work_item in workspace nodedc, project OPS; ...". */
 export function grantSentence(g: LiveGrant): string {
   const projects = g.projects === '*' ? 'every project' : g.projects.length === 1 ? `project ${g.projects[0]}` : `projects ${list(g.projects)}`;
   const parts = [`May use ${toolsPhrase(g.tools)} in workspace ${g.workspace}, ${projects}`, ...constraintsPhrase(g.constraints)];

@@ -1,16 +1,22 @@
 import type { NextFunction, Request, Response } from 'express';
-import { GatewayError, asGatewayError, toErrorBody } from '../errors/index.js';
+import { GatewayError, asGatewayError, isGatewayError, toErrorBody } from '../errors/index.js';
 import type { Logger } from '../log/index.js';
 import { requestIdOf } from './request-context.js';
 
-/** Errors raised by express's body parser carry a `type`; map them to our codes. */
-function fromBodyParser(err: unknown): GatewayError | undefined {
-  const type = (err as { type?: unknown } | null)?.type;
-  if (type === 'entity.parse.failed') return new GatewayError('invalid_json', 'The request body is not valid JSON.');
-  if (type === 'entity.too.large') return new GatewayError('payload_too_large', 'The request body is too large.');
-  if (type === 'encoding.unsupported' || type === 'charset.unsupported') return new GatewayError('unsupported_media_type', 'The request body encoding is not supported.');
-  if (type === 'request.aborted' || type === 'request.size.invalid' || type === 'stream.encoding.set') return new GatewayError('invalid_request', 'The request body could not be read.');
-  return undefined;
+/**
+ * Errors raised by express itself and its body parser (http-errors with a 4xx `status`, e.g. a
+ * malformed percent-encoding in the path or a corrupt compressed body) are the caller's fault:
+ * map them to our codes instead of letting them become a 500.
+ */
+function fromExpress(err: unknown): GatewayError | undefined {
+  if (isGatewayError(err)) return undefined;
+  const e = err as { type?: unknown; status?: unknown; statusCode?: unknown } | null;
+  if (e?.type === 'entity.parse.failed') return new GatewayError('invalid_json', 'The request body is not valid JSON.');
+  const status = typeof e?.status === 'number' ? e.status : typeof e?.statusCode === 'number' ? e.statusCode : undefined;
+  if (status === undefined || status < 400 || status > 499) return undefined;
+  if (status === 413) return new GatewayError('payload_too_large', 'The request body is too large.');
+  if (status === 415) return new GatewayError('unsupported_media_type', 'The request body encoding is not supported.');
+  return new GatewayError('invalid_request', 'The request could not be read.');
 }
 
 export function sendError(res: Response, err: GatewayError): void {
@@ -22,7 +28,7 @@ export function sendError(res: Response, err: GatewayError): void {
 export function errorHandler(logger: Logger) {
   return (err: unknown, _req: Request, res: Response, next: NextFunction): void => {
     if (res.headersSent) return next(err);
-    const known = fromBodyParser(err) ?? asGatewayError(err);
+    const known = fromExpress(err) ?? asGatewayError(err);
     if (known.status >= 500) {
       const cause = known.code === 'internal_error' ? err : (known as { cause?: unknown }).cause;
       logger.error('request failed', {

@@ -5,7 +5,8 @@ import { LATEST_PROTOCOL_VERSION, SUPPORTED_PROTOCOL_VERSIONS } from '@modelcont
 import type { ContractRegistry } from '../contracts/index.js';
 import type { GatewayExtension } from '../gateway/extension.js';
 import { PACKAGE_ROOT } from '../paths.js';
-import type { ToolPipeline } from './pipeline-port.js';
+import { httpMetricsMiddleware } from '../metrics/index.js';
+import type { FrontDoorStage } from './pipeline-port.js';
 import { mcpRouter } from './router.js';
 
 export { originGuard, parseAllowedOrigins } from './origin.js';
@@ -17,8 +18,8 @@ export const MCP_PATH = '/mcp';
 
 export interface McpExtensionOptions {
   registry: ContractRegistry;
-  /** Resolved at setup, after the decision stage has set up its pipeline. */
-  pipeline: () => ToolPipeline;
+  /** Resolved at setup, after the decision stage is set up. */
+  decision: () => FrontDoorStage;
   /** Browser origins allowed to call `/mcp`; requests without an Origin header are always allowed. */
   allowedOrigins?: readonly string[];
 }
@@ -31,9 +32,10 @@ export function mcpExtension(options: McpExtensionOptions): GatewayExtension {
   return {
     name: 'mcp',
     setup(deps) {
+      const { pipeline, metrics } = options.decision();
       const router = mcpRouter(
-        { registry: options.registry, pipeline: options.pipeline(), logger: deps.logger, version: packageVersion() },
-        { allowedOrigins: options.allowedOrigins ?? [], authenticateAgent: deps.authenticateAgent },
+        { registry: options.registry, pipeline, logger: deps.logger, version: packageVersion() },
+        { allowedOrigins: options.allowedOrigins ?? [], authenticateAgent: deps.authenticateAgent, metrics: httpMetricsMiddleware(metrics, 'mcp') },
       );
       return {
         routers: [{ path: MCP_PATH, router }],

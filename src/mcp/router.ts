@@ -9,6 +9,8 @@ import { requestServer, toolDefinitions, type McpServerDeps } from './server.js'
 export interface McpRouterOptions {
   allowedOrigins: readonly string[];
   authenticateAgent: RequestHandler;
+  /** Runs first, so the request histogram covers the Origin check and authentication too. */
+  metrics?: RequestHandler;
 }
 
 /** Stateless JSON mode has no server-to-client stream to open (GET) and no session to end (DELETE). */
@@ -42,6 +44,7 @@ function handle(deps: McpServerDeps, tools: Map<string, Tool>): RequestHandler {
 export function mcpRouter(deps: McpServerDeps, options: McpRouterOptions): Router {
   const tools = toolDefinitions(deps.registry);
   const router = express.Router();
+  if (options.metrics) router.use(options.metrics);
   router.use(originGuard(options.allowedOrigins));
   router.all('/', postOnly, options.authenticateAgent, handle(deps, tools));
   return router;

@@ -6,21 +6,22 @@ import type { ContractRegistry } from '../contracts/index.js';
 import type { GatewayExtension } from '../gateway/extension.js';
 import { PACKAGE_ROOT } from '../paths.js';
 import { openApiDocument } from './openapi.js';
-import type { ToolPipeline } from './pipeline-port.js';
+import { httpMetricsMiddleware } from '../metrics/index.js';
+import type { FrontDoorStage } from './pipeline-port.js';
 import { restRoutes } from './route-table.js';
 import { restRouter } from './router.js';
 
 export { restRoutes, type RestRoute } from './route-table.js';
 export { openApiDocument, type OpenApiInfo } from './openapi.js';
 export { restCallOf, type RestCall } from './arguments.js';
-export type { ToolPipeline, ToolCallRequest, ToolCallOutcome } from './pipeline-port.js';
+export type { ToolPipeline, ToolCallRequest, ToolCallOutcome, FrontDoorStage } from './pipeline-port.js';
 
 export const OPENAPI_PATH = '/api/v1/openapi.json';
 
 export interface RestExtensionOptions {
   registry: ContractRegistry;
-  /** Resolved at setup, after the decision stage has set up its pipeline. */
-  pipeline: () => ToolPipeline;
+  /** Resolved at setup, after the decision stage is set up. */
+  decision: () => FrontDoorStage;
 }
 
 function packageVersion(): string {
@@ -31,6 +32,7 @@ export function restExtension(options: RestExtensionOptions): GatewayExtension {
   return {
     name: 'rest',
     setup(deps) {
+      const { pipeline, metrics } = options.decision();
       const routes = restRoutes(options.registry);
       const document = openApiDocument(routes, { version: packageVersion() });
       const docs = express.Router();
@@ -39,7 +41,7 @@ export function restExtension(options: RestExtensionOptions): GatewayExtension {
       return {
         routers: [
           { path: '/api/v1', router: docs },
-          { path: '/api/v1', router: restRouter(routes, options.pipeline(), deps.authenticateAgent) },
+          { path: '/api/v1', router: restRouter(routes, pipeline, [httpMetricsMiddleware(metrics, 'rest'), deps.authenticateAgent]) },
         ],
         capabilities: { rest: { base: '/api/v1', openapi: OPENAPI_PATH, tools: routes.length } },
       };

@@ -1,24 +1,9 @@
-import type { AuthenticatedAgent } from '../identity/index.js';
+import type { DecisionStage, RequestPipeline, ToolCall, ToolCallResult } from '../decision/index.js';
 
-/**
- * What a front door needs of the decision pipeline (src/decision's RequestPipeline fits it):
- * a tool call and the tools an agent may see. Failures are thrown as GatewayError.
- */
-export interface ToolCallRequest {
-  auth: AuthenticatedAgent;
-  tool: string;
-  args: unknown;
-  transport: 'mcp' | 'rest';
-  requestId: string;
-  idempotencyKey?: string;
-  address?: string;
-}
+/** What a front door needs of the decision pipeline: a tool call and the tools an agent may see. */
+export type ToolPipeline = Pick<RequestPipeline, 'callTool' | 'visibleTools'>;
+export type ToolCallRequest = ToolCall;
+export type ToolCallOutcome = ToolCallResult;
 
-export type ToolCallOutcome =
-  | { status: 'ok'; decisionId: string; result: unknown }
-  | { status: 'approval_pending'; decisionId: string; actionId: string; expiresAt: string };
-
-export interface ToolPipeline {
-  callTool(request: ToolCallRequest): Promise<ToolCallOutcome>;
-  visibleTools(auth: AuthenticatedAgent): Promise<Array<{ name: string }>>;
-}
+/** The parts of the decision stage a front door uses; read at setup, after the decision stage is up. */
+export type FrontDoorStage = Pick<DecisionStage, 'metrics'> & { pipeline: ToolPipeline };

@@ -54,14 +54,15 @@ function methodNotAllowed(allowed: string[]): RequestHandler {
 }
 
 /**
- * The agent REST routes, one per tool contract, mounted under `/api/v1`. Every route requires the
- * agent's bearer token; a known path with the wrong method answers 405 rather than 404.
+ * The agent REST routes, one per tool contract, mounted under `/api/v1`. `before` runs ahead of
+ * each tool handler (metrics, then the agent's bearer token); a known path with the wrong method
+ * answers 405 rather than 404.
  */
-export function restRouter(routes: RestRoute[], pipeline: ToolPipeline, authenticateAgent: RequestHandler): Router {
+export function restRouter(routes: RestRoute[], pipeline: ToolPipeline, before: RequestHandler[]): Router {
   const router = express.Router({ strict: false });
   const methodsByPath = new Map<string, string[]>();
   for (const route of routes) {
-    router[route.method.toLowerCase() as 'get' | 'post' | 'patch' | 'delete'](route.expressPath, authenticateAgent, toolHandler(route, pipeline));
+    router[route.method.toLowerCase() as 'get' | 'post' | 'patch' | 'delete'](route.expressPath, ...before, toolHandler(route, pipeline));
     methodsByPath.set(route.expressPath, [...(methodsByPath.get(route.expressPath) ?? []), route.method]);
   }
   for (const [path, methods] of methodsByPath) router.all(path, methodNotAllowed(methods));

@@ -188,6 +188,12 @@ describe('http: bad input on every endpoint', () => {
       expectUniformError(await call(gw.baseUrl, 'GET', '/nowhere'), 404, 'not_found');
       expectUniformError(await call(gw.baseUrl, 'DELETE', '/api/v1/me'), 404, 'not_found');
     });
+    it('answers 400, not 500, to a broken percent-encoding in the path and to a corrupt compressed body', async () => {
+      expectUniformError(await send('internal', 'GET', '/agents/%ZZ'), 400, 'invalid_request');
+      expectUniformError(await send('public', 'POST', '/pairing/flows/%E0%A4%A/poll', { body: { flow_secret: 'x' } }), 400, 'invalid_request');
+      expectUniformError(await send('public', 'POST', '/pairing/flows', { raw: '{"device_name":"x"}', headers: { 'content-encoding': 'br' } }), 400, 'invalid_request');
+      expectUniformError(await send('public', 'POST', '/pairing/flows', { raw: '{"device_name":"x"}', headers: { 'content-type': 'application/json; charset=latin9' } }), 415, 'unsupported_media_type');
+    });
     it('answers 401 to /api/v1/me without a token', async () => {
       const res = await call(gw.baseUrl, 'GET', '/api/v1/me');
       expectUniformError(res, 401, 'unauthenticated');

@@ -1,5 +1,6 @@
 import { ConfigError } from '../../config/index.js';
 import { createGateway, resolveRuntime, type Gateway, type Runtime } from '../../gateway/index.js';
+import { buildStages } from '../../gateway/stages.js';
 import { createLogger } from '../../log/index.js';
 import type { CliCommand } from '../main.js';
 import { configOrReport } from './config-errors.js';
@@ -38,7 +39,7 @@ const start: CliCommand = {
     let gateway: Gateway | undefined;
     try {
       runtime = await resolveRuntime(config, logger, 'own');
-      gateway = await createGateway(runtime.config, { logger });
+      gateway = await createGateway(runtime.config, { logger, extensions: buildStages(logger).extensions });
       const { url } = await gateway.listen();
       logger.info('agent gateway ready', {
         url,

@@ -36,12 +36,13 @@ const KIND_CODES: Readonly<Record<string, ValueKind>> = {
 
 /**
  * The SDK serves its own implementations of these names before `customBuiltins` (sprintf-js for
- * sprintf, JS RegExp split, yaml v1): ours follow OPA's Go semantics, so the module asks for them
- * under an alias the SDK does not know.
+ * sprintf, JS RegExp split, yaml v1, a json.is_valid that is undefined for non-strings): ours follow
+ * OPA's Go semantics, so the module asks for them under an alias the SDK does not know.
  */
 export const SDK_SHADOWED_ALIASES: Readonly<Record<string, string>> = {
   sprintf: 'regoc.sprintf',
   'regex.split': 'regoc.regex.split',
+  'json.is_valid': 'regoc.json.is_valid',
   'yaml.is_valid': 'regoc.yaml.is_valid',
   'yaml.marshal': 'regoc.yaml.marshal',
   'yaml.unmarshal': 'regoc.yaml.unmarshal',

@@ -25,6 +25,7 @@ import { templateBuiltins } from './impl/template.js';
 import { x509Builtins } from './impl/x509.js';
 import { uriBuiltins } from './impl/uri.js';
 import { operatorBuiltins } from './impl/operators.js';
+import { globsMatchBuiltins } from './impl/globs-match.js';
 
 export type HostBuiltin = (...args: unknown[]) => unknown;
 
@@ -47,6 +48,7 @@ const IMPLEMENTATION_GROUPS: readonly Readonly<Record<string, HostImplementation
   x509Builtins,
   uriBuiltins,
   operatorBuiltins,
+  globsMatchBuiltins,
 ];
 
 /** Implementations by OPA built-in name (not host key). */

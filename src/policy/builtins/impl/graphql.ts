@@ -19,7 +19,8 @@ import {
   type ValueNode,
 } from 'graphql';
 import type { HostImplementation } from '../types.js';
-import { asString, fail, type JsonObject, type JsonValue } from '../value.js';
+import { asString, fail, isObject, type JsonObject, type JsonValue } from '../value.js';
+import { queryDocumentFromAst, schemaDocumentFromAst } from './graphql-from-ast.js';
 
 type Out = { [key: string]: Out | Out[] | string | number | boolean | null | undefined | string[] };
 
@@ -291,12 +292,14 @@ function buildSchema(doc: DocumentNode): import('graphql').GraphQLSchema {
 
 function schemaFromArg(arg: unknown): DocumentNode {
   if (typeof arg === 'string') return parseSchemaDocument(arg);
-  return fail('schema must be a GraphQL string');
+  if (isObject(arg)) return schemaDocumentFromAst(arg);
+  return fail('schema must be a GraphQL string or AST object');
 }
 
 function queryFromArg(arg: unknown): DocumentNode {
   if (typeof arg === 'string') return parseQueryDocument(arg);
-  return fail('query must be a GraphQL string');
+  if (isObject(arg)) return queryDocumentFromAst(arg);
+  return fail('query must be a GraphQL string or AST object');
 }
 
 function validateQuery(query: DocumentNode, schemaDoc: DocumentNode): void {

@@ -333,8 +333,9 @@ export const objectBuiltins: Readonly<Record<string, HostImplementation>> = {
   'json.marshal_with_options': marshalWithOptions,
   'json.unmarshal': (s: unknown) => JSON.parse(asString(s, 'operand 1')) as JsonValue,
   'json.is_valid': (s: unknown) => {
+    if (typeof s !== 'string') return false;
     try {
-      JSON.parse(asString(s, 'operand 1'));
+      JSON.parse(s);
       return true;
     } catch {
       return false;

@@ -103,8 +103,9 @@ function timeArg(value: unknown): { ns: bigint; zone: string; layout?: string } 
 }
 
 function toNs(value: unknown): bigint {
-  if (typeof value === 'bigint') return value;
+  if (typeof value === 'bigint') return checkRange(value);
   if (typeof value !== 'number' || !Number.isFinite(value)) return fail('timestamp must be a number');
+  if (Math.abs(value) > 9.3e18) fail('timestamp too big');
   return BigInt(Math.trunc(value));
 }
 

@@ -395,13 +395,23 @@ class Planner {
     const arity = resolved.arity;
     const inputs = args.slice(0, arity);
     const output = args.length > arity ? args[arity] : undefined;
+    const relation = resolved.kind === 'builtin' && lookupBuiltin(resolved.name)?.relation === true;
     this.planTerms(inputs, (ops) => {
       const result = this.f.local();
       this.emitCall(resolved, name, ops, result, loc);
+      if (output && relation) return this.unifyEach(output, result, k);
       if (output) return this.unifyLocal(output, result, k);
       this.f.emit({ op: 'truthy', value: local(result) });
       k();
     });
+  }
+
+  /** Relation built-ins (walk) return every result in one array: each element is one solution. */
+  private unifyEach(output: Term, results: Local, k: K): void {
+    const f = this.f;
+    const el = f.local();
+    const body = f.nested(() => this.unifyLocal(output, el, k));
+    f.emit({ op: 'scan', source: results, key: null, value: el, body });
   }
 
   private emitCall(target: CallTarget, name: string, ops: Operand[], result: Local, loc: Location): void {
@@ -519,7 +529,10 @@ class Planner {
     const f = this.f;
     const bound = f.scope.get(t.name);
     if (bound !== undefined) return k(local(bound));
-    if (t.name === 'input') return k(local(f.input));
+    if (t.name === 'input') {
+      f.emit({ op: 'isDefined', local: f.input });
+      return k(local(f.input));
+    }
     if (t.name === 'data') return this.planDataRef([], t.loc, k);
     throw unsupported(t.loc, `variable ${t.name} is unsafe (not bound before use)`);
   }

@@ -50,11 +50,16 @@ class Generator {
     for (const fn of this.program.funcs) body.push(this.func(fn));
     this.program.plans.forEach((plan, i) => body.push(this.plan(plan.func, i)));
     const head = [...RUNTIME_IMPORTS];
+    this.program.hostBuiltins.forEach((_, id) => {
+      head.push(`let h0g_${id}: u32 = 0xffffffff; let h0v_${id}: u32 = 0;`,
+        `function host0_${id}(): u32 { if (h0g_${id} != gen) { h0v_${id} = opa_builtin0(${id}, 0); h0g_${id} = gen; } return h0v_${id}; }`);
+    });
+    if (this.program.hostBuiltins.length > 0) this.hostArities.add(0);
     for (const n of [...this.hostArities].sort()) {
       const params = ['id: i32', 'ctx: i32', ...Array.from({ length: n }, (_, i) => `a${i}: u32`)].join(', ');
       head.push(`@external("env", "opa_builtin${n}") declare function opa_builtin${n}(${params}): u32;`);
     }
-    return [...head, 'let gen: u32 = 0;', ...this.constDecls, ...body, this.abi()].join('\n') + '\n';
+    return [...head.slice(0, RUNTIME_IMPORTS.length), 'let gen: u32 = 0;', ...head.slice(RUNTIME_IMPORTS.length), ...this.constDecls, ...body, this.abi()].join('\n') + '\n';
   }
 
   // ---- constants ----
@@ -218,7 +223,9 @@ class Generator {
         if (id === undefined) throw new Error(`host built-in ${fn.name} missing from the program's list`);
         if (args.length > 4) throw new Error(`host built-in ${fn.name} takes more than 4 arguments`);
         this.hostArities.add(args.length);
-        const call = `opa_builtin${args.length}(${[String(id), '0', ...args].join(', ')})`;
+        let call = `opa_builtin${args.length}(${[String(id), '0', ...args].join(', ')})`;
+        // Argument-less built-ins (time.now_ns, ...) give one value per evaluation, as in OPA.
+        if (args.length === 0) call = `host0_${id}()`;
         return fn.resultIsSet ? `R.arrayToSet(${call})` : call;
       }
     }

@@ -154,7 +154,29 @@ function cmpNum(a: u32, b: u32): i32 {
     return x < y ? -1 : (x > y ? 1 : 0);
   }
   const x = numAsF64(a), y = numAsF64(b);
-  return x < y ? -1 : (x > y ? 1 : 0);
+  if (x != y) return x < y ? -1 : 1;
+  return cmpIntegerTexts(a, b);
+}
+
+/** Integers wider than 64 bits keep their digits: equal f64 values are told apart by those. */
+function cmpIntegerTexts(a: u32, b: u32): i32 {
+  const la = numTextLen(a), lb = numTextLen(b);
+  if (la == 0 || lb == 0) return 0;
+  const pa = numTextPtr(a), pb = numTextPtr(b);
+  if (!plainInteger(pa, la) || !plainInteger(pb, lb)) return 0;
+  const neg = load<u8>(pa) == 45;
+  if (neg != (load<u8>(pb) == 45)) return 0;
+  let c: i32 = la < lb ? -1 : (la > lb ? 1 : memory.compare(pa, pb, la));
+  if (c != 0) c = c < 0 ? -1 : 1;
+  return neg ? -c : c;
+}
+
+function plainInteger(p: u32, n: u32): bool {
+  for (let i: u32 = 0; i < n; i++) {
+    const c = load<u8>(p + i);
+    if (!(c >= 48 && c <= 57) && !(i == 0 && c == 45)) return false;
+  }
+  return n > 0 && load<u8>(p + (load<u8>(p) == 45 ? 1 : 0)) != 48;
 }
 
 function cmpStr(a: u32, b: u32): i32 {
