@@ -46,6 +46,20 @@ export interface PendingAction {
 export const PendingActionSchema = new EntitySchema<PendingAction>({
   name: 'PendingAction',
   tableName: 'pending_actions',
+  // Mirrors migrations/0020_pending_actions.sql. Its status check is left to the migration: MikroORM
+  // 6.6 cannot round-trip a column check, and would report it as a difference either way.
+  indexes: [
+    { name: 'pending_actions_agent_id_created_at_index', expression: 'create index "pending_actions_agent_id_created_at_index" on "pending_actions" ("agent_id", "created_at" desc, "id" desc)' },
+    { name: 'pending_actions_owner_user_id_created_at_index', expression: 'create index "pending_actions_owner_user_id_created_at_index" on "pending_actions" ("owner_user_id", "created_at" desc, "id" desc)' },
+    { name: 'pending_actions_created_at_index', expression: 'create index "pending_actions_created_at_index" on "pending_actions" ("created_at" desc, "id" desc)' },
+    { name: 'pending_actions_due_index', expression: `create index "pending_actions_due_index" on "pending_actions" ("expires_at") where "status" = 'pending'` },
+  ],
+  uniques: [
+    {
+      name: 'pending_actions_open_key_unique',
+      expression: `create unique index "pending_actions_open_key_unique" on "pending_actions" ("agent_id", "idempotency_key") where "idempotency_key" is not null and "status" in ('pending', 'running')`,
+    },
+  ],
   properties: {
     id: { type: 'uuid', primary: true },
     agentId: { type: 'uuid' },

@@ -27,7 +27,7 @@ describe('decision pipeline without a policy: fails closed and records it', func
     const events = await eventsOfDecision(world, agent.agent.id, err.context?.decision_id as string);
     expect(events.map((e) => e.kind)).to.deep.equal(['decision']);
     expect(events[0]?.detail).to.include({ result: 'deny', policy_revision: null });
-    expect(events[0]?.detail.reasons.map((r: { code: string }) => r.code)).to.deep.equal(['policy_unavailable']);
+    expect((events[0]?.detail.reasons as Array<{ code: string }>).map((r) => r.code)).to.deep.equal(['policy_unavailable']);
   });
 
   it('denies even the self-service tools and lists no tools', async () => {

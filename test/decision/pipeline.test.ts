@@ -67,7 +67,7 @@ describe('decision pipeline: one path from tool call to Tasker, decided by the c
     const events = await eventsOfDecision(world, agent.agent.id, decisionId);
     expect(events.map((e) => e.kind)).to.deep.equal(['decision']);
     expect(events[0]?.outcome).to.equal('denied');
-    expect(events[0]?.detail.reasons.map((r: { code: string }) => r.code)).to.deep.equal(['no_matching_grant']);
+    expect((events[0]?.detail.reasons as Array<{ code: string }>).map((r) => r.code)).to.deep.equal(['no_matching_grant']);
   });
 
   it('denies a read in a project the grant does not cover', async () => {
@@ -85,7 +85,7 @@ describe('decision pipeline: one path from tool call to Tasker, decided by the c
     const [decision] = await eventsOfDecision(world, agent.agent.id, err.context?.decision_id as string);
     expect(decision?.detail).to.include({ result: 'deny' });
     expect(decision?.detail.argument_errors).to.include.members(['/work_item', '/path']);
-    expect(decision?.detail.reasons.map((r: { code: string }) => r.code)).to.deep.equal(['invalid_arguments']);
+    expect((decision?.detail.reasons as Array<{ code: string }>).map((r) => r.code)).to.deep.equal(['invalid_arguments']);
   });
 
   it('answers not_found for an unknown tool, recorded as a denial', async () => {

@@ -1,7 +1,9 @@
 import { expect } from 'chai';
+import { Router } from 'express';
 import { GatewayError } from '../../src/errors/index.js';
+import { authOf } from '../../src/http/index.js';
 import type { GatewayExtension } from '../../src/gateway/index.js';
-import { call, startTestGateway, type TestGateway } from '../support/index.js';
+import { agentWithToken, call, InternalClient, startTestGateway, type TestGateway } from '../support/index.js';
 
 describe('http: health, readiness and capabilities', () => {
   let gw: TestGateway;
@@ -18,7 +20,7 @@ describe('http: health, readiness and capabilities', () => {
         },
       ],
       capabilities: { mcp: { endpoint: '/mcp' } },
-      routers: [{ path: '/api/v1/echo-agent', router: [deps.authenticateAgent, (_req: unknown, res: { json: (b: unknown) => void; locals: Record<string, any> }) => res.json({ agent: res.locals.auth.agent.id })] as never }],
+      routers: [{ path: '/api/v1/echo-agent', router: Router().get('/', deps.authenticateAgent, (_req, res) => void res.json({ agent: authOf(res).agent.id })) }],
     }),
   };
   before(async () => {
@@ -62,5 +64,9 @@ describe('http: health, readiness and capabilities', () => {
 
   it('mounts extension routers behind the shared agent authentication', async () => {
     expect((await call(gw.baseUrl, 'GET', '/api/v1/echo-agent')).status).to.equal(401);
+    const { agentId, token } = await agentWithToken(new InternalClient(gw.baseUrl, gw.internalToken, 'owner-ops'));
+    const res = await call(gw.baseUrl, 'GET', '/api/v1/echo-agent', { headers: { authorization: `Bearer ${token}` } });
+    expect(res.status).to.equal(200);
+    expect(res.body).to.deep.equal({ agent: agentId });
   });
 });

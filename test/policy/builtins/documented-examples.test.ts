@@ -237,3 +237,40 @@ describe('graphql built-ins', () => {
     expect(ok).to.equal(false);
   });
 });
+
+describe('graphql built-ins with AST objects', () => {
+  it('accepts the ASTs that parse_schema and parse_query return', () => {
+    const schema = call('graphql.parse_schema', 'type Employee { salary: Int! } schema { query: Query } type Query { employee(id: String): Employee }');
+    const good = call('graphql.parse_query', 'query { employee(id: "alice") { salary } }');
+    const bad = call('graphql.parse_query', 'query { employee(id: "alice") { name } }');
+    expect(call('graphql.schema_is_valid', schema)).to.equal(true);
+    expect(call('graphql.is_valid', good, schema)).to.equal(true);
+    expect(call('graphql.is_valid', bad, schema)).to.equal(false);
+  });
+});
+
+describe('uri, certificate request, globs_match and operator built-ins', () => {
+  it('parses URIs like Go net/url', () => {
+    expect(call('uri.parse', 'https://u@example.com:8443/a%2Fb?x=1#f')).to.deep.equal({
+      scheme: 'https', username: 'u', hostname: 'example.com', port: '8443', path: '/a/b', raw_path: '/a%2Fb', raw_query: 'x=1', fragment: 'f',
+    });
+    expect(call('uri.is_valid', 'http://exa%6dple.com/')).to.equal(false);
+    expect(call('uri.is_valid', 'http://example.com:8o/')).to.equal(false);
+  });
+
+  it('decides whether two glob-like patterns intersect', () => {
+    expect(call('regex.globs_match', 'a.a.[0-9]+z', '.b.b2359825792*594823z')).to.equal(true);
+    expect(call('regex.globs_match', '[a-z]+', '[0-9]*')).to.equal(false);
+    expect(call('regex.globs_match', 'pqrs]', '[a-b]+')).to.equal(undefined);
+  });
+
+  it('computes infix operators with exact integers', () => {
+    expect(call('plus', 9007199254740993, 0)).to.equal(9007199254740992);
+    expect(callJson('mul', 4294967296, 4294967296)).to.equal('18446744073709551616');
+    expect(call('div', 1, 0)).to.equal(undefined);
+    expect(call('rem', -7, 2)).to.equal(-1);
+    expect(call('minus', [1, 2, 3], [2])).to.deep.equal([1, 3]);
+    expect(call('lt', 'a', [1])).to.equal(true);
+    expect(call('internal.member_3', 'k', 1, { k: 1 })).to.equal(true);
+  });
+});

@@ -64,8 +64,26 @@ export function buildGroups(ctx: CheckContext, modules: Module[]): Map<string, R
       }
     }
   }
+  mergeIntoObjectGroups(groups);
   reportOverlaps(ctx, groups, modules);
   return groups;
+}
+
+/**
+ * `p.q[s] := 2` together with `p.q.r := 1`: a complete rule under a path whose rules have
+ * variables in their ref contributes one more key to the same object, as in OPA (a duplicate key
+ * with a different value is a conflict at evaluation). Such complete rules join the object group.
+ */
+function mergeIntoObjectGroups(groups: Map<string, RuleGroup>): void {
+  for (const [key, group] of groups) {
+    if (group.kind !== 'object') continue;
+    for (const [otherKey, other] of [...groups]) {
+      if (!otherKey.startsWith(`${key}.`) || other.kind !== 'complete' || other.default) continue;
+      if (other.rules.some((r) => r.else)) continue;
+      group.rules.push(...other.rules);
+      groups.delete(otherKey);
+    }
+  }
 }
 
 function reportOverlaps(ctx: CheckContext, groups: Map<string, RuleGroup>, modules: Module[]): void {
@@ -75,7 +93,7 @@ function reportOverlaps(ctx: CheckContext, groups: Map<string, RuleGroup>, modul
     for (const other of keys) {
       if (other.startsWith(`${key}.`)) {
         const rule = groups.get(other)!.rules[0] ?? groups.get(other)!.default!;
-        ctx.error('rego_type_error', `rule data.${other} conflicts with rule data.${key}${group.kind === 'object' ? ' (unsupported: rules overlapping a rule with variables in its ref)' : ''}`, rule.loc);
+        ctx.error('rego_type_error', `rule data.${other} conflicts with rule data.${key}${group.kind === 'object' ? ' (unsupported: default, else or non-complete rules under a rule with variables in its ref)' : ''}`, rule.loc);
       }
     }
     for (const module of modules) {

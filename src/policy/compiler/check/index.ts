@@ -125,8 +125,14 @@ function normaliseRule(ctx: CheckContext, rule: Rule, module: Module, globals: G
   const required: Term[] = [...flat.head.ref.terms.slice(1)];
   if (flat.head.key) required.push(flat.head.key);
   if (flat.head.value) required.push(flat.head.value);
-  const { body } = safety.reorder(flat.body, safe, new Set(safe), required);
-  const out: Rule = { ...flat, body };
+  const known = new Set(safe);
+  for (const t of required) forEachVar(t, (v) => known.add(v.name), true);
+  forEachVarInBody(flat.body, (v) => known.add(v.name), true);
+  const reordered = safety.reorder(flat.body, safe, known, required);
+  const head = { ...flat.head };
+  if (head.key) head.key = safety.headTerm(head.key, reordered.safe, known);
+  if (head.value) head.value = safety.headTerm(head.value, reordered.safe, known);
+  const out: Rule = { ...flat, head, body: reordered.body };
   delete out.else;
   if (rule.else) out.else = normaliseRule(ctx, rule.else, module, globals, index);
   return out;

@@ -277,6 +277,11 @@ export class SafetyChecker {
     }
   }
 
+  /** Reorders comprehension bodies inside a rule head term, given the vars the body binds. */
+  headTerm(t: Term, safe: VarSet, known: VarSet): Term {
+    return this.nestedTerm(t, safe, known);
+  }
+
   private nestedTerm(t: Term, safe: VarSet, known: VarSet): Term {
     const rec = (x: Term): Term => this.nestedTerm(x, safe, known);
     switch (t.type) {

@@ -28,18 +28,25 @@ export class BackendError extends Error {}
 
 const ENTRY = 'policy_entry.ts';
 
+// asc keeps compiler state in module globals (binaryen), so runs in one process are serialised.
+let queue: Promise<unknown> = Promise.resolve();
+
 /** Compiles the generated entry file together with the runtime, in memory, in this process. */
-export async function compileAssemblyScript(entrySource: string, optimize: boolean): Promise<Uint8Array> {
+export function compileAssemblyScript(entrySource: string, optimize: boolean): Promise<Uint8Array> {
+  const run = queue.then(() => compileNow(entrySource, optimize));
+  queue = run.catch(() => undefined);
+  return run;
+}
+
+async function compileNow(entrySource: string, optimize: boolean): Promise<Uint8Array> {
   const asc = await loadAsc();
   const files = runtime();
   let wasm: Uint8Array | undefined;
   const stderr: string[] = [];
   const args = [
-    ENTRY, '-o', 'policy.wasm', '--importMemory', '--runtime', 'stub', '--noAssert',
-    '--use', 'abort=', '--exportStart', '_start_unused',
-    ...(optimize ? ['-O3'] : ['-O0']),
+    ENTRY, '-o', 'policy.wasm', '--importMemory', '--noExportMemory', '--runtime', 'stub', '--noAssert',
+    '--use', 'abort=', ...(optimize ? ['-O3'] : ['-O0']),
   ];
-  args.splice(args.indexOf('--exportStart'), 2);
   const result = await asc.default.main(args, {
     readFile: (name: string) => (name === ENTRY ? entrySource : files.get(name) ?? null),
     writeFile: (name: string, contents: Uint8Array | string) => {

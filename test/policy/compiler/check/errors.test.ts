@@ -7,6 +7,13 @@ describe('checks: safety and body reordering', () => {
     expect(groupText(p, 't.p')).to.deep.equal(['data.t.p := __local0__ if { eq(__local1__, input.n); plus(__local1__, 1, __local2__); eq(__local0__, __local2__) }']);
   });
 
+  it('reorders comprehension bodies in rule heads, with the rule body bound first', () => {
+    const p = compile('package t\nq := [y | y = x + z; x = input[_]] if z := 2');
+    expect(groupText(p, 't.q')).to.deep.equal([
+      'data.t.q := [__local1__ | eq(__local2__, input[__local3__]); plus(__local2__, __local0__, __local4__); eq(__local1__, __local4__)] if { eq(__local0__, 2) }',
+    ]);
+  });
+
   it('binds variables through array patterns on either side of =', () => {
     const p = compile('package t\np := [a, b] if { [a, 2] = [1, b] }');
     expect(groupText(p, 't.p')).to.have.length(1);

@@ -117,6 +117,12 @@ describe('checks: normalised form for the planner', () => {
     expect([...p.groups.keys()]).to.deep.equal(['t.c', 't.b', 't.a']);
   });
 
+  it('adds complete rules under a rule with variables in its ref to that object group', () => {
+    const p = compile('package t\np.q.r := 1\np.q[s] := 2 if s := "s"');
+    expect([...p.groups.keys()]).to.deep.equal(['t.p.q']);
+    expect(groupText(p, 't.p.q')).to.deep.equal(['data.t.p.q[__local0__] := 2 if { eq(__local0__, "s") }', 'data.t.p.q.r := 1 if {  }']);
+  });
+
   it('separates default rules from the other rules of a group', () => {
     const p = compile('package t\ndefault allow := false\nallow if input.ok');
     const g = p.groups.get('t.allow')!;
