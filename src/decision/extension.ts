@@ -83,9 +83,10 @@ export function decisionExtension(options: DecisionExtensionOptions): DecisionEx
         ],
         readiness: [
           {
-            name: 'policy',
+            // Named apart from the policy stage's own check: the decision stage is usable only with a build serving.
+            name: 'decision',
             check: async () => {
-              if (!options.engine.ready) throw new GatewayError('service_unavailable', 'no policy build is loaded');
+              if (!options.engine.ready) throw new GatewayError('service_unavailable', 'no policy build is loaded: every call would be denied');
             },
           },
         ],

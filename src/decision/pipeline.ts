@@ -24,6 +24,7 @@ import { DecisionLog } from './decision-log.js';
 import { whoamiResult } from './plain-words.js';
 import { policyGrant } from './policy-grants.js';
 import { argsDigest, recordDecision, recordOutcome } from './recorder.js';
+import { loadLiveGrants } from './live-grants.js';
 import { loadUsage, type Usage } from './usage.js';
 import type { Assessment, PolicyResource, ToolCall, ToolCallResult, Transport, Verdict } from './types.js';
 
@@ -137,7 +138,7 @@ export class RequestPipeline implements ApprovedActionRunner {
   /** The tools this agent could be allowed to call, as `gateway/visible_tools` decides. Fails closed. */
   async visibleTools(auth: AuthenticatedAgent): Promise<ToolContract[]> {
     const ctx = this.agentContext({ auth, tool: 'whoami', args: {}, transport: 'mcp', requestId: 'tools-list' });
-    const grants = await this.deps.identity.grants.liveGrants(this.deps.orm.em.fork(), auth.agent.id);
+    const grants = await loadLiveGrants(this.deps.orm.em.fork(), auth.agent.id);
     // The entrypoint reads only agent, token and grants; action and resource are required by the input schema.
     const input = this.input(ctx, grants.map(policyGrant), { calls_last_minute: 0, writes_last_hour: 0 }, 'whoami', 'read', {}, { workspace: this.options.workspace, project: null, work_item: null });
     const stop = this.deps.metrics.policyDuration.startTimer({ entrypoint: VISIBLE_TOOLS_ENTRYPOINT });
@@ -247,7 +248,7 @@ export class RequestPipeline implements ApprovedActionRunner {
   /** Loads grants and usage, builds the decision input and asks the policy. */
   private async assessKnown(ctx: CallContext, contract: ToolContract, args: Record<string, unknown>, resource: PolicyResource): Promise<Assessment> {
     const [grants, usage] = await Promise.all([
-      this.deps.identity.grants.liveGrants(this.deps.orm.em.fork(), ctx.agent.id),
+      loadLiveGrants(this.deps.orm.em.fork(), ctx.agent.id),
       loadUsage(this.deps.orm.em.fork(), ctx.agent.id),
     ]);
     const kind = contract['x-gateway'].kind;
@@ -431,7 +432,7 @@ export class RequestPipeline implements ApprovedActionRunner {
   private async gatewayToolResult(tool: string, args: Record<string, unknown>, ctx: CallContext, auth: AuthenticatedAgent): Promise<unknown> {
     switch (tool) {
       case 'whoami':
-        return whoamiResult(auth, await this.deps.identity.grants.liveGrants(this.deps.orm.em.fork(), auth.agent.id));
+        return whoamiResult(auth, await loadLiveGrants(this.deps.orm.em.fork(), auth.agent.id));
       case 'explain':
         return this.explain(auth, ctx, String(args.tool), args.arguments ?? {});
       case 'get_action_status':

@@ -23,13 +23,13 @@ function coerceScalar(raw: string, schema: JsonSchema | undefined): unknown {
 }
 
 /** Arrays come as repeated parameters (`?priority=high&priority=urgent`) or comma-separated (`?priority=high,urgent`). */
-function coerceQueryValue(raw: unknown, schema: JsonSchema | undefined): unknown {
+function coerceQueryValue(name: string, raw: unknown, schema: JsonSchema | undefined): unknown {
   const values = (Array.isArray(raw) ? raw : [raw]).map(String);
   if (typesOf(schema).includes('array')) {
     const items = schema?.items as JsonSchema | undefined;
     return values.flatMap((v) => v.split(',')).filter((v) => v !== '').map((v) => coerceScalar(v, items));
   }
-  if (values.length > 1) throw new GatewayError('validation_failed', 'A query parameter was given more than once.', { fields: [{ pointer: '', message: 'repeated query parameter' }] });
+  if (values.length > 1) throw new GatewayError('validation_failed', `The query parameter ${name} was given more than once.`, { fields: [{ pointer: `/${name}`, message: 'must be given once' }] });
   return coerceScalar(values[0]!, schema);
 }
 
@@ -39,7 +39,7 @@ function queryArguments(req: Request, route: RestRoute): Record<string, unknown>
   for (const [name, raw] of Object.entries(req.query as Record<string, unknown>)) {
     if (raw === undefined) continue;
     if (typeof raw === 'object' && !Array.isArray(raw)) throw new GatewayError('invalid_request', `The query parameter ${name} is not a plain value.`);
-    args[name] = coerceQueryValue(raw, properties[name]);
+    args[name] = coerceQueryValue(name, raw, properties[name]);
   }
   return args;
 }

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { verifyChain } from '../../src/audit/index.js';
 import type { AuthenticatedAgent } from '../../src/identity/index.js';
 import { sql } from '../../src/store/index.js';
 import { callTool, eventsOfAgent, failureOf, newAgent, startWorld, type World } from '../decision/support.js';
@@ -175,5 +176,10 @@ describe('approvals: parked actions, the owner decides, each runs at most once',
     expect([...page1.body.items, ...page2.body.items].map((a) => a.id)).to.deep.equal([...ids].reverse());
     const bad = await world.client.request('GET', `/approvals?status=maybe`);
     expect(bad.status).to.equal(400);
+  });
+
+  it('leaves an audit chain that verifies after every approval step', async () => {
+    const verdict = await verifyChain(world.gw.gateway.deps.orm.em.fork());
+    expect(verdict, JSON.stringify(verdict)).to.include({ ok: true });
   });
 });

@@ -108,6 +108,14 @@ describe('decision pipeline: one path from tool call to Tasker, decided by the c
     expect((await callTool(world, agent, 'get_work_item', { work_item: 'OPS-2' })).status).to.equal('ok');
   });
 
+  it('limits calls per minute across every tool, counting the recorded calls of the agent', async () => {
+    const agent = await newAgent(world, { ...READ_GRANT, constraints: { calls_per_minute: 2 } });
+    expect((await callTool(world, agent, 'get_work_item', { work_item: 'OPS-1' })).status).to.equal('ok');
+    expect((await callTool(world, agent, 'list_states', { project: 'OPS' })).status).to.equal('ok');
+    const err = await failureOf(() => callTool(world, agent, 'get_work_item', { work_item: 'OPS-1' }));
+    expect(err.reasons?.map((r) => r.code)).to.deep.equal(['call_rate_exceeded']);
+  });
+
   it('creates one work item for a retried create with the same idempotency key', async () => {
     const agent = await newAgent(world, { workspace: 'nodedc', projects: ['OPS'], tools: ['read', 'write'] });
     const name = `idempotent ${agent.agent.id.slice(0, 8)}`;

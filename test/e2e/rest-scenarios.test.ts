@@ -17,7 +17,7 @@ describe('e2e over agent REST: the same scenarios through /api/v1', function () 
 
   it('serves a granted read and denies what the grant does not cover, with reason codes', async () => {
     const { token } = await newAgent(stack, { workspace: WORKSPACE, projects: ['OPS'], tools: ['list_work_items'] });
-    const list = await rest(stack, token, 'GET', '/projects/OPS/work-items?state_group=backlog,unstarted&limit=50');
+    const list = await rest(stack, token, 'GET', '/projects/OPS/work-items?state_group=backlog,unstarted,started,completed&limit=50');
     expect(list.status, list.text).to.equal(200);
     expect(list.headers.get('x-decision-id')).to.be.a('string');
     expect(list.body.items.map((i: { human_id: string }) => i.human_id)).to.include('OPS-1');

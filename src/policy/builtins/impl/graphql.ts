@@ -189,6 +189,8 @@ function pruned(v: Out): JsonValue {
 }
 
 function parseDocument(text: string): DocumentNode {
+  // gqlparser reads a blank document (whitespace, commas, comments) as one with no definitions.
+  if (/^(?:[\s,\uFEFF]|#[^\n\r]*)*$/.test(text)) return { kind: Kind.DOCUMENT, definitions: [] };
   try {
     // gqlparser accepts variables on fragment definitions, which graphql-js calls legacy syntax.
     return parse(text, { noLocation: true, allowLegacyFragmentVariables: true });
@@ -283,11 +285,13 @@ function definePendingExtensions(doc: DocumentNode): DocumentNode {
 
 const NO_QUERY_ROOT = /Query root type must be provided/;
 
+/** Validates the schema (minus the Query-root rule gqlparser lacks) and returns it ready for validate(). */
 function buildSchema(doc: DocumentNode): import('graphql').GraphQLSchema {
-  const schema = buildASTSchema(definePendingExtensions(doc));
-  const errors = validateSchema(schema).filter((e) => !NO_QUERY_ROOT.test(e.message));
+  const completed = definePendingExtensions(doc);
+  const errors = validateSchema(buildASTSchema(completed)).filter((e) => !NO_QUERY_ROOT.test(e.message));
   if (errors.length > 0) fail(errors[0]!.message);
-  return schema;
+  // assumeValid: the schema was just validated; graphql-js would otherwise insist on a Query root again.
+  return buildASTSchema(completed, { assumeValid: true });
 }
 
 function schemaFromArg(arg: unknown): DocumentNode {
@@ -303,7 +307,13 @@ function queryFromArg(arg: unknown): DocumentNode {
 }
 
 function validateQuery(query: DocumentNode, schemaDoc: DocumentNode): void {
-  const errors = validate(buildSchema(schemaDoc), query);
+  const schema = buildSchema(schemaDoc);
+  for (const d of query.definitions) {
+    if (d.kind === Kind.OPERATION_DEFINITION && !schema.getRootType(d.operation)) {
+      fail(`Schema does not support operation type "${d.operation}" in GraphQL query string`);
+    }
+  }
+  const errors = validate(schema, query);
   if (errors.length > 0) fail(`${errors[0]!.message} in GraphQL query string`);
 }
 

@@ -82,7 +82,7 @@ export class SafetyChecker {
         const outs = this.refOutputs(e.term, safe);
         return this.ready(minus(this.needs(e.term, known), outs), safe) ? outs : undefined;
       }
-      case 'call': return this.callOutputs(e.args, e.operator.terms, e.target?.arity, safe, known, e.kind === 'call' && isEq(e));
+      case 'call': return this.callOutputs(e.args, e.target?.arity, safe, known, isEq(e));
       case 'every': {
         if (!this.subset(this.needs(e.domain, known), safe)) return undefined;
         const closure = this.closureVars(e.body, [e.domain], known);
@@ -94,7 +94,7 @@ export class SafetyChecker {
     }
   }
 
-  private callOutputs(args: Term[], _op: Term[], arity: number | undefined, safe: VarSet, known: VarSet, eq: boolean): VarSet | undefined {
+  private callOutputs(args: Term[], arity: number | undefined, safe: VarSet, known: VarSet, eq: boolean): VarSet | undefined {
     if (eq) return this.unify(args[0]!, args[1]!, safe, known);
     const inputs = arity !== undefined && args.length === arity + 1 ? args.slice(0, -1) : args;
     const needs = new Set<string>();
@@ -311,7 +311,6 @@ export class SafetyChecker {
       this.unsafe(v.name, v.loc);
     };
     forEachVarInExpr(e, report, true);
-    this.collectClosures(e, known, new Set());
     const closure = new Set<string>();
     this.collectClosures(e, known, closure);
     for (const name of closure) {

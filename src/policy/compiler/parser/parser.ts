@@ -39,7 +39,7 @@ export class Parser {
   private pos = 0;
   private logic: LogicKeywords = { and: false, or: false, not: false };
 
-  constructor(private readonly src: string, private readonly file: string, base?: { line: number; col: number }) {
+  constructor(src: string, private readonly file: string, base?: { line: number; col: number }) {
     this.tokens = new Lexer(src, file, base).tokenize();
   }
 

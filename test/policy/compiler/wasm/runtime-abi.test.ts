@@ -6,6 +6,17 @@ import { compileAssemblyScript } from '../../../../src/policy/compiler/wasm/asc-
 
 const L = (local: number) => ({ kind: 'local' as const, local });
 
+/** The slice of the WebAssembly API used here (the project's lib settings do not declare it). */
+interface WasmModuleApi {
+  compile(bytes: Uint8Array): Promise<object>;
+  Module: {
+    imports(m: object): { module: string; name: string }[];
+    exports(m: object): { name: string }[];
+  };
+}
+const wasmApi = (globalThis as unknown as { WebAssembly: WasmModuleApi }).WebAssembly;
+type WithMemory = { mem: { buffer: ArrayBuffer } };
+
 /** A hand-written IR program: entrypoint `echo` returns input.x (the runtime's JSON round trip). */
 const echo: Program = {
   hostBuiltins: [],
@@ -35,10 +46,10 @@ describe('wasm runtime and ABI', () => {
   });
 
   it('imports only what the SDK provides and exports ABI 1.2', async () => {
-    const mod = await WebAssembly.compile(wasm);
-    const imports = WebAssembly.Module.imports(mod).map((i) => `${i.module}.${i.name}`);
+    const mod = await wasmApi.compile(wasm);
+    const imports = wasmApi.Module.imports(mod).map((i) => `${i.module}.${i.name}`);
     for (const name of imports) expect(name).to.match(/^env\.(memory|opa_abort|opa_println|opa_builtin[0-4])$/);
-    const exports = WebAssembly.Module.exports(mod).map((e) => e.name);
+    const exports = wasmApi.Module.exports(mod).map((e) => e.name);
     expect(exports).to.include.members(['opa_eval', 'builtins', 'entrypoints', 'opa_json_dump', 'opa_json_parse', 'opa_malloc', 'opa_heap_ptr_get', 'opa_heap_ptr_set']);
     const policy = await loadPolicy(wasm);
     expect(policy.entrypoints).to.deep.equal({ echo: 0 });
@@ -59,9 +70,9 @@ describe('wasm runtime and ABI', () => {
     const policy = await loadPolicy(wasm);
     const input = { x: { list: Array.from({ length: 200 }, (_, i) => ({ i, name: `n${i}` })) } };
     policy.evaluate(input, 'echo');
-    const pages = (policy as unknown as { mem: WebAssembly.Memory }).mem.buffer.byteLength;
+    const pages = (policy as unknown as WithMemory).mem.buffer.byteLength;
     for (let i = 0; i < 300; i++) policy.evaluate(input, 'echo');
-    expect((policy as unknown as { mem: WebAssembly.Memory }).mem.buffer.byteLength).to.equal(pages);
+    expect((policy as unknown as WithMemory).mem.buffer.byteLength).to.equal(pages);
   });
 
   it('survives setData and evaluates with the old path (ABI minor < 2)', async () => {

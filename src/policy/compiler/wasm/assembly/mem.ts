@@ -19,11 +19,22 @@ export function heapSet(p: u32): void {
   heapPtr = p;
 }
 
-function ensure(end: u32): void {
+// Memory only grows (the SDK may grow it too), so a cached size is a safe lower bound.
+let knownEnd: u32 = 0;
+
+// @ts-ignore: decorator
+@inline function ensure(end: u32): void {
+  if (end <= knownEnd) return;
+  growTo(end);
+}
+
+function growTo(end: u32): void {
   const have = <u32>memory.size() << 16;
+  knownEnd = have;
   if (end <= have) return;
   const pages = ((end - have) + 0xffff) >> 16;
   if (memory.grow(<i32>pages) < 0) fail(memory.data<u8>([111, 117, 116, 32, 111, 102, 32, 109, 101, 109, 111, 114, 121, 0]));
+  knownEnd = <u32>memory.size() << 16;
 }
 
 export function alloc(n: u32): u32 {
