@@ -37,10 +37,15 @@ export interface StageOptions {
  */
 export class StageContext {
   readonly registry = ContractRegistry.load();
-  readonly engine = new PolicyEngine({ requiredEntrypoints: GATEWAY_ENTRYPOINTS });
+  readonly engine: PolicyEngine;
   adapter?: TaskerAdapter;
   sandbox?: TaskerSandbox;
   decision?: DecisionStage;
+
+  constructor(logger: Logger) {
+    // Winston loggers satisfy the engine's logger, so its lines join the gateway's own log.
+    this.engine = new PolicyEngine({ requiredEntrypoints: GATEWAY_ENTRYPOINTS, logger });
+  }
 
   need<K extends 'adapter' | 'decision'>(key: K): NonNullable<StageContext[K]> {
     const value = this[key];
@@ -133,7 +138,7 @@ export interface Stages {
  */
 export function buildStages(logger: Logger, options: StageOptions = {}): Stages {
   const env = options.env ?? process.env;
-  const ctx = new StageContext();
+  const ctx = new StageContext(logger);
   const target = options.tasker ?? taskerTargetFromEnv(env);
   const allowedOrigins = options.allowedOrigins ?? parseAllowedOrigins(env.MCP_ALLOWED_ORIGINS);
   const decision = () => ctx.need('decision');

@@ -97,7 +97,7 @@ describe('conformance harness: the suite README rules', function () {
     expect(outcomes.get('demo/conflict')).to.deep.equal({ status: 'passed' });
   });
 
-  it('keeps a false input and integers beyond 2^53 in data', () => {
+  it('passes a false input through and loads data holding integers beyond 2^53', () => {
     expect(outcomes.get('demo/falsy input and big data')).to.deep.equal({ status: 'passed' });
   });
 
