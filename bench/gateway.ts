@@ -12,8 +12,8 @@ import { performance } from 'node:perf_hooks';
 import { TaskerAdapter } from '../src/tasker/index.js';
 import { startLocalStack } from '../scripts/local-stack.js';
 
-const SEQUENTIAL = Number(process.env.BENCH_SEQUENTIAL ?? 1_000);
-const CONCURRENT = Number(process.env.BENCH_CONCURRENT ?? 4_000);
+const SEQUENTIAL = Number(process.env.BENCH_SEQUENTIAL ?? 500);
+const CONCURRENT = Number(process.env.BENCH_CONCURRENT ?? 2_000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 300);
 

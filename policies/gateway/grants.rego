@@ -1,5 +1,5 @@
 # Grant matching. Grants reach the policy in one of two ways, and both may be used at once:
-#   - input.grants: the agent's grants, scanned (simple; fine for a handful of grants);
+#   - input.grants: the calling agent's grants only, scanned (simple; fine for a handful of grants);
 #   - data.grant_index: every grant indexed by agent, workspace, project and tool key, loaded with
 #     setData when grants change (see docs/POLICY_GUIDE.md). A decision then looks up a few keys
 #     instead of scanning, which keeps it fast with thousands of grants.
@@ -41,8 +41,12 @@ candidate_grants contains grant if {
 	some grant in input.grants
 }
 
-candidate_grants contains data.grant_index.by_id[id] if {
+# Index entries are checked to belong to the calling agent, so a misfiled entry cannot lend one
+# agent's grant to another.
+candidate_grants contains grant if {
 	some id in indexed_grant_ids
+	grant := data.grant_index.by_id[id]
+	grant.agent_id == agent_id
 }
 
 covers_project(_) if not has_project
@@ -91,7 +95,11 @@ matched_grant_ids contains grant.id if some grant in matching_grants
 # The agent's live grants in every workspace (for the tool list, which has no resource).
 agent_grants contains grant if some grant in input.grants
 
-agent_grants contains data.grant_index.by_id[id] if some id in data.grant_index.by_agent[agent_id]
+agent_grants contains grant if {
+	some id in data.grant_index.by_agent[agent_id]
+	grant := data.grant_index.by_id[id]
+	grant.agent_id == agent_id
+}
 
 live_agent_grant_tool_keys contains key if {
 	some grant in agent_grants

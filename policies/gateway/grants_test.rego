@@ -4,7 +4,7 @@ import rego.v1
 
 # Grants given through data.grant_index (as src/policy/gateway builds it) instead of the input.
 indexed(grants) := {
-	"by_id": {g.id: g | some g in grants},
+	"by_id": {g.id: object.union(g, {"agent_id": "agent-1"}) | some g in grants},
 	"by_agent": {"agent-1": [g.id | some g in grants]},
 	"lookup": {"agent-1": {"acme": {
 		"P1": {"read": ["g-p1"], "create_work_item": ["g-p1"]},
@@ -61,4 +61,14 @@ test_is_live_compares_with_request_time if {
 	is_live(grant_with({"expires_at": tomorrow})) with input as call("get_work_item", "P1", [])
 	not is_live(grant_with({"expires_at": an_hour_ago})) with input as call("get_work_item", "P1", [])
 	is_live(grant_p1) with input as call("get_work_item", "P1", [])
+}
+
+test_index_entry_of_another_agent_is_ignored if {
+	# The lookup files the grant under agent-1, but the grant itself belongs to agent-2.
+	index := object.union(indexed([grant_p1]), {"by_id": {"g-p1": object.union(grant_p1, {"agent_id": "agent-2"})}})
+	d := decision with input as call("get_work_item", "P1", []) with data.catalog as fixture_catalog with data.grant_index as index
+	d.allow == false
+	codes(d) == {"no_matching_grant"}
+	tools := visible_tools with input as call("whoami", null, []) with data.catalog as fixture_catalog with data.grant_index as index
+	tools == {"whoami"}
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { actionStatusView, type ApprovalService, type ApprovedActionOutcome, type ApprovedActionRunner, type PendingAction } from '../approvals/index.js';
+import { type ApprovalService, type ApprovedActionOutcome, type ApprovedActionRunner, type PendingAction } from '../approvals/index.js';
 import type { Actor, AuditLog } from '../audit/index.js';
 import type { ContractRegistry, ToolContract } from '../contracts/index.js';
 import { GatewayError, asGatewayError, type FieldError } from '../errors/index.js';
@@ -21,7 +21,7 @@ import {
 } from '../policy/index.js';
 import { AgentTokenSchema, type Orm } from '../store/index.js';
 import { DecisionLog } from './decision-log.js';
-import { whoamiResult } from './plain-words.js';
+import { answerGatewayTool, type GatewayToolDeps } from './gateway-tools.js';
 import { policyGrant } from './policy-grants.js';
 import { argsDigest, recordDecision, recordOutcome } from './recorder.js';
 import { loadLiveGrants } from './live-grants.js';
@@ -57,6 +57,9 @@ interface CallContext {
   idempotencyKey: string | null;
 }
 
+/** What running an allowed action gave: the result, the Tasker object it is about, and whether it was a replay. */
+type Execution = Pick<MediatorResult, 'result' | 'tasker' | 'latencyMs' | 'replayed'> & { executedUnderDecisionId?: string };
+
 const elapsed = (since: number): number => Math.round((performance.now() - since) * 1000) / 1000;
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
@@ -86,12 +89,14 @@ function withDecisionId(err: GatewayError, decisionId: string): GatewayError {
  */
 export class RequestPipeline implements ApprovedActionRunner {
   private readonly log: DecisionLog;
+  private readonly gatewayTools: GatewayToolDeps;
 
   constructor(
     private readonly deps: PipelineDeps,
     private readonly options: PipelineOptions,
   ) {
     this.log = new DecisionLog(deps.logger, options.maskedPointers);
+    this.gatewayTools = { orm: deps.orm, registry: deps.registry, approvals: deps.approvals, logger: deps.logger, assess: (call) => this.assess(call) };
   }
 
   /** Runs one tool call. Failures are GatewayErrors carrying `context.decision_id`. */
@@ -337,7 +342,7 @@ export class RequestPipeline implements ApprovedActionRunner {
     await recordDecision(this.deps.audit, this.deps.orm.em.fork(), this.decisionRecord(ctx, decisionId, a));
     this.deps.metrics.decisions.inc({ result: a.verdict, tool: this.toolLabel(a.tool) });
     if (a.verdict === 'deny') throw a.failure ?? new GatewayError('denied', denialMessage(a.reasons), { reasons: a.reasons });
-    const done = await this.execute(ctx, decisionId, a, undefined, call.auth);
+    const done = await this.execute(ctx, decisionId, a, undefined, call);
     return { status: 'ok', decisionId, result: done.result, tasker: done.tasker, replayed: done.replayed };
   }
 
@@ -369,14 +374,18 @@ export class RequestPipeline implements ApprovedActionRunner {
     return { status: 'approval_pending', decisionId, actionId: parked.action.id, expiresAt: parked.action.expiresAt.toISOString(), reasons: parked.action.approvalReasons };
   }
 
-  /** Runs an allowed action and records its outcome; the outcome is recorded for failures too. */
-  private async execute(ctx: CallContext, decisionId: string, a: Assessment, approvedAction?: string, auth?: AuthenticatedAgent): Promise<Omit<MediatorResult, 'tool' | 'idempotencyKey'>> {
+  /**
+   * Runs an allowed action and records its outcome (for failures too): Tasker tools through the
+   * mediator, the gateway's own tools here. Those answer only the agent itself (`call` is absent
+   * for approved actions, and self-service tools are never parked).
+   */
+  private async execute(ctx: CallContext, decisionId: string, a: Assessment, approvedAction?: string, call?: ToolCall): Promise<Execution> {
     const contract = a.contract!;
     const started = performance.now();
     const viaTasker = contract['x-gateway'].handler === 'tasker';
-    let done: Omit<MediatorResult, 'tool' | 'idempotencyKey'>;
+    let done: Execution;
     try {
-      done = viaTasker ? await this.deps.mediator.execute({ tool: contract, args: a.args, agent: actingAgent(ctx), decisionId, idempotencyKey: ctx.idempotencyKey }) : await this.answerItself(contract, a.args, ctx, auth);
+      done = viaTasker ? await this.deps.mediator.execute({ tool: contract, args: a.args, agent: actingAgent(ctx), decisionId, idempotencyKey: ctx.idempotencyKey }) : await this.answerItself(a, started, call);
     } catch (err) {
       const failure = asGatewayError(err);
       const latencyMs = elapsed(started);
@@ -416,47 +425,10 @@ export class RequestPipeline implements ApprovedActionRunner {
     }
   }
 
-  /** The gateway's own tools (whoami, explain, get_action_status), answered without Tasker. */
-  private async answerItself(contract: ToolContract, args: Record<string, unknown>, ctx: CallContext, auth?: AuthenticatedAgent): Promise<Omit<MediatorResult, 'tool' | 'idempotencyKey'>> {
-    const started = performance.now();
-    if (!auth) throw new GatewayError('internal_error', `The tool ${contract.name} can only be called by the agent itself.`);
-    const result = await this.gatewayToolResult(contract.name, args, ctx, auth);
-    const check = this.deps.registry.validateResult(contract.name, result);
-    if (!check.ok) {
-      this.deps.logger.error('a gateway tool result does not match its output contract', { tool: contract.name, fields: check.fields });
-      throw new GatewayError('internal_error', `The answer of ${contract.name} did not match its output contract.`);
-    }
-    return { result, tasker: null, latencyMs: elapsed(started), replayed: false, executedUnderDecisionId: '' };
-  }
-
-  private async gatewayToolResult(tool: string, args: Record<string, unknown>, ctx: CallContext, auth: AuthenticatedAgent): Promise<unknown> {
-    switch (tool) {
-      case 'whoami':
-        return whoamiResult(auth, await loadLiveGrants(this.deps.orm.em.fork(), auth.agent.id));
-      case 'explain':
-        return this.explain(auth, ctx, String(args.tool), args.arguments ?? {});
-      case 'get_action_status':
-        return actionStatusView(await this.deps.approvals.getForAgent(auth.agent.id, String(args.action_id)));
-      default:
-        throw new GatewayError('internal_error', `No gateway handler for ${tool}.`);
-    }
-  }
-
-  /** `explain`: the assessment a real call with these arguments would get, as the tool's output. */
-  private async explain(auth: AuthenticatedAgent, ctx: CallContext, tool: string, args: unknown) {
-    // The proposed call as its own call: its idempotency key is the one in its arguments.
-    const proposed: ToolCall = { auth, tool, args, transport: ctx.transport, requestId: ctx.requestId };
-    const a = await this.assessWith(proposed, this.agentContext(proposed));
-    return {
-      tool,
-      decision: a.verdict,
-      reasons: a.verdict === 'approval_required' ? a.approvalReasons : a.reasons,
-      obligations: a.decision?.obligations ?? { approval_required: false, approval_reasons: [] },
-      matched_grants: a.matchedGrants,
-      resource: a.resource,
-      policy_revision: a.policyRevision ?? '',
-      argument_errors: a.fields,
-    };
+  private async answerItself(a: Assessment, started: number, call?: ToolCall): Promise<Execution> {
+    if (!call) throw new GatewayError('internal_error', `The tool ${a.tool} answers only the agent itself.`);
+    const result = await answerGatewayTool(this.gatewayTools, { ...call, tool: a.tool, args: a.args });
+    return { result, tasker: null, latencyMs: elapsed(started), replayed: false };
   }
 
   private decisionRecord(ctx: CallContext, decisionId: string, a: Assessment, approvedAction?: string) {

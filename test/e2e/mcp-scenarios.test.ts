@@ -165,6 +165,17 @@ describe('e2e over MCP: the SDK client against the whole gateway (policy, sandbo
     expect(((await allowed.json()) as { result: { tools: unknown[] } }).result.tools.length).to.be.greaterThan(3);
   });
 
+  it('is ready with the policy loaded and announces both front doors in its capabilities', async () => {
+    const ready = await fetch(`${stack.baseUrl}/readyz`).then((r) => r.json() as Promise<{ status: string; checks: Record<string, string> }>);
+    expect(ready.status).to.equal('ready');
+    expect(ready.checks.policy).to.equal('ok');
+    const caps = await fetch(`${stack.baseUrl}/api/v1/meta/capabilities`).then((r) => r.json() as Promise<Record<string, any>>);
+    expect(caps.mcp.endpoint).to.equal('/mcp');
+    expect(caps.mcp.protocol_versions).to.include('2025-06-18');
+    expect(caps.rest.openapi).to.equal('/api/v1/openapi.json');
+    expect(caps.tasker.mode).to.equal('sandbox');
+  });
+
   it('answers 405 to GET (stateless: no server-to-client stream) and 401 without a token', async () => {
     const get = await fetch(`${stack.baseUrl}/mcp`, { headers: { accept: 'text/event-stream' } });
     expect(get.status).to.equal(405);

@@ -119,17 +119,21 @@ function tokenize(layout: string): string[] {
   const out: string[] = [];
   let i = 0;
   let literal = '';
+  const flush = (): void => {
+    if (literal) out.push(`L${literal}`);
+    literal = '';
+  };
   while (i < layout.length) {
     const frac = /^[.,](0+|9+)(?![0-9])/.exec(layout.slice(i));
-    if (frac && (i === 0 || true)) {
-      if (literal) out.push(`L${literal}`), (literal = '');
+    if (frac) {
+      flush();
       out.push(`F${frac[0]}`);
       i += frac[0].length;
       continue;
     }
     const chunk = CHUNKS.find((c) => layout.startsWith(c, i) && !(c === 'Jan' && layout.startsWith('January', i)));
     if (chunk && !(chunk === 'Mon' && /^Mon(?!day)[a-z]/.test(layout.slice(i)))) {
-      if (literal) out.push(`L${literal}`), (literal = '');
+      flush();
       out.push(`T${chunk}`);
       i += chunk.length;
       continue;
@@ -311,7 +315,7 @@ function daysInMonth(year: number, month: number): number {
 function diff(a: unknown, b: unknown): number[] {
   const x = timeArg(a);
   const y = timeArg(b);
-  let [first, second] = x.ns <= y.ns ? [x.ns, y.ns] : [y.ns, x.ns];
+  const [first, second] = x.ns <= y.ns ? [x.ns, y.ns] : [y.ns, x.ns];
   const c1 = civil(first, x.zone);
   const c2 = civil(second, x.zone);
   let year = c2.year - c1.year, month = c2.month - c1.month, day = c2.day - c1.day;
@@ -321,7 +325,6 @@ function diff(a: unknown, b: unknown): number[] {
   if (hour < 0) { hour += 24; day--; }
   if (day < 0) { day += daysInMonth(c1.year, c1.month); month--; }
   if (month < 0) { month += 12; year--; }
-  void first, void second;
   return [year, month, day, hour, min, sec];
 }
 

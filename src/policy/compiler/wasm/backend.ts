@@ -30,6 +30,16 @@ function cString(text: string): string {
   return `memory.data<u8>([${[...bytesOf(text), 0].join(', ')}])`;
 }
 
+/** All non-parameter locals, declared up front (loops reassign them), eight per line. */
+function localDecls(fn: Func): string[] {
+  const params = new Set(fn.params);
+  const names: string[] = [];
+  for (let i = 0; i < fn.locals; i++) if (!params.has(i)) names.push(`l${i}: u32 = 0`);
+  const lines: string[] = [];
+  for (let i = 0; i < names.length; i += 8) lines.push(`  let ${names.slice(i, i + 8).join(', ')};`);
+  return lines;
+}
+
 function safeName(name: string): string {
   return name.replace(/[^A-Za-z0-9_]/g, '_');
 }
@@ -110,8 +120,7 @@ class Generator {
     const name = safeName(fn.name);
     const params = fn.params.map((p) => `l${p}: u32`).join(', ');
     const lines: string[] = [`function ${name}(${params}): u32 {`];
-    const paramSet = new Set(fn.params);
-    for (let i = 0; i < fn.locals; i++) if (!paramSet.has(i)) lines.push(`  let l${i}: u32 = 0;`);
+    lines.push(...localDecls(fn));
     if (fn.cache) {
       const [inp, data] = fn.params;
       lines.unshift(`let cg_${name}: u32 = 0xffffffff; let ci_${name}: u32 = 0; let cd_${name}: u32 = 0; let cv_${name}: u32 = 0;`);
@@ -131,8 +140,7 @@ class Generator {
   private plan(fn: Func, index: number): string {
     const params = fn.params.map((p) => `l${p}: u32`).join(', ');
     const lines: string[] = [`function plan_${index}(${params}): u32 {`, '  const rs = V.mkSet(4);'];
-    const paramSet = new Set(fn.params);
-    for (let i = 0; i < fn.locals; i++) if (!paramSet.has(i)) lines.push(`  let l${i}: u32 = 0;`);
+    lines.push(...localDecls(fn));
     lines.push('  do {', ...this.block(fn.body, '    '), '  } while (false);', '  return rs;', '}');
     return lines.join('\n');
   }
