@@ -25,6 +25,8 @@ interface Figures {
   p99: number;
   mean: number;
   rps: number;
+  /** CPU time of this process (client, gateway, adapter and sandbox; not PostgreSQL) per sequential request. */
+  cpuMs: number;
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -57,9 +59,12 @@ async function concurrent(call: Call, count: number, concurrency: number): Promi
 
 async function measure(name: string, call: Call): Promise<Figures> {
   await sequential(call, WARMUP);
+  const cpuBefore = process.cpuUsage();
   const times = await sequential(call, SEQUENTIAL);
+  const cpu = process.cpuUsage(cpuBefore);
   const rps = await concurrent(call, CONCURRENT, CONCURRENCY);
-  return { name, p50: percentile(times, 50), p99: percentile(times, 99), mean: times.reduce((a, b) => a + b, 0) / times.length, rps };
+  const cpuMs = (cpu.user + cpu.system) / 1000 / SEQUENTIAL;
+  return { name, p50: percentile(times, 50), p99: percentile(times, 99), mean: times.reduce((a, b) => a + b, 0) / times.length, rps, cpuMs };
 }
 
 function ok(condition: boolean, what: string): void {
@@ -98,9 +103,12 @@ async function main(): Promise<void> {
       `Machine: ${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')} at start of report`,
       `Command: npm run bench (sequential ${SEQUENTIAL} after ${WARMUP} warm-up; throughput ${CONCURRENT} requests at concurrency ${CONCURRENCY}); tool get_work_item OPS-1, allowed read`,
       '',
-      '| path | p50 ms | p99 ms | mean ms | req/s | added p50 ms | p50 ratio |',
-      '|---|---:|---:|---:|---:|---:|---:|',
-      ...results.map((r) => `| ${r.name} | ${fmt(r.p50)} | ${fmt(r.p99)} | ${fmt(r.mean)} | ${fmt(r.rps, 0)} | ${r === base ? '-' : fmt(r.p50 - base.p50)} | ${r === base ? '-' : fmt(r.p50 / base.p50)} |`),
+      '| path | p50 ms | p99 ms | mean ms | req/s | added p50 ms | p50 ratio | CPU ms/req (node) | added CPU ms/req |',
+      '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
+      ...results.map(
+        (r) =>
+          `| ${r.name} | ${fmt(r.p50)} | ${fmt(r.p99)} | ${fmt(r.mean)} | ${fmt(r.rps, 0)} | ${r === base ? '-' : fmt(r.p50 - base.p50)} | ${r === base ? '-' : fmt(r.p50 / base.p50)} | ${fmt(r.cpuMs)} | ${r === base ? '-' : fmt(r.cpuMs - base.cpuMs)} |`,
+      ),
     ];
     process.stdout.write(lines.join('\n') + '\n');
   } finally {

@@ -1,9 +1,8 @@
 import type { EntityManager } from '../store/index.js';
 import { sql, decodeCursor, encodeCursor, type Page } from '../store/index.js';
-import { GENESIS_HASH, eventHash, toRecord, type AuditEventInput, type AuditRecord, type AuditRow } from './event.js';
-
-/** Arbitrary but fixed key of the transaction-level advisory lock that orders the chain. */
-export const AUDIT_CHAIN_LOCK_KEY = 4_100_002;
+import { toRecord, type AuditEventInput, type AuditRecord, type AuditRow } from './event.js';
+import { prepareEvent, writeChained } from './chain-writer.js';
+import { GroupCommitAppender } from './group-commit.js';
 
 export interface AuditFilter {
   agentId?: string;
@@ -22,44 +21,30 @@ function isSeqPosition(value: unknown): value is SeqPosition {
   return !!value && typeof value === 'object' && typeof (value as SeqPosition).seq === 'string' && /^\d{1,19}$/.test((value as SeqPosition).seq);
 }
 
-/** JSON round trip, so the hashed detail is exactly what jsonb will give back. */
-function plainJson(detail: Record<string, unknown> | undefined): Record<string, unknown> {
-  return JSON.parse(JSON.stringify(detail ?? {})) as Record<string, unknown>;
-}
-
 /**
- * The append-only, hash-chained audit log. `append` must run inside the transaction of the change
- * it records, so a change and its event commit or roll back together; the advisory lock makes
- * appends from every process take turns, which keeps a single chain.
+ * The append-only, hash-chained audit log. Inside a caller's transaction, `append` writes there, so
+ * a change and its event commit or roll back together. Outside one, the event joins a group commit
+ * (see GroupCommitAppender) shared by every append of this process to the same database. Either
+ * way the advisory lock makes appends from every process take turns, which keeps a single chain.
  */
 export class AuditLog {
+  /** One group-commit queue per database driver (per ORM), so events never cross databases. */
+  private readonly appenders = new WeakMap<object, GroupCommitAppender>();
+
   async append(em: EntityManager, event: AuditEventInput): Promise<AuditRecord> {
-    if (!em.isInTransaction()) return em.transactional((tx) => this.append(tx, event));
-    await sql(em, 'select pg_advisory_xact_lock(?)', [AUDIT_CHAIN_LOCK_KEY]);
-    const [last] = await sql<{ seq: string; hash: string }>(em, 'select seq, hash from audit_events order by seq desc limit 1');
-    const unhashed: Omit<AuditRow, 'hash'> = {
-      seq: last ? (BigInt(last.seq) + 1n).toString() : '1',
-      occurred_at: new Date(),
-      kind: event.kind,
-      actor_type: event.actor.type,
-      actor_id: event.actor.id,
-      agent_id: event.agentId ?? null,
-      owner_user_id: event.ownerUserId ?? null,
-      subject_type: event.subject?.type ?? null,
-      subject_id: event.subject?.id ?? null,
-      request_id: event.requestId ?? null,
-      outcome: event.outcome,
-      detail: plainJson(event.detail),
-      prev_hash: last ? last.hash : GENESIS_HASH,
-    };
-    const row: AuditRow = { ...unhashed, hash: eventHash(unhashed) };
-    await sql(
-      em,
-      `insert into audit_events (seq, occurred_at, kind, actor_type, actor_id, agent_id, owner_user_id, subject_type, subject_id, request_id, outcome, detail, prev_hash, hash)
-       values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?)`,
-      [row.seq, row.occurred_at, row.kind, row.actor_type, row.actor_id, row.agent_id, row.owner_user_id, row.subject_type, row.subject_id, row.request_id, row.outcome, JSON.stringify(row.detail), row.prev_hash, row.hash],
-    );
-    return toRecord(row);
+    if (!em.isInTransaction()) return this.appenderFor(em).append(event);
+    const [record] = await writeChained(em, [prepareEvent(event)]);
+    return record!;
+  }
+
+  private appenderFor(em: EntityManager): GroupCommitAppender {
+    const driver = em.getDriver();
+    let appender = this.appenders.get(driver);
+    if (!appender) {
+      appender = new GroupCommitAppender(em.fork());
+      this.appenders.set(driver, appender);
+    }
+    return appender;
   }
 
   /** Newest first, keyset-paginated by seq. */

@@ -1,15 +1,16 @@
 import { actionStatusView, type ApprovalService } from '../approvals/index.js';
 import type { ContractRegistry } from '../contracts/index.js';
 import { GatewayError } from '../errors/index.js';
+import type { GrantService } from '../identity/index.js';
 import type { Logger } from '../log/index.js';
 import type { Orm } from '../store/index.js';
-import { loadLiveGrants } from './live-grants.js';
 import { whoamiResult } from './plain-words.js';
 import type { Assessment, ToolCall } from './types.js';
 
 export interface GatewayToolDeps {
   orm: Orm;
   registry: ContractRegistry;
+  grants: GrantService;
   approvals: ApprovalService;
   logger: Logger;
   /** The pipeline's own assessment, which `explain` reports without recording or acting. */
@@ -34,7 +35,7 @@ async function resultOf(deps: GatewayToolDeps, call: ToolCall & { args: Record<s
   const { auth, args } = call;
   switch (call.tool) {
     case 'whoami':
-      return whoamiResult(auth, await loadLiveGrants(deps.orm.em.fork(), auth.agent.id));
+      return whoamiResult(auth, await deps.grants.liveGrants(deps.orm.em.fork(), auth.agent.id));
     case 'explain': {
       // The proposed call as a call of its own: its idempotency key is the one in its arguments.
       const proposed: ToolCall = { auth, tool: String(args.tool), args: args.arguments ?? {}, transport: call.transport, requestId: call.requestId };

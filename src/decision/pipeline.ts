@@ -24,7 +24,6 @@ import { DecisionLog } from './decision-log.js';
 import { answerGatewayTool, type GatewayToolDeps } from './gateway-tools.js';
 import { policyGrant } from './policy-grants.js';
 import { argsDigest, recordDecision, recordOutcome } from './recorder.js';
-import { loadLiveGrants } from './live-grants.js';
 import { loadUsage, type Usage } from './usage.js';
 import type { Assessment, PolicyResource, ToolCall, ToolCallResult, Transport, Verdict } from './types.js';
 
@@ -96,7 +95,7 @@ export class RequestPipeline implements ApprovedActionRunner {
     private readonly options: PipelineOptions,
   ) {
     this.log = new DecisionLog(deps.logger, options.maskedPointers);
-    this.gatewayTools = { orm: deps.orm, registry: deps.registry, approvals: deps.approvals, logger: deps.logger, assess: (call) => this.assess(call) };
+    this.gatewayTools = { orm: deps.orm, registry: deps.registry, grants: deps.identity.grants, approvals: deps.approvals, logger: deps.logger, assess: (call) => this.assess(call) };
   }
 
   /** Runs one tool call. Failures are GatewayErrors carrying `context.decision_id`. */
@@ -143,7 +142,7 @@ export class RequestPipeline implements ApprovedActionRunner {
   /** The tools this agent could be allowed to call, as `gateway/visible_tools` decides. Fails closed. */
   async visibleTools(auth: AuthenticatedAgent): Promise<ToolContract[]> {
     const ctx = this.agentContext({ auth, tool: 'whoami', args: {}, transport: 'mcp', requestId: 'tools-list' });
-    const grants = await loadLiveGrants(this.deps.orm.em.fork(), auth.agent.id);
+    const grants = await this.deps.identity.grants.liveGrants(this.deps.orm.em.fork(), auth.agent.id);
     // The entrypoint reads only agent, token and grants; action and resource are required by the input schema.
     const input = this.input(ctx, grants.map(policyGrant), { calls_last_minute: 0, writes_last_hour: 0 }, 'whoami', 'read', {}, { workspace: this.options.workspace, project: null, work_item: null });
     const stop = this.deps.metrics.policyDuration.startTimer({ entrypoint: VISIBLE_TOOLS_ENTRYPOINT });
@@ -253,7 +252,7 @@ export class RequestPipeline implements ApprovedActionRunner {
   /** Loads grants and usage, builds the decision input and asks the policy. */
   private async assessKnown(ctx: CallContext, contract: ToolContract, args: Record<string, unknown>, resource: PolicyResource): Promise<Assessment> {
     const [grants, usage] = await Promise.all([
-      loadLiveGrants(this.deps.orm.em.fork(), ctx.agent.id),
+      this.deps.identity.grants.liveGrants(this.deps.orm.em.fork(), ctx.agent.id),
       loadUsage(this.deps.orm.em.fork(), ctx.agent.id),
     ]);
     const kind = contract['x-gateway'].kind;

@@ -274,3 +274,13 @@ describe('uri, certificate request, globs_match and operator built-ins', () => {
     expect(call('internal.member_3', 'k', 1, { k: 1 })).to.equal(true);
   });
 });
+
+describe('uuid.parse of time-based uuids', () => {
+  it('reports time, clock sequence, node and DCE domain fields for version 2', () => {
+    expect(callJson('uuid.parse', 'URN:UUID:000003e8-48b9-21ee-b200-325096b39f47')).to.equal(
+      '{"version":2,"variant":"RFC4122","time":1693566990121469600,"clocksequence":12800,"nodeid":"32-50-96-b3-9f-47","macvariables":"local:unicast","domain":"Person","id":1000}',
+    );
+    expect(call('uuid.parse', '6bea8ef2d3d33cd184e09bab06a52ece')).to.deep.equal({ version: 3, variant: 'RFC4122' });
+    expect(call('uuid.parse', 'not-a-uuid')).to.equal(undefined);
+  });
+});

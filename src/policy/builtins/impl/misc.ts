@@ -5,6 +5,7 @@ import YAML from 'yaml';
 import { Ajv } from 'ajv';
 import type { HostImplementation } from '../types.js';
 import { asInteger, asString, fail, isObject, sortKeysDeep, type JsonValue } from '../value.js';
+import { integerResult } from './units.js';
 
 const hash = (algorithm: string) => (s: unknown) => createHash(algorithm).update(asString(s, 'operand 1'), 'utf8').digest('hex');
 const hmac = (algorithm: string) => (s: unknown, key: unknown) =>
@@ -40,14 +41,41 @@ function randIntn(seed: unknown, n: unknown): number {
 
 const uuidCache = new Map<string, string>();
 
+/** google/uuid's accepted spellings: 36 chars, 38 with any wrapper pair, urn:uuid: prefix, or 32 hex digits. */
+function uuidBytes(input: string): Buffer | undefined {
+  let s = input;
+  if (s.length === 45 && s.slice(0, 9).toLowerCase() === 'urn:uuid:') s = s.slice(9);
+  else if (s.length === 38) s = s.slice(1, 37);
+  if (s.length === 36) {
+    if (s[8] !== '-' || s[13] !== '-' || s[18] !== '-' || s[23] !== '-') return undefined;
+    s = s.replaceAll('-', '');
+  }
+  return /^[0-9a-fA-F]{32}$/.test(s) ? Buffer.from(s, 'hex') : undefined;
+}
+
+const GREGORIAN_OFFSET = 0x01b21dd213814000n;
+const DOMAINS = ['Person', 'Group', 'Org'];
+
 function uuidParse(value: unknown): Record<string, JsonValue> | undefined {
-  const s = asString(value, 'operand 1').toLowerCase().replace(/^urn:uuid:/, '').replace(/^\{(.*)\}$/, '$1');
-  const hex = s.replaceAll('-', '');
-  if (!/^[0-9a-f]{32}$/.test(hex) || (s.includes('-') && !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(s))) return undefined;
-  const version = parseInt(hex[12]!, 16);
-  const variantBits = parseInt(hex[16]!, 16);
-  const variant = variantBits < 8 ? 'Reserved, NCS backward compatibility' : variantBits < 12 ? 'RFC4122' : variantBits < 14 ? 'Reserved, Microsoft Corporation backward compatibility' : 'Reserved, future definition';
-  return { version, variant };
+  const bytes = uuidBytes(asString(value, 'operand 1'));
+  if (!bytes) return undefined;
+  const version = bytes[6]! >> 4;
+  const v = bytes[8]!;
+  const variant = (v & 0xc0) === 0x80 ? 'RFC4122' : (v & 0xe0) === 0xc0 ? 'Microsoft' : (v & 0xe0) === 0xe0 ? 'Future' : 'Reserved';
+  const out: Record<string, JsonValue> = { version, variant };
+  if (version === 1 || version === 2) {
+    const ticks = (BigInt(bytes.readUInt16BE(6) & 0xfff) << 48n) | (BigInt(bytes.readUInt16BE(4)) << 32n) | BigInt(bytes.readUInt32BE(0));
+    out.time = integerResult((ticks - GREGORIAN_OFFSET) * 100n);
+    out.clocksequence = bytes.readUInt16BE(8) & 0x3fff;
+    const node = bytes.subarray(10, 16);
+    out.nodeid = [...node].map((b) => b.toString(16).padStart(2, '0')).join('-');
+    out.macvariables = `${node[0]! & 2 ? 'local' : 'global'}:${node[0]! & 1 ? 'multicast' : 'unicast'}`;
+  }
+  if (version === 2) {
+    out.domain = DOMAINS[bytes[9]!] ?? `Domain${bytes[9]}`;
+    out.id = bytes.readUInt32BE(0);
+  }
+  return out;
 }
 
 const ajv = new Ajv({ allErrors: true, strict: false });

@@ -253,7 +253,7 @@ class Planner {
   }
 
   private planExpr(expr: Expr, k: K): void {
-    if (expr.with.length > 0) return this.planWith(expr, 0, k);
+    if (expr.with.length > 0) return this.planWith(expr, 0, this.outsideWith(k));
     if (expr.kind === 'some' || expr.kind === 'somein') throw unsupported(expr.loc, '`some` must be normalised before planning');
     if (expr.negated) {
       const f = this.f;
@@ -303,6 +303,27 @@ class Planner {
   }
 
   // ---- with ----
+
+  /** The rest of the body runs with the input, data and mocks from before the `with`. */
+  private outsideWith(k: K): K {
+    const f = this.f;
+    const input = f.input;
+    const data = f.data;
+    const ctx = this.ctx;
+    return () => {
+      const inner = { input: f.input, data: f.data, ctx: this.ctx };
+      f.input = input;
+      f.data = data;
+      this.ctx = ctx;
+      try {
+        k();
+      } finally {
+        f.input = inner.input;
+        f.data = inner.data;
+        this.ctx = inner.ctx;
+      }
+    };
+  }
 
   private planWith(expr: Expr, i: number, k: K): void {
     const f = this.f;
@@ -418,13 +439,11 @@ class Planner {
     const f = this.f;
     const mock = this.ctx.mocks.get(name);
     if (mock) {
-      if (mock.type === 'ref' || mock.type === 'var') {
+      if (this.isFunctionRef(mock)) {
         const mockTarget = this.resolveTarget(mock.type === 'ref' ? mock : { type: 'ref', terms: [mock], loc: mock.loc }, ops.length, loc);
         const savedCtx = this.ctx;
-        // The replacement itself runs without this mock (OPA forbids mocking a function with itself).
-        const mocks = new Map(this.ctx.mocks);
-        mocks.delete(name);
-        this.ctx = { ...this.ctx, mocks, key: this.ctx.key + '|-' + name };
+        // The replacement runs without any mock (as in OPA, a mock never calls another mock).
+        this.ctx = { ...this.ctx, mocks: new Map(), key: JSON.stringify([this.ctx.overridden.map((p) => p.join('.')), []]) };
         try {
           const mockName = mockTarget.kind === 'builtin' ? mockTarget.name : ['data', ...stripData(mockTarget.path)].join('.');
           return this.emitCall(mockTarget, mockName, ops, result, loc);
@@ -443,6 +462,20 @@ class Planner {
       return;
     }
     f.emit({ op: 'call', fn: this.builtinCallee(target.name, loc), args: ops, target: result });
+  }
+
+  /** A `with` replacement naming a function or built-in (as opposed to a value, such as a rule's). */
+  private isFunctionRef(t: Term): boolean {
+    const terms = t.type === 'ref' ? t.terms : t.type === 'var' ? [t] : undefined;
+    if (!terms) return false;
+    const parts: string[] = [];
+    for (const x of terms) {
+      if (x.type === 'var' && parts.length === 0) parts.push(x.name);
+      else if (x.type === 'string') parts.push(x.value);
+      else return false;
+    }
+    if (parts[0] === 'data') return findNode(this.tree, parts.slice(1))?.group?.kind === 'function';
+    return !this.f.scope.has(parts[0]!) && lookupBuiltin(parts.join('.')) !== undefined;
   }
 
   private builtinCallee(name: string, loc: Location): Callee {

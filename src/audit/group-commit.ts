@@ -1,0 +1,67 @@
+import type { EntityManager } from '../store/index.js';
+import type { AuditEventInput, AuditRecord } from './event.js';
+import { prepareEvent, writeChained, type PreparedEvent } from './chain-writer.js';
+
+interface Waiter {
+  prepared: PreparedEvent;
+  resolve(record: AuditRecord): void;
+  reject(err: unknown): void;
+}
+
+/** Bounds one INSERT's parameters (14 per row) well below PostgreSQL's 65,535. */
+export const MAX_BATCH = 500;
+
+/**
+ * Group commit for events that are not part of a caller's transaction: they queue, and every
+ * queued event is written in ONE transaction (one advisory lock, one read of the last hash, one
+ * multi-row insert, one commit, so one fsync). A caller's promise settles only after that commit;
+ * if the batch fails, every caller in it is rejected and nothing of it is written, so callers that
+ * must not act on an unrecorded decision fail closed. While a batch is being written, new events
+ * queue for the next one; when idle, a batch starts at once (after the current tick, so events
+ * appended together go together), never after a timer.
+ */
+export class GroupCommitAppender {
+  private queue: Waiter[] = [];
+  private writing = false;
+
+  /** `em` is forked for each batch; it only names the database (its pool) to write to. */
+  constructor(private readonly em: EntityManager) {}
+
+  append(event: AuditEventInput): Promise<AuditRecord> {
+    let prepared: PreparedEvent;
+    try {
+      prepared = prepareEvent(event);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    return new Promise<AuditRecord>((resolve, reject) => {
+      this.queue.push({ prepared, resolve, reject });
+      this.start();
+    });
+  }
+
+  private start(): void {
+    if (this.writing) return;
+    this.writing = true;
+    queueMicrotask(() => void this.drain());
+  }
+
+  private async drain(): Promise<void> {
+    try {
+      while (this.queue.length > 0) await this.writeBatch(this.queue.splice(0, MAX_BATCH));
+    } finally {
+      this.writing = false;
+    }
+  }
+
+  private async writeBatch(batch: Waiter[]): Promise<void> {
+    let records: AuditRecord[];
+    try {
+      records = await this.em.fork().transactional((tx) => writeChained(tx, batch.map((w) => w.prepared)));
+    } catch (err) {
+      for (const waiter of batch) waiter.reject(err);
+      return;
+    }
+    batch.forEach((waiter, i) => waiter.resolve(records[i]!));
+  }
+}

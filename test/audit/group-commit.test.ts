@@ -1,0 +1,99 @@
+import { expect } from 'chai';
+import { AuditLog, verifyChain, type AuditEventInput, type AuditRecord } from '../../src/audit/index.js';
+import { createOrm, sql, type Orm } from '../../src/store/index.js';
+import { testDatabaseUrl } from '../support/index.js';
+
+function event(kind: string, actorId: string, i: number): AuditEventInput {
+  return { kind, actor: { type: 'system', id: actorId }, outcome: 'success', detail: { i } };
+}
+
+async function countOf(orm: Orm, kind: string): Promise<number> {
+  const [row] = await sql<{ n: string }>(orm.em.fork(), 'select count(*) as n from audit_events where kind = ?', [kind]);
+  return Number(row!.n);
+}
+
+function settle(promises: Promise<AuditRecord>[]) {
+  return Promise.allSettled(promises);
+}
+
+describe('audit: group commit of events appended outside a transaction', function () {
+  this.timeout(60_000);
+  let orm: Orm;
+  let other: Orm;
+  before(async () => {
+    orm = await createOrm({ databaseUrl: testDatabaseUrl(), poolMax: 4 });
+    other = await createOrm({ databaseUrl: testDatabaseUrl(), poolMax: 4 });
+  });
+  after(async () => {
+    await orm.close(true);
+    await other.close(true);
+  });
+
+  it('writes events appended together in one transaction, in order, each caller getting its own record', async () => {
+    const audit = new AuditLog();
+    const records = await Promise.all(Array.from({ length: 30 }, (_, i) => audit.append(orm.em.fork(), event('test.group.together', 'together', i))));
+    expect(records.map((r) => r.detail.i)).to.deep.equal(Array.from({ length: 30 }, (_, i) => i));
+    for (let i = 1; i < records.length; i += 1) {
+      expect(BigInt(records[i]!.seq)).to.equal(BigInt(records[i - 1]!.seq) + 1n);
+      expect(records[i]!.prev_hash).to.equal(records[i - 1]!.hash);
+    }
+    // One batch: one transaction stamps all its rows with one time.
+    expect(new Set(records.map((r) => r.occurred_at)).size).to.equal(1);
+    const stored = await audit.query(orm.em.fork(), { kind: 'test.group.together' }, 100);
+    expect(stored.items.map((r) => r.hash).reverse()).to.deep.equal(records.map((r) => r.hash));
+    expect((await verifyChain(orm.em.fork())).ok).to.equal(true);
+  });
+
+  it('queues events appended while a batch is being written for the next batch', async () => {
+    const audit = new AuditLog();
+    const first = audit.append(orm.em.fork(), event('test.group.next', 'next', 0));
+    await new Promise((r) => setImmediate(r));
+    const later = Array.from({ length: 10 }, (_, i) => audit.append(orm.em.fork(), event('test.group.next', 'next', i + 1)));
+    const records = await Promise.all([first, ...later]);
+    expect(records.map((r) => r.detail.i)).to.deep.equal(Array.from({ length: 11 }, (_, i) => i));
+    expect(records[1]!.prev_hash).to.equal(records[0]!.hash);
+    expect(await countOf(orm, 'test.group.next')).to.equal(11);
+  });
+
+  it('keeps one valid chain while two gateway instances append batches at once', async () => {
+    const a = new AuditLog();
+    const b = new AuditLog();
+    for (let wave = 0; wave < 4; wave += 1) {
+      await Promise.all([
+        ...Array.from({ length: 25 }, (_, i) => a.append(orm.em.fork(), event('test.group.two_instances', 'instance-a', wave * 100 + i))),
+        ...Array.from({ length: 25 }, (_, i) => b.append(other.em.fork(), event('test.group.two_instances', 'instance-b', wave * 100 + i))),
+      ]);
+    }
+    const counts = await sql<{ actor_id: string; n: string }>(orm.em.fork(), `select actor_id, count(*) as n from audit_events where kind = 'test.group.two_instances' group by actor_id order by actor_id`);
+    expect(counts.map((c) => [c.actor_id, Number(c.n)])).to.deep.equal([['instance-a', 100], ['instance-b', 100]]);
+    const verdict = await verifyChain(orm.em.fork(), 64);
+    expect(verdict, JSON.stringify(verdict)).to.include({ ok: true });
+  });
+
+  it('rejects every caller of a failing batch and writes nothing of it', async () => {
+    const audit = new AuditLog();
+    const before = await audit.query(orm.em.fork(), {}, 1);
+    const valid = Array.from({ length: 5 }, (_, i) => audit.append(orm.em.fork(), event('test.group.failed', 'failing', i)));
+    // A null kind violates NOT NULL: the database refuses the whole multi-row insert.
+    const broken = audit.append(orm.em.fork(), { ...event('test.group.failed', 'failing', 5), kind: null as unknown as string });
+    const results = await settle([...valid, broken]);
+    expect(results.map((r) => r.status)).to.deep.equal(Array(6).fill('rejected'));
+    expect(await countOf(orm, 'test.group.failed')).to.equal(0);
+    const after = await audit.query(orm.em.fork(), {}, 1);
+    expect(after.items[0]!.seq).to.equal(before.items[0]!.seq);
+    // The appender recovers: the next batch is written and chained to the last good event.
+    const next = await audit.append(orm.em.fork(), event('test.group.after_failure', 'failing', 0));
+    expect(next.prev_hash).to.equal(before.items[0]!.hash);
+    expect((await verifyChain(orm.em.fork())).ok).to.equal(true);
+  });
+
+  it('fails only its own caller for an event without a JSON form', async () => {
+    const audit = new AuditLog();
+    const good = audit.append(orm.em.fork(), event('test.group.no_json', 'no-json', 0));
+    const bad = audit.append(orm.em.fork(), { ...event('test.group.no_json', 'no-json', 1), detail: { n: 1n } });
+    const [g, b] = await settle([good, bad]);
+    expect(g.status).to.equal('fulfilled');
+    expect(b.status).to.equal('rejected');
+    expect(await countOf(orm, 'test.group.no_json')).to.equal(1);
+  });
+});
