@@ -37,6 +37,14 @@ export class AuditLog {
     return record!;
   }
 
+  /**
+   * Resolves when every event this process queued for `em`'s database so far is written or
+   * refused: a reader in this process then sees its own appends (read-your-writes).
+   */
+  async settled(em: EntityManager): Promise<void> {
+    await this.appenders.get(em.getDriver())?.settled();
+  }
+
   private appenderFor(em: EntityManager): GroupCommitAppender {
     const driver = em.getDriver();
     let appender = this.appenders.get(driver);
@@ -47,8 +55,9 @@ export class AuditLog {
     return appender;
   }
 
-  /** Newest first, keyset-paginated by seq. */
+  /** Newest first, keyset-paginated by seq; includes every event this process queued before the call. */
   async query(em: EntityManager, filter: AuditFilter, limit: number, cursor?: string): Promise<Page<AuditRecord>> {
+    await this.settled(em);
     const where: string[] = [];
     const params: unknown[] = [];
     if (filter.agentId) (where.push('agent_id = ?'), params.push(filter.agentId));

@@ -23,6 +23,8 @@ export const MAX_BATCH = 500;
 export class GroupCommitAppender {
   private queue: Waiter[] = [];
   private writing = false;
+  /** Settles once the last queued event is written or refused (batches keep queue order). */
+  private tail: Promise<void> = Promise.resolve();
 
   /** `em` is forked for each batch; it only names the database (its pool) to write to. */
   constructor(private readonly em: EntityManager) {}
@@ -34,10 +36,20 @@ export class GroupCommitAppender {
     } catch (err) {
       return Promise.reject(err);
     }
-    return new Promise<AuditRecord>((resolve, reject) => {
+    const appended = new Promise<AuditRecord>((resolve, reject) => {
       this.queue.push({ prepared, resolve, reject });
       this.start();
     });
+    this.tail = appended.then(
+      () => undefined,
+      () => undefined,
+    );
+    return appended;
+  }
+
+  /** Resolves when every event queued so far has been written or refused. */
+  settled(): Promise<void> {
+    return this.tail;
   }
 
   private start(): void {

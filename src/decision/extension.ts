@@ -94,6 +94,8 @@ export function decisionExtension(options: DecisionExtensionOptions): DecisionEx
         close: async () => {
           stopSweeping();
           stopPurging();
+          // Outcomes recorded after their answer must reach the chain before the database closes.
+          await pipeline.settled();
         },
       };
     },

@@ -89,6 +89,8 @@ function withDecisionId(err: GatewayError, decisionId: string): GatewayError {
 export class RequestPipeline implements ApprovedActionRunner {
   private readonly log: DecisionLog;
   private readonly gatewayTools: GatewayToolDeps;
+  /** Outcome records still being written after their call was answered. */
+  private readonly pendingOutcomes = new Set<Promise<void>>();
 
   constructor(
     private readonly deps: PipelineDeps,
@@ -389,12 +391,31 @@ export class RequestPipeline implements ApprovedActionRunner {
       const failure = asGatewayError(err);
       const latencyMs = elapsed(started);
       if (viaTasker) this.observeTasker(contract.name, failure.code, latencyMs);
-      await this.outcome(ctx, decisionId, contract.name, latencyMs, failure.code, null, false, approvedAction);
+      await this.recordOutcomeOf(ctx, decisionId, contract.name, latencyMs, failure.code, null, false, approvedAction);
       throw failure;
     }
     if (viaTasker) this.observeTasker(contract.name, done.replayed ? 'replayed' : 'ok', done.latencyMs);
-    await this.outcome(ctx, decisionId, contract.name, done.latencyMs, null, done.tasker, done.replayed, approvedAction, done.executedUnderDecisionId);
+    await this.recordOutcomeOf(ctx, decisionId, contract.name, done.latencyMs, null, done.tasker, done.replayed, approvedAction, done.executedUnderDecisionId);
     return done;
+  }
+
+  /**
+   * The outcome of a direct call is recorded after the answer goes out: the action has happened by
+   * then whatever the audit says, and waiting for a second commit only delays the caller (the
+   * decision, which must precede the action, was committed before it). The event is queued before
+   * the answer leaves, so this process's audit reads include it, and `settled()` (called on close)
+   * waits for it. An approved action's outcome is awaited, as its approval record follows it.
+   */
+  private async recordOutcomeOf(ctx: CallContext, decisionId: string, tool: string, latencyMs: number, errorCode: string | null, tasker: MediatorResult['tasker'], replayed: boolean, approvedAction?: string, executedUnder?: string): Promise<void> {
+    const recording = this.outcome(ctx, decisionId, tool, latencyMs, errorCode, tasker, replayed, approvedAction, executedUnder);
+    if (approvedAction) return recording;
+    this.pendingOutcomes.add(recording);
+    void recording.finally(() => this.pendingOutcomes.delete(recording));
+  }
+
+  /** Resolves once every outcome recorded after its answer has been written (or its loss logged). */
+  async settled(): Promise<void> {
+    while (this.pendingOutcomes.size > 0) await Promise.all([...this.pendingOutcomes]);
   }
 
   private observeTasker(tool: string, outcome: string, latencyMs: number): void {
@@ -420,7 +441,13 @@ export class RequestPipeline implements ApprovedActionRunner {
         ...(approvedAction ? { approvedAction } : {}),
       });
     } catch (err) {
-      this.deps.logger.error('could not record the outcome of a call', { decision_id: decisionId, tool, error: err instanceof Error ? err.message : String(err) });
+      this.deps.logger.error('AUDIT GAP: the outcome of an executed call could not be recorded in the audit chain', {
+        decision_id: decisionId,
+        agent_id: ctx.agent.id,
+        tool,
+        outcome: errorCode ?? 'ok',
+        error: err instanceof Error ? err.message : String(err),
+      });
     }
   }
 
