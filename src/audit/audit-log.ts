@@ -2,7 +2,7 @@ import type { EntityManager } from '../store/index.js';
 import { sql, decodeCursor, encodeCursor, type Page } from '../store/index.js';
 import { toRecord, type AuditEventInput, type AuditRecord, type AuditRow } from './event.js';
 import { prepareEvent, writeChained } from './chain-writer.js';
-import { GroupCommitAppender } from './group-commit.js';
+import { GroupCommitAppender, type AppendOptions } from './group-commit.js';
 
 export interface AuditFilter {
   agentId?: string;
@@ -31,8 +31,9 @@ export class AuditLog {
   /** One group-commit queue per database driver (per ORM), so events never cross databases. */
   private readonly appenders = new WeakMap<object, GroupCommitAppender>();
 
-  async append(em: EntityManager, event: AuditEventInput): Promise<AuditRecord> {
-    if (!em.isInTransaction()) return this.appenderFor(em).append(event);
+  /** `options.lazy` applies only outside a transaction (see GroupCommitAppender). */
+  async append(em: EntityManager, event: AuditEventInput, options: AppendOptions = {}): Promise<AuditRecord> {
+    if (!em.isInTransaction()) return this.appenderFor(em).append(event, options);
     const [record] = await writeChained(em, [prepareEvent(event)]);
     return record!;
   }

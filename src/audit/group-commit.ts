@@ -11,6 +11,18 @@ interface Waiter {
 /** Bounds one INSERT's parameters (14 per row) well below PostgreSQL's 65,535. */
 export const MAX_BATCH = 500;
 
+/** How long a lazy event may wait for a batch to ride with before it is written on its own. */
+export const LAZY_FLUSH_MS = 10;
+
+export interface AppendOptions {
+  /**
+   * For an event nobody waits on before acting (an outcome recorded after the answer went out):
+   * instead of starting a commit of its own, it joins the next batch, or is written on its own
+   * after LAZY_FLUSH_MS. Its promise still settles only after its commit.
+   */
+  lazy?: boolean;
+}
+
 /**
  * Group commit for events that are not part of a caller's transaction: they queue, and every
  * queued event is written in ONE transaction (one advisory lock, one read of the last hash, one
@@ -23,13 +35,14 @@ export const MAX_BATCH = 500;
 export class GroupCommitAppender {
   private queue: Waiter[] = [];
   private writing = false;
+  private lazyTimer: NodeJS.Timeout | undefined;
   /** Settles once the last queued event is written or refused (batches keep queue order). */
   private tail: Promise<void> = Promise.resolve();
 
   /** `em` is forked for each batch; it only names the database (its pool) to write to. */
   constructor(private readonly em: EntityManager) {}
 
-  append(event: AuditEventInput): Promise<AuditRecord> {
+  append(event: AuditEventInput, options: AppendOptions = {}): Promise<AuditRecord> {
     let prepared: PreparedEvent;
     try {
       prepared = prepareEvent(event);
@@ -38,7 +51,8 @@ export class GroupCommitAppender {
     }
     const appended = new Promise<AuditRecord>((resolve, reject) => {
       this.queue.push({ prepared, resolve, reject });
-      this.start();
+      if (options.lazy) this.startSoon();
+      else this.start();
     });
     this.tail = appended.then(
       () => undefined,
@@ -47,15 +61,25 @@ export class GroupCommitAppender {
     return appended;
   }
 
-  /** Resolves when every event queued so far has been written or refused. */
+  /** Resolves when every event queued so far has been written or refused (lazy ones are written now). */
   settled(): Promise<void> {
+    if (this.queue.length > 0) this.start();
     return this.tail;
   }
 
   private start(): void {
+    if (this.lazyTimer) (clearTimeout(this.lazyTimer), (this.lazyTimer = undefined));
     if (this.writing) return;
     this.writing = true;
     queueMicrotask(() => void this.drain());
+  }
+
+  private startSoon(): void {
+    if (this.writing || this.lazyTimer) return;
+    this.lazyTimer = setTimeout(() => {
+      this.lazyTimer = undefined;
+      this.start();
+    }, LAZY_FLUSH_MS);
   }
 
   private async drain(): Promise<void> {

@@ -404,7 +404,8 @@ export class RequestPipeline implements ApprovedActionRunner {
    * then whatever the audit says, and waiting for a second commit only delays the caller (the
    * decision, which must precede the action, was committed before it). The event is queued before
    * the answer leaves, so this process's audit reads include it, and `settled()` (called on close)
-   * waits for it. An approved action's outcome is awaited, as its approval record follows it.
+   * waits for it. It is appended lazily: it rides with the next decision's commit instead of taking
+   * one of its own. An approved action's outcome is awaited, as its approval record follows it.
    */
   private async recordOutcomeOf(ctx: CallContext, decisionId: string, tool: string, latencyMs: number, errorCode: string | null, tasker: MediatorResult['tasker'], replayed: boolean, approvedAction?: string, executedUnder?: string): Promise<void> {
     const recording = this.outcome(ctx, decisionId, tool, latencyMs, errorCode, tasker, replayed, approvedAction, executedUnder);
@@ -439,7 +440,7 @@ export class RequestPipeline implements ApprovedActionRunner {
         replayed,
         ...(executedUnder ? { executedUnderDecisionId: executedUnder } : {}),
         ...(approvedAction ? { approvedAction } : {}),
-      });
+      }, !approvedAction);
     } catch (err) {
       this.deps.logger.error('AUDIT GAP: the outcome of an executed call could not be recorded in the audit chain', {
         decision_id: decisionId,

@@ -72,8 +72,11 @@ export interface OutcomeRecord {
   approvedAction?: string;
 }
 
-/** Appends the `outcome` event of an allowed call: ok or the error code, latency, Tasker reference. */
-export async function recordOutcome(audit: AuditLog, em: EntityManager, r: OutcomeRecord): Promise<void> {
+/**
+ * Appends the `outcome` event of an allowed call: ok or the error code, latency, Tasker reference.
+ * `lazy` when nobody waits on it: it then rides with the next batch of the audit log.
+ */
+export async function recordOutcome(audit: AuditLog, em: EntityManager, r: OutcomeRecord, lazy = false): Promise<void> {
   await audit.append(em, {
     kind: 'outcome',
     actor: r.actor,
@@ -93,5 +96,5 @@ export async function recordOutcome(audit: AuditLog, em: EntityManager, r: Outco
       ...(r.executedUnderDecisionId && r.executedUnderDecisionId !== r.decisionId ? { executed_under_decision_id: r.executedUnderDecisionId } : {}),
       ...(r.approvedAction ? { approved_action: r.approvedAction } : {}),
     },
-  });
+  }, { lazy });
 }

@@ -87,6 +87,25 @@ describe('audit: group commit of events appended outside a transaction', functio
     expect((await verifyChain(orm.em.fork())).ok).to.equal(true);
   });
 
+  it('writes a lazy event with the next batch, or on its own when none comes', async () => {
+    const audit = new AuditLog();
+    const lazy = audit.append(orm.em.fork(), event('test.group.lazy', 'lazy', 0), { lazy: true });
+    const eager = audit.append(orm.em.fork(), event('test.group.lazy', 'lazy', 1));
+    const [l, e] = await Promise.all([lazy, eager]);
+    expect(e.prev_hash).to.equal(l.hash);
+    expect(e.occurred_at).to.equal(l.occurred_at);
+    const alone = await audit.append(orm.em.fork(), event('test.group.lazy', 'lazy', 2), { lazy: true });
+    expect(alone.prev_hash).to.match(/^[0-9a-f]{64}$/);
+    expect(await countOf(orm, 'test.group.lazy')).to.equal(3);
+  });
+
+  it('lets a reader in the same process see its queued events', async () => {
+    const audit = new AuditLog();
+    void audit.append(orm.em.fork(), event('test.group.read_own', 'reader', 0), { lazy: true });
+    const page = await audit.query(orm.em.fork(), { kind: 'test.group.read_own' }, 10);
+    expect(page.items.map((r) => r.detail.i)).to.deep.equal([0]);
+  });
+
   it('fails only its own caller for an event without a JSON form', async () => {
     const audit = new AuditLog();
     const good = audit.append(orm.em.fork(), event('test.group.no_json', 'no-json', 0));
