@@ -1,7 +1,7 @@
 import type { EntityManager } from '../store/index.js';
 import { sql, decodeCursor, encodeCursor, type Page } from '../store/index.js';
 import { toRecord, type AuditEventInput, type AuditRecord, type AuditRow } from './event.js';
-import { prepareEvent, writeChained } from './chain-writer.js';
+import { holdsChainLock, prepareEvent, writeChained } from './chain-writer.js';
 import { GroupCommitAppender, type AppendOptions } from './group-commit.js';
 
 export interface AuditFilter {
@@ -34,7 +34,11 @@ export class AuditLog {
   /** `options.lazy` applies only outside a transaction (see GroupCommitAppender). */
   async append(em: EntityManager, event: AuditEventInput, options: AppendOptions = {}): Promise<AuditRecord> {
     if (!em.isInTransaction()) return this.appenderFor(em).append(event, options);
-    const [record] = await writeChained(em, [prepareEvent(event)]);
+    const prepared = prepareEvent(event);
+    // Events this process queued earlier go first, so the chain keeps this process's order. Not
+    // when this transaction already holds the chain lock: the queue's batch would wait for it.
+    if (!(await holdsChainLock(em))) await this.settled(em);
+    const [record] = await writeChained(em, [prepared]);
     return record!;
   }
 

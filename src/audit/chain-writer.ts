@@ -24,6 +24,16 @@ export function prepareEvent(event: AuditEventInput): PreparedEvent {
   return { event, detail };
 }
 
+/** Whether the transaction of `tx` already holds the chain lock (it appended before). */
+export async function holdsChainLock(tx: EntityManager): Promise<boolean> {
+  const rows = await sql(
+    tx,
+    `select 1 from pg_locks where locktype = 'advisory' and pid = pg_backend_pid() and granted and ((classid::bigint << 32) | objid::bigint) = ?`,
+    [AUDIT_CHAIN_LOCK_KEY],
+  );
+  return rows.length > 0;
+}
+
 function chainedRow(p: PreparedEvent, seq: bigint, prevHash: string, occurredAt: Date): AuditRow {
   const { event } = p;
   const unhashed: Omit<AuditRow, 'hash'> = {

@@ -57,10 +57,20 @@ function postmasterPid(dataDir: string): number | undefined {
   return existsSync(file) ? Number(readFileSync(file, 'utf8').split('\n')[0]) : undefined;
 }
 
+/**
+ * A process that has exited but whose parent has not reaped it yet (a zombie) still answers
+ * kill(pid, 0). An orphaned server is re-parented to the machine's init, which may reap late, so
+ * zombies count as gone.
+ */
 function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
+  } catch {
+    return false;
+  }
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
   } catch {
     return false;
   }
