@@ -6,7 +6,9 @@ import type { Logger } from '../log/index.js';
 import type { GatewayMetrics } from '../metrics/index.js';
 import type { EntityManager, Orm, Page } from '../store/index.js';
 import type { ActionReason, ActionResource, PendingAction } from './pending-action.js';
-import { claimForRun, completeRun, denyPending, expireDue, findAction, insertAction, listActions, type ActionFilter } from './store.js';
+import { claimForRun, completeRun, denyPending, expireDue, findAction, insertAction, listActions, type ActionFilter, type ParkInput } from './store.js';
+
+export type { ParkInput };
 
 /** What running an approved action came to; the runner records its own decision and outcome. */
 export type ApprovedActionOutcome = { ok: true; result: unknown } | { ok: false; error: { code: string; message: string; reasons?: ActionReason[] } };
@@ -16,20 +18,6 @@ export interface ApprovedActionRunner {
   runApproved(action: PendingAction, ctx: ActingContext): Promise<ApprovedActionOutcome>;
 }
 
-export interface ParkInput {
-  agentId: string;
-  ownerUserId: string;
-  tokenId: string;
-  tool: string;
-  args: Record<string, unknown>;
-  argsSha256: string;
-  resource: ActionResource;
-  decisionId: string;
-  idempotencyKey: string | null;
-  transport: 'mcp' | 'rest';
-  requestId: string | null;
-  approvalReasons: ActionReason[];
-}
 
 /**
  * `parked`: a new pending action. `existing`: the agent retried with the idempotency key of an

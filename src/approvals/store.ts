@@ -54,8 +54,8 @@ function toAction(row: ActionRow): PendingAction {
   };
 }
 
-export interface NewPendingAction {
-  id: string;
+/** What the pipeline hands over when the policy asks for the owner's approval. */
+export interface ParkInput {
   agentId: string;
   ownerUserId: string;
   tokenId: string;
@@ -68,6 +68,10 @@ export interface NewPendingAction {
   transport: 'mcp' | 'rest';
   requestId: string | null;
   approvalReasons: ActionReason[];
+}
+
+export interface NewPendingAction extends ParkInput {
+  id: string;
   ttlMs: number;
 }
 

@@ -106,6 +106,27 @@ describe('audit: group commit of events appended outside a transaction', functio
     expect(page.items.map((r) => r.detail.i)).to.deep.equal([0]);
   });
 
+  it('orders events queued earlier in this process before an event appended in a transaction', async () => {
+    const audit = new AuditLog();
+    const queued = audit.append(orm.em.fork(), event('test.group.order', 'order', 0), { lazy: true });
+    const inTx = await orm.em.fork().transactional((tx) => audit.append(tx, event('test.group.order', 'order', 1)));
+    expect(inTx.prev_hash).to.equal((await queued).hash);
+  });
+
+  it('does not wait for the queue once its transaction holds the chain lock (no deadlock)', async () => {
+    const audit = new AuditLog();
+    let queued: Promise<AuditRecord> | undefined;
+    const records = await orm.em.fork().transactional(async (tx) => {
+      const first = await audit.append(tx, event('test.group.same_tx', 'same-tx', 0));
+      // Queued while this transaction holds the lock: its batch can only commit after this one.
+      queued = audit.append(orm.em.fork(), event('test.group.same_tx', 'same-tx', 2));
+      const second = await audit.append(tx, event('test.group.same_tx', 'same-tx', 1));
+      return [first, second];
+    });
+    expect(records[1]!.prev_hash).to.equal(records[0]!.hash);
+    expect((await queued!).prev_hash).to.equal(records[1]!.hash);
+  });
+
   it('fails only its own caller for an event without a JSON form', async () => {
     const audit = new AuditLog();
     const good = audit.append(orm.em.fork(), event('test.group.no_json', 'no-json', 0));
