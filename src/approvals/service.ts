@@ -5,7 +5,7 @@ import type { ActingContext } from '../identity/index.js';
 import type { Logger } from '../log/index.js';
 import type { GatewayMetrics } from '../metrics/index.js';
 import type { EntityManager, Orm, Page } from '../store/index.js';
-import type { ActionReason, ActionResource, PendingAction } from './pending-action.js';
+import type { ActionReason, PendingAction } from './pending-action.js';
 import { claimForRun, completeRun, denyPending, expireDue, findAction, insertAction, listActions, type ActionFilter, type ParkInput } from './store.js';
 
 export type { ParkInput };
