@@ -37,7 +37,7 @@ export class AuditLog {
     const prepared = prepareEvent(event);
     // Events this process queued earlier go first, so the chain keeps this process's order. Not
     // when this transaction already holds the chain lock: the queue's batch would wait for it.
-    if (!(await holdsChainLock(em)) || true) await this.settled(em);
+    if (!(await holdsChainLock(em))) await this.settled(em);
     const [record] = await writeChained(em, [prepared]);
     return record!;
   }
