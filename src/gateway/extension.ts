@@ -1,22 +1,9 @@
 import type { EntitySchema } from '@mikro-orm/core';
 import type { RequestHandler } from 'express';
-import type { AuditLog } from '../audit/index.js';
-import type { GatewayConfig } from '../config/index.js';
-import type { MountedRouter, ReadinessCheck, RequestValidator } from '../http/index.js';
-import type { Identity } from '../identity/index.js';
-import type { Logger } from '../log/index.js';
-import type { Pairing } from '../pairing/index.js';
-import type { Orm } from '../store/index.js';
+import type { HttpDeps, MountedRouter, ReadinessCheck } from '../http/index.js';
 
 /** The foundation's services, handed to every extension at start. */
-export interface GatewayDeps {
-  config: GatewayConfig;
-  logger: Logger;
-  orm: Orm;
-  audit: AuditLog;
-  identity: Identity;
-  pairing: Pairing;
-  validator: RequestValidator;
+export interface GatewayDeps extends HttpDeps {
   /** Express middleware that authenticates an agent bearer token into `res.locals.auth` (see `authOf`). */
   authenticateAgent: RequestHandler;
 }
