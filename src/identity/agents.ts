@@ -3,7 +3,7 @@ import { LockMode } from '@mikro-orm/core';
 import type { AuditLog } from '../audit/index.js';
 import { GatewayError } from '../errors/index.js';
 import { AgentSchema, AgentTokenSchema, decodeCursor, encodeCursor, isCreatedPosition, type Agent, type AgentStatus, type EntityManager, type Page } from '../store/index.js';
-import type { ActingContext } from './context.js';
+import { agentChangeEvent, type ActingContext } from './context.js';
 import { agentView, type AgentView } from './views.js';
 
 export interface NewAgent {
@@ -30,16 +30,7 @@ export class AgentService {
     const agent = em.create(AgentSchema, { id: randomUUID(), ...input, status: 'active', createdAt: now, updatedAt: now, revokedAt: null });
     em.persist(agent);
     await em.flush();
-    await this.audit.append(em, {
-      kind: 'agent.created',
-      actor: ctx.actor,
-      agentId: agent.id,
-      ownerUserId: agent.ownerUserId,
-      subject: { type: 'agent', id: agent.id },
-      requestId: ctx.requestId ?? null,
-      outcome: 'success',
-      detail: { display_name: agent.displayName },
-    });
+    await this.audit.append(em, agentChangeEvent(ctx, agent, 'agent.created', { type: 'agent', id: agent.id }, { display_name: agent.displayName }));
     return agent;
   }
 
@@ -92,16 +83,9 @@ export class AgentService {
         tokensRevoked = await tx.nativeUpdate(AgentTokenSchema, { agentId: id, revokedAt: null }, { revokedAt: now });
       }
       await tx.flush();
-      await this.audit.append(tx, {
-        kind: `agent.${action === 'suspend' ? 'suspended' : action === 'reactivate' ? 'reactivated' : 'revoked'}`,
-        actor: ctx.actor,
-        agentId: id,
-        ownerUserId: agent.ownerUserId,
-        subject: { type: 'agent', id },
-        requestId: ctx.requestId ?? null,
-        outcome: 'success',
-        detail: { from, to: agent.status, ...(reason ? { reason } : {}), ...(action === 'revoke' ? { tokens_revoked: tokensRevoked } : {}) },
-      });
+      const kind = `agent.${action === 'suspend' ? 'suspended' : action === 'reactivate' ? 'reactivated' : 'revoked'}`;
+      const detail = { from, to: agent.status, ...(reason ? { reason } : {}), ...(action === 'revoke' ? { tokens_revoked: tokensRevoked } : {}) };
+      await this.audit.append(tx, agentChangeEvent(ctx, agent, kind, { type: 'agent', id }, detail));
       return agent;
     });
   }

@@ -3,7 +3,7 @@ import type { AuditLog } from '../audit/index.js';
 import { GatewayError } from '../errors/index.js';
 import { GrantSchema, asDate, sql, type GrantProjects, type EntityManager } from '../store/index.js';
 import type { AgentService } from './agents.js';
-import type { ActingContext } from './context.js';
+import { agentChangeEvent, type ActingContext } from './context.js';
 import { grantView, type GrantView } from './views.js';
 
 export interface NewGrant {
@@ -61,16 +61,8 @@ export class GrantService {
       });
       tx.persist(grant);
       await tx.flush();
-      await this.audit.append(tx, {
-        kind: 'grant.created',
-        actor: ctx.actor,
-        agentId,
-        ownerUserId: agent.ownerUserId,
-        subject: { type: 'grant', id: grant.id },
-        requestId: ctx.requestId ?? null,
-        outcome: 'success',
-        detail: { workspace: grant.workspace, projects: grant.projects, tools: grant.tools, constraints: grant.constraints, expires_at: grant.expiresAt?.toISOString() ?? null },
-      });
+      const detail = { workspace: grant.workspace, projects: grant.projects, tools: grant.tools, constraints: grant.constraints, expires_at: grant.expiresAt?.toISOString() ?? null };
+      await this.audit.append(tx, agentChangeEvent(ctx, agent, 'grant.created', { type: 'grant', id: grant.id }, detail));
       return grantView(grant);
     });
   }
@@ -91,15 +83,7 @@ export class GrantService {
       grant.revokedAt = new Date();
       grant.revokedBy = `${ctx.actor.type}:${ctx.actor.id}`;
       await tx.flush();
-      await this.audit.append(tx, {
-        kind: 'grant.revoked',
-        actor: ctx.actor,
-        agentId,
-        ownerUserId: agent.ownerUserId,
-        subject: { type: 'grant', id: grantId },
-        requestId: ctx.requestId ?? null,
-        outcome: 'success',
-      });
+      await this.audit.append(tx, agentChangeEvent(ctx, agent, 'grant.revoked', { type: 'grant', id: grantId }));
       return grantView(grant);
     });
   }

@@ -13,7 +13,7 @@ export { TokenService, type IssueTokenInput, type IssuedToken } from './tokens.j
 export { GrantService, type NewGrant, type LiveGrant } from './grants.js';
 export { Authenticator, unauthenticated, type AuthenticatedAgent } from './authenticate.js';
 export { LastUsedRecorder } from './last-used.js';
-export type { ActingContext } from './context.js';
+export { agentChangeEvent, type ActingContext } from './context.js';
 export { agentView, tokenView, grantView, type AgentView, type TokenView, type GrantView } from './views.js';
 
 export interface Identity {

@@ -3,7 +3,7 @@ import type { AuditLog } from '../audit/index.js';
 import { GatewayError } from '../errors/index.js';
 import { AgentTokenSchema, type Agent, type AgentToken, type EntityManager } from '../store/index.js';
 import type { AgentService } from './agents.js';
-import type { ActingContext } from './context.js';
+import { agentChangeEvent, type ActingContext } from './context.js';
 import { newAgentToken } from './secrets.js';
 import { tokenView, type TokenView } from './views.js';
 
@@ -47,16 +47,8 @@ export class TokenService {
     });
     em.persist(token);
     await em.flush();
-    await this.audit.append(em, {
-      kind,
-      actor: ctx.actor,
-      agentId: agent.id,
-      ownerUserId: agent.ownerUserId,
-      subject: { type: 'token', id: token.id },
-      requestId: ctx.requestId ?? null,
-      outcome: 'success',
-      detail: { prefix: token.prefix, origin: token.origin, label: token.label, expires_at: token.expiresAt?.toISOString() ?? null },
-    });
+    const detail = { prefix: token.prefix, origin: token.origin, label: token.label, expires_at: token.expiresAt?.toISOString() ?? null };
+    await this.audit.append(em, agentChangeEvent(ctx, agent, kind, { type: 'token', id: token.id }, detail));
     return { token: tokenView(token), secret: fresh.plaintext };
   }
 
@@ -83,16 +75,7 @@ export class TokenService {
       if (token.revokedAt) return tokenView(token);
       token.revokedAt = new Date();
       await tx.flush();
-      await this.audit.append(tx, {
-        kind: 'token.revoked',
-        actor: ctx.actor,
-        agentId,
-        ownerUserId: agent.ownerUserId,
-        subject: { type: 'token', id: tokenId },
-        requestId: ctx.requestId ?? null,
-        outcome: 'success',
-        detail: { prefix: token.prefix },
-      });
+      await this.audit.append(tx, agentChangeEvent(ctx, agent, 'token.revoked', { type: 'token', id: tokenId }, { prefix: token.prefix }));
       return tokenView(token);
     });
   }

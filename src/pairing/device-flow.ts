@@ -3,7 +3,7 @@ import { LockMode } from '@mikro-orm/core';
 import type { AuditLog } from '../audit/index.js';
 import type { GatewayConfig } from '../config/index.js';
 import { GatewayError } from '../errors/index.js';
-import { agentView, hashesEqual, newFlowSecret, sha256, type ActingContext, type AgentService, type AgentView, type IssuedToken, type TokenService } from '../identity/index.js';
+import { agentChangeEvent, agentView, hashesEqual, newFlowSecret, sha256, type ActingContext, type AgentService, type AgentView, type IssuedToken, type TokenService } from '../identity/index.js';
 
 import { PairingFlowSchema, pgErrorCode, type Agent, type EntityManager, type Orm, type PairingFlow } from '../store/index.js';
 import type { PairingGuard } from './guard.js';
@@ -206,16 +206,8 @@ export class DeviceFlowService {
       flow.decidedBy = `${ctx.actor.type}:${ctx.actor.id}`;
       flow.decidedAt = new Date();
       await tx.flush();
-      await this.audit.append(tx, {
-        kind: 'pairing.flow_approved',
-        actor: ctx.actor,
-        agentId: agent.id,
-        ownerUserId: agent.ownerUserId,
-        subject: { type: 'pairing_flow', id: flow.id },
-        requestId: ctx.requestId ?? null,
-        outcome: 'success',
-        detail: { device_name: flow.deviceName, client_address: flow.clientAddress },
-      });
+      const detail = { device_name: flow.deviceName, client_address: flow.clientAddress };
+      await this.audit.append(tx, agentChangeEvent(ctx, agent, 'pairing.flow_approved', { type: 'pairing_flow', id: flow.id }, detail));
       return { flow: flowView(flow), agent: agentView(agent) };
     });
   }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { AuditLog } from '../audit/index.js';
 import type { GatewayConfig } from '../config/index.js';
 import { GatewayError } from '../errors/index.js';
-import { hashesEqual, sha256, type ActingContext, type AgentService, type IssuedToken, type TokenService } from '../identity/index.js';
+import { agentChangeEvent, hashesEqual, sha256, type ActingContext, type AgentService, type IssuedToken, type TokenService } from '../identity/index.js';
 
 import { PairingCodeSchema, sql, type EntityManager, type Orm, type PairingCode } from '../store/index.js';
 import type { PairingGuard } from './guard.js';
@@ -57,16 +57,7 @@ export class PairingCodeService {
       });
       tx.persist(row);
       await tx.flush();
-      await this.audit.append(tx, {
-        kind: 'pairing.code_created',
-        actor: ctx.actor,
-        agentId,
-        ownerUserId: agent.ownerUserId,
-        subject: { type: 'pairing_code', id: row.id },
-        requestId: ctx.requestId ?? null,
-        outcome: 'success',
-        detail: { expires_at: row.expiresAt.toISOString() },
-      });
+      await this.audit.append(tx, agentChangeEvent(ctx, agent, 'pairing.code_created', { type: 'pairing_code', id: row.id }, { expires_at: row.expiresAt.toISOString() }));
       return { id: row.id, agent_id: agentId, code, expires_at: row.expiresAt.toISOString() };
     });
   }
