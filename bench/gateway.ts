@@ -2,22 +2,24 @@
  * `npm run bench`: the gateway's cost on the request path, measured in one run, side by side:
  *   (a) an allowed read tool (get_work_item) through MCP (`POST /mcp`, JSON-RPC tools/call),
  *   (b) the same tool through agent REST (`GET /api/v1/work-items/OPS-1`),
- *   (c) the same Tasker sandbox call made directly with the Tasker adapter, without the gateway.
- * Reports p50/p99 latency (sequential requests), requests/s at a fixed concurrency, and the
- * gateway's added latency (ms and ratio against (c)). Loopback only, bounded loops; not a test.
- * Needs a PostgreSQL server (DATABASE_URL, default postgres://postgres@127.0.0.1:5432/test).
+ *   (c) the same Tasker sandbox call (Plane's work item by human id) made directly, without the gateway.
+ * The sandbox and the gateway (`agent-gateway start`, on DATABASE_URL's server with a throwaway
+ * database) run as processes of their own; this process is only the client. Reports p50/p99
+ * latency of sequential requests, requests/s at a fixed concurrency, the gateway's added latency
+ * (ms and ratio against (c)) and each process's CPU time per request. Not a test: nothing asserts
+ * on speed, but every answer is checked, so errors are never timed.
  */
+import { randomBytes } from 'node:crypto';
 import { cpus, loadavg, totalmem } from 'node:os';
-import { performance } from 'node:perf_hooks';
-import { TaskerAdapter } from '../src/tasker/index.js';
-import { startLocalStack } from '../scripts/local-stack.js';
+import pg from 'pg';
+import { closeConnections, concurrent, percentile, send, sequential, type HttpCall } from './http-load.js';
+import { cpuMs, startGatewayProcess, startSandboxProcess, type Child } from './processes.js';
 
-const SEQUENTIAL = Number(process.env.BENCH_SEQUENTIAL ?? 500);
-const CONCURRENT = Number(process.env.BENCH_CONCURRENT ?? 2_000);
+const SEQUENTIAL = Number(process.env.BENCH_SEQUENTIAL ?? 1_000);
+const CONCURRENT = Number(process.env.BENCH_CONCURRENT ?? 10_000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
-const WARMUP = Number(process.env.BENCH_WARMUP ?? 300);
-
-type Call = () => Promise<void>;
+const WARMUP = Number(process.env.BENCH_WARMUP ?? 500);
+const SERVER_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
 interface Figures {
   name: string;
@@ -25,94 +27,145 @@ interface Figures {
   p99: number;
   mean: number;
   rps: number;
-  /** CPU time of this process (client, gateway, adapter and sandbox; not PostgreSQL) per sequential request. */
-  cpuMs: number;
+  /** CPU ms per request, under the concurrent load, of each process. */
+  cpu: { gateway?: number; sandbox?: number; client?: number };
 }
 
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
-
-async function sequential(call: Call, count: number): Promise<number[]> {
-  const times: number[] = [];
-  for (let i = 0; i < count; i += 1) {
-    const started = performance.now();
-    await call();
-    times.push(performance.now() - started);
+async function admin(statement: string): Promise<void> {
+  const client = new pg.Client({ connectionString: SERVER_URL });
+  await client.connect();
+  try {
+    await client.query(statement);
+  } finally {
+    await client.end();
   }
-  return times.sort((a, b) => a - b);
 }
 
-async function concurrent(call: Call, count: number, concurrency: number): Promise<number> {
-  let next = 0;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < count) {
-        next += 1;
-        await call();
-      }
-    }),
-  );
-  return count / ((performance.now() - started) / 1000);
+function expectJson(what: string, check: (body: any) => boolean): HttpCall['check'] {
+  return (status, body) => {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(body);
+    } catch {
+      parsed = undefined;
+    }
+    if (status !== 200 || !check(parsed)) throw new Error(`bench: unexpected answer from ${what}: ${status} ${body.slice(0, 300)}`);
+  };
 }
 
-async function measure(name: string, call: Call): Promise<Figures> {
+async function internal(url: string, token: string, path: string, body: unknown): Promise<any> {
+  const res = await fetch(`${url}/internal/v1${path}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'x-acting-user': 'bench-owner', 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  if (!res.ok) throw new Error(`POST ${path}: ${res.status} ${await res.text()}`);
+  return res.json();
+}
+
+function cpuOf(children: Record<string, Child>): Record<string, number | undefined> {
+  return Object.fromEntries([...Object.entries(children).map(([name, c]) => [name, cpuMs(c.process.pid)]), ['client', cpuMs(process.pid)]]);
+}
+
+async function measure(name: string, call: HttpCall, children: Record<string, Child>): Promise<Figures> {
   await sequential(call, WARMUP);
-  const cpuBefore = process.cpuUsage();
+  const seqBefore = cpuOf(children);
   const times = await sequential(call, SEQUENTIAL);
-  const cpu = process.cpuUsage(cpuBefore);
+  const seqAfter = cpuOf(children);
+  if (process.env.BENCH_DEBUG) console.error(name, 'sequential gateway cpu/req', ((seqAfter.gateway ?? 0) - (seqBefore.gateway ?? 0)) / SEQUENTIAL);
+  const before = cpuOf(children);
   const rps = await concurrent(call, CONCURRENT, CONCURRENCY);
-  const cpuMs = (cpu.user + cpu.system) / 1000 / SEQUENTIAL;
-  return { name, p50: percentile(times, 50), p99: percentile(times, 99), mean: times.reduce((a, b) => a + b, 0) / times.length, rps, cpuMs };
+  const after = cpuOf(children);
+  const perRequest = (key: string) => (before[key] === undefined || after[key] === undefined ? undefined : (after[key]! - before[key]!) / CONCURRENT);
+  return {
+    name,
+    p50: percentile(times, 50),
+    p99: percentile(times, 99),
+    mean: times.reduce((a, b) => a + b, 0) / times.length,
+    rps,
+    cpu: { gateway: perRequest('gateway'), sandbox: perRequest('sandbox'), client: perRequest('client') },
+  };
 }
 
-function ok(condition: boolean, what: string): void {
-  if (!condition) throw new Error(`bench: unexpected answer from ${what}`);
-}
+const fmt = (n: number | undefined, digits = 2) => (n === undefined ? 'n/a' : n.toFixed(digits));
 
-const fmt = (n: number, digits = 2) => n.toFixed(digits);
+function report(results: Figures[]): string {
+  const base = results[0]!;
+  return [
+    `Machine: ${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')} at the end of the run`,
+    `Command: npm run bench (sequential ${SEQUENTIAL} after ${WARMUP} warm-up; throughput ${CONCURRENT} requests at concurrency ${CONCURRENCY}); tool get_work_item OPS-1, an allowed read`,
+    '',
+    '| path | p50 ms | p99 ms | mean ms | req/s | added p50 ms | p50 ratio | gateway CPU ms/req | sandbox CPU ms/req | client CPU ms/req |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    ...results.map((r) =>
+      [
+        r.name,
+        fmt(r.p50),
+        fmt(r.p99),
+        fmt(r.mean),
+        fmt(r.rps, 0),
+        r === base ? '-' : fmt(r.p50 - base.p50),
+        r === base ? '-' : fmt(r.p50 / base.p50),
+        r === base ? '-' : fmt(r.cpu.gateway, 3),
+        fmt(r.cpu.sandbox, 3),
+        fmt(r.cpu.client, 3),
+      ].join(' | ').replace(/^/, '| ').replace(/$/, ' |'),
+    ),
+  ].join('\n');
+}
 
 async function main(): Promise<void> {
-  const stack = await startLocalStack({ workspace: 'nodedc', projects: ['OPS'], tools: ['read'] });
+  const database = `agw_bench_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
+  await admin(`create database "${database}"`);
+  const databaseUrl = Object.assign(new URL(SERVER_URL), { pathname: `/${database}` }).toString();
+  const internalToken = randomBytes(32).toString('base64url');
+  const children: Child[] = [];
   try {
-    const sandbox = stack.context.sandbox!;
-    const direct = new TaskerAdapter({ baseUrl: sandbox.url, apiKey: sandbox.apiKeys.admin, workspace: sandbox.workspace });
-    const auth = { authorization: `Bearer ${stack.agentToken}` };
-    const mcpBody = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'get_work_item', arguments: { work_item: 'OPS-1' } } });
-    const mcpHeaders = { ...auth, 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-protocol-version': '2025-06-18' };
+    const sandbox = await startSandboxProcess();
+    children.push(sandbox);
+    const gateway = await startGatewayProcess({
+      DATABASE_URL: databaseUrl,
+      INTERNAL_API_TOKEN: internalToken,
+      TASKER_URL: sandbox.url,
+      TASKER_API_KEY: sandbox.adminKey,
+      TASKER_WORKSPACE: sandbox.workspace,
+    });
+    children.push(gateway);
+    const { agent } = await internal(gateway.url, internalToken, '/agents', { owner_user_id: 'bench-owner', owner_email: 'bench-owner@example.com', display_name: 'Bench agent' });
+    await internal(gateway.url, internalToken, `/agents/${agent.id}/grants`, { workspace: sandbox.workspace, projects: ['OPS'], tools: ['read'] });
+    const { secret } = await internal(gateway.url, internalToken, `/agents/${agent.id}/tokens`, {});
 
-    const viaMcp: Call = async () => {
-      const res = await fetch(`${stack.url}/mcp`, { method: 'POST', headers: mcpHeaders, body: mcpBody });
-      const body = (await res.json()) as { result?: { isError?: boolean } };
-      ok(res.status === 200 && body.result !== undefined && body.result.isError !== true, 'MCP');
+    const direct: HttpCall = {
+      method: 'GET',
+      url: new URL(`${sandbox.url}/api/v1/workspaces/${encodeURIComponent(sandbox.workspace)}/work-items/OPS-1/?expand=state%2Clabels%2Cassignees`),
+      headers: { 'x-api-key': sandbox.adminKey, accept: 'application/json' },
+      check: expectJson('the sandbox', (b) => typeof b?.id === 'string'),
     };
-    const viaRest: Call = async () => {
-      const res = await fetch(`${stack.url}/api/v1/work-items/OPS-1`, { headers: auth });
-      await res.arrayBuffer();
-      ok(res.status === 200, 'REST');
+    const viaMcp: HttpCall = {
+      method: 'POST',
+      url: new URL(`${gateway.url}/mcp`),
+      headers: { authorization: `Bearer ${secret}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-protocol-version': '2025-06-18' },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'get_work_item', arguments: { work_item: 'OPS-1' } } }),
+      check: expectJson('MCP', (b) => b?.result !== undefined && b.result.isError !== true && b.result.structuredContent?.work_item?.human_id === 'OPS-1'),
     };
-    const viaAdapter: Call = async () => {
-      const { work_item } = await direct.getWorkItem({ work_item: 'OPS-1' });
-      ok(work_item.human_id === 'OPS-1', 'the sandbox');
+    const viaRest: HttpCall = {
+      method: 'GET',
+      url: new URL(`${gateway.url}/api/v1/work-items/OPS-1`),
+      headers: { authorization: `Bearer ${secret}`, accept: 'application/json' },
+      check: expectJson('REST', (b) => b?.work_item?.human_id === 'OPS-1'),
     };
-
-    const results = [await measure('(c) sandbox directly (adapter)', viaAdapter), await measure('(a) MCP tools/call', viaMcp), await measure('(b) REST GET', viaRest)];
-    const base = results[0]!;
-    const lines = [
-      `Machine: ${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')} at start of report`,
-      `Command: npm run bench (sequential ${SEQUENTIAL} after ${WARMUP} warm-up; throughput ${CONCURRENT} requests at concurrency ${CONCURRENCY}); tool get_work_item OPS-1, allowed read`,
-      '',
-      '| path | p50 ms | p99 ms | mean ms | req/s | added p50 ms | p50 ratio | CPU ms/req (node) | added CPU ms/req |',
-      '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
-      ...results.map(
-        (r) =>
-          `| ${r.name} | ${fmt(r.p50)} | ${fmt(r.p99)} | ${fmt(r.mean)} | ${fmt(r.rps, 0)} | ${r === base ? '-' : fmt(r.p50 - base.p50)} | ${r === base ? '-' : fmt(r.p50 / base.p50)} | ${fmt(r.cpuMs)} | ${r === base ? '-' : fmt(r.cpuMs - base.cpuMs)} |`,
-      ),
-    ];
-    process.stdout.write(lines.join('\n') + '\n');
+    await send(viaMcp);
+    const named = { sandbox, gateway };
+    // BENCH_PATHS=a,b,c (default all) picks paths, e.g. to profile one of them alone; (c) is always first.
+    const picked = new Set((process.env.BENCH_PATHS ?? 'a,b,c').split(','));
+    const results = [await measure('(c) sandbox directly', direct, named)];
+    if (picked.has('a')) results.push(await measure('(a) MCP tools/call', viaMcp, named));
+    if (picked.has('b')) results.push(await measure('(b) REST GET', viaRest, named));
+    process.stdout.write(report(results) + '\n');
   } finally {
-    await stack.close();
+    closeConnections();
+    for (const child of children.reverse()) await child.stop();
+    await admin(`drop database if exists "${database}" with (force)`);
   }
 }
 

@@ -1,5 +1,5 @@
 import type { EntityManager } from '../store/index.js';
-import { sql } from '../store/index.js';
+import { pgErrorCode, runPrepared, sql, type PreparedStatement } from '../store/index.js';
 import { GENESIS_HASH, eventHash, toRecord, type AuditEventInput, type AuditRecord, type AuditRow } from './event.js';
 import { canonicalJson } from './canonical.js';
 
@@ -54,6 +54,27 @@ function chainedRow(p: PreparedEvent, seq: bigint, prevHash: string, occurredAt:
   return { ...unhashed, hash: eventHash(unhashed) };
 }
 
+/** The last event of the chain as a writer last saw it: the next event links to it. */
+export interface ChainHead {
+  seq: bigint;
+  hash: string;
+}
+
+const GENESIS_HEAD: ChainHead = { seq: 0n, hash: GENESIS_HASH };
+
+/** The rows of `events` linked one after another behind `head`, all stamped with one time. */
+function chainAfter(head: ChainHead, events: readonly PreparedEvent[]): AuditRow[] {
+  let seq = head.seq;
+  let prevHash = head.hash;
+  const occurredAt = new Date();
+  return events.map((p) => {
+    seq += 1n;
+    const row = chainedRow(p, seq, prevHash, occurredAt);
+    prevHash = row.hash;
+    return row;
+  });
+}
+
 /**
  * Appends events to the chain inside the caller's open transaction: the advisory lock makes every
  * process take turns (one lock, one read of the last hash, one multi-row insert, whatever the
@@ -64,16 +85,57 @@ export async function writeChained(tx: EntityManager, events: readonly PreparedE
   if (events.length === 0) return [];
   await sql(tx, 'select pg_advisory_xact_lock(?)', [AUDIT_CHAIN_LOCK_KEY]);
   const [last] = await sql<{ seq: string; hash: string }>(tx, 'select seq, hash from audit_events order by seq desc limit 1');
-  let seq = last ? BigInt(last.seq) : 0n;
-  let prevHash = last ? last.hash : GENESIS_HASH;
-  const occurredAt = new Date();
-  const rows = events.map((p) => {
-    seq += 1n;
-    const row = chainedRow(p, seq, prevHash, occurredAt);
-    prevHash = row.hash;
-    return row;
-  });
+  const rows = chainAfter(last ? { seq: BigInt(last.seq), hash: last.hash } : GENESIS_HEAD, events);
   const params = rows.flatMap((r) => [r.seq, r.occurred_at, r.kind, r.actor_type, r.actor_id, r.agent_id, r.owner_user_id, r.subject_type, r.subject_id, r.request_id, r.outcome, JSON.stringify(r.detail), r.prev_hash, r.hash]);
   await sql(tx, `insert into audit_events (${COLUMNS}) values ${rows.map(() => ROW_PLACEHOLDERS).join(', ')}`, params);
+  return rows.map(toRecord);
+}
+
+const READ_HEAD: PreparedStatement = { name: 'audit_read_head', text: 'select seq, hash from audit_events order by seq desc limit 1' };
+
+/**
+ * One statement, so one round trip and one commit: it takes the chain lock (so a writer inside a
+ * transaction, which reads the head only once it holds the lock, never races it), then inserts
+ * the rows. The rows were chained in memory behind the head this writer last saw; if another
+ * writer appended since, the first row's seq already exists and the primary key refuses the whole
+ * statement (the unique check sees committed rows whatever the statement's snapshot).
+ */
+const APPEND_AFTER_HEAD: PreparedStatement = {
+  name: 'audit_append_after_head',
+  text: `with chain_lock as materialized (select pg_advisory_xact_lock($1::bigint))
+         insert into audit_events (${COLUMNS})
+         select r.seq, r.occurred_at, r.kind, r.actor_type, r.actor_id, r.agent_id, r.owner_user_id, r.subject_type, r.subject_id, r.request_id, r.outcome, r.detail, r.prev_hash, r.hash
+           from chain_lock cross join jsonb_to_recordset($2::jsonb) as r(
+             seq bigint, occurred_at timestamptz, kind text, actor_type text, actor_id text, agent_id uuid, owner_user_id text,
+             subject_type text, subject_id text, request_id text, outcome text, detail jsonb, prev_hash text, hash text)`,
+};
+
+/** The current head of the chain, read without a lock (an append behind a stale head is refused). */
+export async function readChainHead(em: EntityManager): Promise<ChainHead> {
+  const [last] = await runPrepared<{ seq: string; hash: string }>(em, READ_HEAD, []);
+  return last ? { seq: BigInt(last.seq), hash: last.hash } : GENESIS_HEAD;
+}
+
+/** Thrown when another writer appended after the head this writer chained behind. */
+export class StaleChainHead extends Error {
+  constructor() {
+    super('the audit chain grew since its head was read');
+  }
+}
+
+/**
+ * Appends events behind `head` in one round trip outside any transaction (see APPEND_AFTER_HEAD).
+ * Throws StaleChainHead, having written nothing, when the chain has grown since `head` was read.
+ */
+export async function appendAfterHead(em: EntityManager, head: ChainHead, events: readonly PreparedEvent[]): Promise<AuditRecord[]> {
+  if (events.length === 0) return [];
+  const rows = chainAfter(head, events);
+  const payload = rows.map((r) => ({ ...r, occurred_at: (r.occurred_at as Date).toISOString() }));
+  try {
+    await runPrepared(em, APPEND_AFTER_HEAD, [AUDIT_CHAIN_LOCK_KEY, JSON.stringify(payload)]);
+  } catch (err) {
+    if (pgErrorCode(err) === '23505' && (err as { constraint?: string }).constraint === 'audit_events_pkey') throw new StaleChainHead();
+    throw err;
+  }
   return rows.map(toRecord);
 }

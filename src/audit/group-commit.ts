@@ -1,6 +1,6 @@
 import type { EntityManager } from '../store/index.js';
 import type { AuditEventInput, AuditRecord } from './event.js';
-import { prepareEvent, writeChained, type PreparedEvent } from './chain-writer.js';
+import { StaleChainHead, appendAfterHead, prepareEvent, readChainHead, type ChainHead, type PreparedEvent } from './chain-writer.js';
 
 interface Waiter {
   prepared: PreparedEvent;
@@ -10,6 +10,12 @@ interface Waiter {
 
 /** Bounds one INSERT's parameters (14 per row) well below PostgreSQL's 65,535. */
 export const MAX_BATCH = 500;
+
+/**
+ * How often a batch is re-chained behind a freshly read head when other writers keep appending in
+ * between; each retry means another writer made progress, so this bounds starvation, not failure.
+ */
+export const MAX_STALE_RETRIES = 20;
 
 /** How long a lazy event may wait for a batch to ride with before it is written on its own. */
 export const LAZY_FLUSH_MS = 10;
@@ -25,8 +31,10 @@ export interface AppendOptions {
 
 /**
  * Group commit for events that are not part of a caller's transaction: they queue, and every
- * queued event is written in ONE transaction (one advisory lock, one read of the last hash, one
- * multi-row insert, one commit, so one fsync). A caller's promise settles only after that commit;
+ * queued event is written by ONE statement (one round trip, one commit, so one fsync). The
+ * appender remembers the chain head it last wrote, so a batch needs no read first; when another
+ * writer (another process, or a transaction of this one) appended since, the statement is refused
+ * whole and the batch is chained again behind the new head. A caller's promise settles only after that commit;
  * if the batch fails, every caller in it is rejected and nothing of it is written, so callers that
  * must not act on an unrecorded decision fail closed. While a batch is being written, new events
  * queue for the next one; when idle, a batch starts at once (after the current tick, so events
@@ -38,8 +46,10 @@ export class GroupCommitAppender {
   private lazyTimer: NodeJS.Timeout | undefined;
   /** Settles once the last queued event is written or refused (batches keep queue order). */
   private tail: Promise<void> = Promise.resolve();
+  /** The head this appender last wrote or read; unknown at first and after any failure. */
+  private head: ChainHead | undefined;
 
-  /** `em` is forked for each batch; it only names the database (its pool) to write to. */
+  /** `em` only names the database (the pool of its driver) that batches are written to. */
   constructor(private readonly em: EntityManager) {}
 
   append(event: AuditEventInput, options: AppendOptions = {}): Promise<AuditRecord> {
@@ -93,11 +103,27 @@ export class GroupCommitAppender {
   private async writeBatch(batch: Waiter[]): Promise<void> {
     let records: AuditRecord[];
     try {
-      records = await this.em.fork().transactional((tx) => writeChained(tx, batch.map((w) => w.prepared)));
+      records = await this.appendToChain(batch.map((w) => w.prepared));
     } catch (err) {
       for (const waiter of batch) waiter.reject(err);
       return;
     }
     batch.forEach((waiter, i) => waiter.resolve(records[i]!));
+  }
+
+  private async appendToChain(events: PreparedEvent[]): Promise<AuditRecord[]> {
+    const em = this.em;
+    for (let attempt = 0; ; attempt += 1) {
+      try {
+        this.head ??= await readChainHead(em);
+        const records = await appendAfterHead(em, this.head, events);
+        const last = records[records.length - 1]!;
+        this.head = { seq: BigInt(last.seq), hash: last.hash };
+        return records;
+      } catch (err) {
+        this.head = undefined;
+        if (!(err instanceof StaleChainHead) || attempt >= MAX_STALE_RETRIES) throw err;
+      }
+    }
   }
 }

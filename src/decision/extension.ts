@@ -9,6 +9,7 @@ import type { TaskerAdapter } from '../tasker/index.js';
 import { policyCatalogue } from './catalogue.js';
 import { DEFAULT_MASKED_POINTERS } from './masking.js';
 import { RequestPipeline } from './pipeline.js';
+import { startPurgingUsage } from './usage.js';
 
 export interface DecisionExtensionOptions {
   /** A policy engine; it may still be loading, calls fail closed until it serves a build. */
@@ -76,6 +77,7 @@ export function decisionExtension(options: DecisionExtensionOptions): DecisionEx
       stage = { pipeline, approvals, metrics, registry, mediator };
       const stopSweeping = approvals.startSweeping(options.expirySweepMs ?? DEFAULT_EXPIRY_SWEEP_MS);
       const stopPurging = mediator.startPurging();
+      const stopPurgingUsage = startPurgingUsage(deps.orm, deps.logger);
       return {
         routers: [
           { path: '/internal/v1/approvals', router: approvalsRouter(approvals, deps.validator) },
@@ -94,6 +96,7 @@ export function decisionExtension(options: DecisionExtensionOptions): DecisionEx
         close: async () => {
           stopSweeping();
           stopPurging();
+          stopPurgingUsage();
           // Outcomes recorded after their answer must reach the chain before the database closes.
           await pipeline.settled();
         },

@@ -35,7 +35,7 @@ async function resultOf(deps: GatewayToolDeps, call: ToolCall & { args: Record<s
   const { auth, args } = call;
   switch (call.tool) {
     case 'whoami':
-      return whoamiResult(auth, await deps.grants.liveGrants(deps.orm.em.fork(), auth.agent.id));
+      return whoamiResult(auth, auth.grants);
     case 'explain': {
       // The proposed call as a call of its own: its idempotency key is the one in its arguments.
       const proposed: ToolCall = { auth, tool: String(args.tool), args: args.arguments ?? {}, transport: call.transport, requestId: call.requestId };

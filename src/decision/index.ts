@@ -10,5 +10,5 @@ export { decisionExtension, type DecisionExtension, type DecisionExtensionOption
 export { DEFAULT_MASKED_POINTERS, MASK, maskArguments } from './masking.js';
 export { policyCatalogue } from './catalogue.js';
 export { argsDigest } from './recorder.js';
-export { loadUsage, type Usage } from './usage.js';
+export { loadUsage, purgeUsageBuckets, type Usage } from './usage.js';
 export { grantSentence } from './plain-words.js';

@@ -4,7 +4,7 @@ import { type ApprovalService, type ApprovedActionOutcome, type ApprovedActionRu
 import type { Actor, AuditLog } from '../audit/index.js';
 import type { ContractRegistry, ToolContract } from '../contracts/index.js';
 import { GatewayError, asGatewayError, type FieldError } from '../errors/index.js';
-import type { ActingContext, AuthenticatedAgent, Identity } from '../identity/index.js';
+import type { ActingContext, AuthenticatedAgent, Identity, LiveGrant } from '../identity/index.js';
 import type { Logger } from '../log/index.js';
 import type { ActingAgent, Mediator, MediatorResult } from '../mediator/index.js';
 import type { GatewayMetrics } from '../metrics/index.js';
@@ -54,6 +54,8 @@ interface CallContext {
   transport: Transport;
   requestId: string;
   idempotencyKey: string | null;
+  /** The live grants read with the caller's token; absent when the owner set the call off (they are read then). */
+  grants?: LiveGrant[];
 }
 
 /** What running an allowed action gave: the result, the Tasker object it is about, and whether it was a replay. */
@@ -144,7 +146,7 @@ export class RequestPipeline implements ApprovedActionRunner {
   /** The tools this agent could be allowed to call, as `gateway/visible_tools` decides. Fails closed. */
   async visibleTools(auth: AuthenticatedAgent): Promise<ToolContract[]> {
     const ctx = this.agentContext({ auth, tool: 'whoami', args: {}, transport: 'mcp', requestId: 'tools-list' });
-    const grants = await this.deps.identity.grants.liveGrants(this.deps.orm.em.fork(), auth.agent.id);
+    const grants = auth.grants;
     // The entrypoint reads only agent, token and grants; action and resource are required by the input schema.
     const input = this.input(ctx, grants.map(policyGrant), { calls_last_minute: 0, writes_last_hour: 0 }, 'whoami', 'read', {}, { workspace: this.options.workspace, project: null, work_item: null });
     const stop = this.deps.metrics.policyDuration.startTimer({ entrypoint: VISIBLE_TOOLS_ENTRYPOINT });
@@ -222,6 +224,7 @@ export class RequestPipeline implements ApprovedActionRunner {
       transport: call.transport,
       requestId: call.requestId,
       idempotencyKey: call.idempotencyKey ?? fromArgs,
+      grants: call.auth.grants,
     };
   }
 
@@ -254,8 +257,8 @@ export class RequestPipeline implements ApprovedActionRunner {
   /** Loads grants and usage, builds the decision input and asks the policy. */
   private async assessKnown(ctx: CallContext, contract: ToolContract, args: Record<string, unknown>, resource: PolicyResource): Promise<Assessment> {
     const [grants, usage] = await Promise.all([
-      this.deps.identity.grants.liveGrants(this.deps.orm.em.fork(), ctx.agent.id),
-      loadUsage(this.deps.orm.em.fork(), ctx.agent.id),
+      ctx.grants ?? this.deps.identity.grants.liveGrants(this.deps.orm.em, ctx.agent.id),
+      loadUsage(this.deps.orm.em, ctx.agent.id),
     ]);
     const kind = contract['x-gateway'].kind;
     const input = this.input(ctx, grants.map(policyGrant), usage, contract.name, kind, args, resource);

@@ -1,4 +1,5 @@
-import { sql, type EntityManager } from '../store/index.js';
+import type { Logger } from '../log/index.js';
+import { runPrepared, sql, type EntityManager, type Orm, type PreparedStatement } from '../store/index.js';
 
 export interface Usage {
   calls_last_minute: number;
@@ -6,25 +7,46 @@ export interface Usage {
 }
 
 /**
- * The agent's usage, counted from the decisions in the audit log, so every gateway instance sees
- * the same numbers without a counter of its own:
- *  - calls_last_minute: the agent's own calls (any tool, any result) in the last 60 seconds;
+ * The agent's usage, from the per-second counters a trigger keeps beside the audit log (migration
+ * 0040), so every gateway instance sees the same numbers without a counter of its own:
+ *  - calls_last_minute: the agent's own calls (any tool, any result) in the last minute;
  *  - writes_last_hour: write and destructive calls allowed in the last hour (an approved action
  *    counts when its approval lets it run).
- * Each count matches the predicate of a partial index (migration 0030), so it is a range scan of
- * just the rows it counts. Concurrent calls may read the same counts, so a budget can be overrun
- * by the calls in flight.
+ * Each window starts at the beginning of its first second, so it spans up to one second more than
+ * its name: a budget errs towards refusing, never towards letting more through. Concurrent calls
+ * may read the same counts, so a budget can still be overrun by the calls in flight.
  */
+const LOAD_USAGE: PreparedStatement = {
+  name: 'decision_load_usage',
+  text: `select coalesce((select sum(calls) from agent_usage_buckets
+                         where agent_id = $1 and bucket_start >= date_trunc('second', now() - interval '1 minute')), 0)::int as calls_last_minute,
+                coalesce((select sum(writes) from agent_usage_buckets
+                         where agent_id = $1 and writes > 0 and bucket_start >= date_trunc('second', now() - interval '1 hour')), 0)::int as writes_last_hour`,
+};
+
 export async function loadUsage(em: EntityManager, agentId: string): Promise<Usage> {
-  const [row] = await sql<Usage>(
-    em,
-    `select (select count(*) from audit_events
-              where agent_id = ? and kind = 'decision' and actor_type = 'agent'
-                and occurred_at > now() - interval '1 minute')::int as calls_last_minute,
-            (select count(*) from audit_events
-              where agent_id = ? and kind = 'decision' and (detail->>'result') = 'allow' and (detail->>'tool_kind') in ('write', 'destructive')
-                and occurred_at > now() - interval '1 hour')::int as writes_last_hour`,
-    [agentId, agentId],
-  );
+  const [row] = await runPrepared<Usage>(em, LOAD_USAGE, [agentId]);
   return { calls_last_minute: Number(row?.calls_last_minute ?? 0), writes_last_hour: Number(row?.writes_last_hour ?? 0) };
+}
+
+/** Counters older than the longest window count for nothing any more. */
+export async function purgeUsageBuckets(em: EntityManager): Promise<number> {
+  const rows = await sql<{ n: number }>(
+    em,
+    `with gone as (delete from agent_usage_buckets where bucket_start < date_trunc('second', now() - interval '1 hour') - interval '1 second' returning 1)
+     select count(*)::int as n from gone`,
+  );
+  return Number(rows[0]?.n ?? 0);
+}
+
+/** How often old usage counters are deleted; every instance may do it, the deletes do not conflict. */
+export const USAGE_PURGE_INTERVAL_MS = 60_000;
+
+/** Purges old counters every interval until the returned function is called; the timer does not keep the process alive. */
+export function startPurgingUsage(orm: Orm, logger: Logger, intervalMs = USAGE_PURGE_INTERVAL_MS): () => void {
+  const timer = setInterval(() => {
+    purgeUsageBuckets(orm.em.fork()).catch((err: unknown) => logger.warn('could not purge old usage counters', { error: err instanceof Error ? err.message : String(err) }));
+  }, intervalMs);
+  timer.unref();
+  return () => clearInterval(timer);
 }

@@ -1,8 +1,9 @@
 import type { AuditLog } from '../audit/index.js';
 import { GatewayError } from '../errors/index.js';
 import type { Logger } from '../log/index.js';
-import { asDate, sql, type Agent, type EntityManager, type Orm } from '../store/index.js';
+import { asDate, runPrepared, type Agent, type Orm, type PreparedStatement } from '../store/index.js';
 import { FailureBurstTracker } from './failure-bursts.js';
+import { LIVE_GRANT_CONDITION, toLiveGrant, type LiveGrant, type LiveGrantRow } from './grants.js';
 import type { LastUsedRecorder } from './last-used.js';
 import { hashesEqual, sha256, tokenPrefix } from './secrets.js';
 
@@ -10,6 +11,8 @@ import { hashesEqual, sha256, tokenPrefix } from './secrets.js';
 export interface AuthenticatedAgent {
   agent: Agent;
   token: { id: string; prefix: string; expiresAt: Date | null };
+  /** The agent's live grants when its token was checked, read in the same query: a tool call decides on these. */
+  grants: LiveGrant[];
 }
 
 interface TokenRow {
@@ -26,7 +29,22 @@ interface TokenRow {
   created_at: Date | string;
   updated_at: Date | string;
   agent_revoked_at: Date | string | null;
+  grants: LiveGrantRow[];
 }
+
+/**
+ * The token, its agent and the agent's live grants in one round trip: every tool call needs all
+ * three, and this query runs on every agent request.
+ */
+const TOKEN_BY_PREFIX: PreparedStatement = {
+  name: 'identity_token_by_prefix',
+  text: `select t.id as token_id, t.prefix, t.secret_hash, t.expires_at, t.revoked_at,
+                a.id as agent_id, a.owner_user_id, a.owner_email, a.display_name, a.status, a.created_at, a.updated_at, a.revoked_at as agent_revoked_at,
+                coalesce((select json_agg(json_build_object('id', g.id, 'workspace', g.workspace, 'projects', g.projects, 'tools', g.tools,
+                                                            'constraints', g.constraints, 'expires_at', g.expires_at) order by g.created_at, g.id)
+                            from grants g where g.agent_id = a.id and ${LIVE_GRANT_CONDITION}), '[]') as grants
+           from agent_tokens t join agents a on a.id = t.agent_id where t.prefix = $1`,
+};
 
 /** Compared against when no row matches, so unknown prefixes cost the same as wrong secrets. */
 const DUMMY_HASH = sha256('agw_dummy');
@@ -73,20 +91,14 @@ export class Authenticator {
         revokedAt: asDate(row.agent_revoked_at),
       },
       token: { id: row.token_id, prefix: row.prefix, expiresAt: asDate(row.expires_at) },
+      grants: row.grants.map(toLiveGrant),
     };
   }
 
   private async lookup(presented: string): Promise<TokenRow | undefined> {
     const prefix = tokenPrefix(presented);
     if (!prefix) return undefined;
-    const em: EntityManager = this.orm.em.fork();
-    const [row] = await sql<TokenRow>(
-      em,
-      `select t.id as token_id, t.prefix, t.secret_hash, t.expires_at, t.revoked_at,
-              a.id as agent_id, a.owner_user_id, a.owner_email, a.display_name, a.status, a.created_at, a.updated_at, a.revoked_at as agent_revoked_at
-         from agent_tokens t join agents a on a.id = t.agent_id where t.prefix = ?`,
-      [prefix],
-    );
+    const [row] = await runPrepared<TokenRow>(this.orm.em, TOKEN_BY_PREFIX, [prefix, new Date()]);
     return row;
   }
 

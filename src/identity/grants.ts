@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { AuditLog } from '../audit/index.js';
 import { GatewayError } from '../errors/index.js';
-import { GrantSchema, asDate, sql, type GrantProjects, type EntityManager } from '../store/index.js';
+import { GrantSchema, asDate, runPrepared, type GrantProjects, type EntityManager, type PreparedStatement } from '../store/index.js';
 import type { AgentService } from './agents.js';
 import { agentChangeEvent, type ActingContext } from './context.js';
 import { grantView, type GrantView } from './views.js';
@@ -24,7 +24,8 @@ export interface LiveGrant {
   expires_at: string | null;
 }
 
-interface LiveGrantRow {
+/** A live grant as a query returns it (a row, or an element of a JSON aggregate). */
+export interface LiveGrantRow {
   id: string;
   workspace: string;
   projects: GrantProjects;
@@ -32,6 +33,28 @@ interface LiveGrantRow {
   constraints: Record<string, unknown> | null;
   expires_at: Date | string | null;
 }
+
+export function toLiveGrant(r: LiveGrantRow): LiveGrant {
+  return {
+    id: r.id,
+    workspace: r.workspace,
+    projects: r.projects,
+    tools: r.tools,
+    constraints: r.constraints ?? {},
+    expires_at: r.expires_at === null ? null : asDate(r.expires_at).toISOString(),
+  };
+}
+
+/** SQL: the grant row `g` is live, not revoked and not expired at the time in parameter $2. */
+export const LIVE_GRANT_CONDITION = 'g.revoked_at is null and (g.expires_at is null or g.expires_at > $2)';
+
+const LIVE_GRANTS: PreparedStatement = {
+  name: 'identity_live_grants',
+  text: `select g.id, g.workspace, g.projects, g.tools, g.constraints, g.expires_at
+           from grants g
+          where g.agent_id = $1 and ${LIVE_GRANT_CONDITION}
+          order by g.created_at asc, g.id asc`,
+};
 
 export class GrantService {
   constructor(
@@ -90,27 +113,14 @@ export class GrantService {
 
   /**
    * The grants that count right now: not revoked, not expired, oldest first. Later stages feed these
-   * to the policy on every tool call, so this is one plain query on the agent's grants (index
+   * to the policy on every tool call, so this is one prepared statement on the agent's grants (index
    * `grants_agent_id_index`) without entity hydration, which cost several times the query itself.
    * The policy checks expiry again against the request time, so a grant expiring in between is
    * still refused.
    */
   async liveGrants(em: EntityManager, agentId: string, now = new Date()): Promise<LiveGrant[]> {
-    const rows = await sql<LiveGrantRow>(
-      em,
-      `select id, workspace, projects, tools, constraints, expires_at
-         from grants
-        where agent_id = ? and revoked_at is null and (expires_at is null or expires_at > ?)
-        order by created_at asc, id asc`,
-      [agentId, now],
-    );
-    return rows.map((r) => ({
-      id: r.id,
-      workspace: r.workspace,
-      projects: r.projects,
-      tools: r.tools,
-      constraints: r.constraints ?? {},
-      expires_at: r.expires_at === null ? null : asDate(r.expires_at).toISOString(),
-    }));
+    const rows = await runPrepared<LiveGrantRow>(em, LIVE_GRANTS, [agentId, now]);
+    return rows.map(toLiveGrant);
   }
+
 }

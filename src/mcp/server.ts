@@ -1,4 +1,5 @@
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
+import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv';
 import { CallToolRequestSchema, ListToolsRequestSchema, type CallToolResult, type Tool } from '@modelcontextprotocol/sdk/types.js';
 import type { ContractRegistry } from '../contracts/index.js';
 import { asGatewayError } from '../errors/index.js';
@@ -50,12 +51,26 @@ async function callTool(deps: McpServerDeps, context: McpCallContext, name: stri
   }
 }
 
+let validator: AjvJsonSchemaValidator | undefined;
+
+/**
+ * The SDK builds a new Ajv instance for every Server unless it is given one, and building Ajv costs
+ * more than the rest of a tool call's MCP handling; the validator keeps no per-request state.
+ */
+function sharedValidator(): AjvJsonSchemaValidator {
+  validator ??= new AjvJsonSchemaValidator();
+  return validator;
+}
+
 /**
  * One low-level MCP server for one HTTP request (the stateless pattern): it knows the caller, so
  * its handlers close over the authenticated agent instead of passing it through the transport.
  */
 export function requestServer(deps: McpServerDeps, tools: Map<string, Tool>, context: McpCallContext): Server {
-  const server = new Server({ name: 'nodedc-agent-gateway', version: deps.version }, { capabilities: { tools: { listChanged: false } }, instructions: INSTRUCTIONS });
+  const server = new Server(
+    { name: 'nodedc-agent-gateway', version: deps.version },
+    { capabilities: { tools: { listChanged: false } }, instructions: INSTRUCTIONS, jsonSchemaValidator: sharedValidator() },
+  );
   server.setRequestHandler(ListToolsRequestSchema, async () => {
     const visible = await deps.pipeline.visibleTools(context.auth);
     return { tools: visible.map((tool) => tools.get(tool.name)).filter((t): t is Tool => t !== undefined) };

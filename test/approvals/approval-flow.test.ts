@@ -142,9 +142,11 @@ describe('approvals: parked actions, the owner decides, each runs at most once',
   });
 
   it('re-checks the policy on approval: a grant revoked meanwhile stops the action', async () => {
-    const { token } = await world.client.issueToken((await world.client.createAgent()).id).then(async (t) => ({ token: t.secret }));
+    const created = await world.client.createAgent();
+    const grant = await world.client.createGrant(created.id, DELETER);
+    const { secret: token } = await world.client.issueToken(created.id);
+    // Like every request, this authentication reads the grants live at that moment.
     const auth = await world.gw.gateway.deps.identity.authenticator.authenticate(`Bearer ${token}`, '127.0.0.1');
-    const grant = await world.client.createGrant(auth.agent.id, DELETER);
     const humanId = await freshItem(world, auth);
     const pending = await park(world, auth, humanId);
     expect((await world.client.request('POST', `/agents/${auth.agent.id}/grants/${grant.id}/revoke`, {})).status).to.equal(200);

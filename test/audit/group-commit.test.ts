@@ -70,6 +70,22 @@ describe('audit: group commit of events appended outside a transaction', functio
     expect(verdict, JSON.stringify(verdict)).to.include({ ok: true });
   });
 
+  it('chains a batch again behind the new head when another writer appended after the head it knew', async () => {
+    const a = new AuditLog();
+    const b = new AuditLog();
+    const first = await a.append(orm.em.fork(), event('test.group.stale_head', 'a', 0));
+    // b writes through another pool, and a transaction writes through a's own: a's remembered head is stale twice over.
+    const fromOther = await b.append(other.em.fork(), event('test.group.stale_head', 'b', 1));
+    const inTx = await orm.em.fork().transactional((tx) => a.append(tx, event('test.group.stale_head', 'a', 2)));
+    expect(fromOther.prev_hash).to.equal(first.hash);
+    expect(inTx.prev_hash).to.equal(fromOther.hash);
+    const next = await a.append(orm.em.fork(), event('test.group.stale_head', 'a', 3));
+    expect(next.prev_hash).to.equal(inTx.hash);
+    expect(BigInt(next.seq)).to.equal(BigInt(inTx.seq) + 1n);
+    expect(await countOf(orm, 'test.group.stale_head')).to.equal(4);
+    expect((await verifyChain(orm.em.fork())).ok).to.equal(true);
+  });
+
   it('rejects every caller of a failing batch and writes nothing of it', async () => {
     const audit = new AuditLog();
     const before = await audit.query(orm.em.fork(), {}, 1);

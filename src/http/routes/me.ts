@@ -6,8 +6,7 @@ import type { HttpDeps } from '../deps.js';
 export function meRouter(deps: HttpDeps, authenticate: RequestHandler): Router {
   const router = Router();
   router.get('/me', authenticate, async (_req, res) => {
-    const { agent, token } = authOf(res);
-    const grants = await deps.identity.grants.liveGrants(deps.orm.em.fork(), agent.id);
+    const { agent, token, grants } = authOf(res);
     res.json({
       agent: { id: agent.id, display_name: agent.displayName, status: agent.status, created_at: agent.createdAt.toISOString() },
       owner: { user_id: agent.ownerUserId, email: agent.ownerEmail },

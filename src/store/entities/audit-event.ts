@@ -22,18 +22,6 @@ export interface AuditEvent {
 export const AuditEventSchema = new EntitySchema<AuditEvent>({
   name: 'AuditEvent',
   tableName: 'audit_events',
-  // Partial indexes of the usage counters (migration 0030, src/decision/usage.ts); declared by name
-  // so the schema diff knows them.
-  indexes: [
-    {
-      name: 'audit_events_agent_calls_index',
-      expression: `create index "audit_events_agent_calls_index" on "audit_events" ("agent_id", "occurred_at") where "kind" = 'decision' and "actor_type" = 'agent'`,
-    },
-    {
-      name: 'audit_events_agent_writes_index',
-      expression: `create index "audit_events_agent_writes_index" on "audit_events" ("agent_id", "occurred_at") where "kind" = 'decision' and ("detail"->>'result') = 'allow' and ("detail"->>'tool_kind') in ('write', 'destructive')`,
-    },
-  ],
   properties: {
     seq: { type: 'bigint', primary: true, autoincrement: false },
     occurredAt: { type: 'datetime', columnType: 'timestamptz', index: 'audit_events_occurred_at_index' },
