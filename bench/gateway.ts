@@ -2,7 +2,8 @@
  * `npm run bench`: the gateway's cost on the request path, measured in one run, side by side:
  *   (a) an allowed read tool (get_work_item) through MCP (`POST /mcp`, JSON-RPC tools/call),
  *   (b) the same tool through agent REST (`GET /api/v1/work-items/OPS-1`),
- *   (c) the same Tasker sandbox call (Plane's work item by human id) made directly, without the gateway.
+ *   (c) the same Tasker sandbox call (Plane's work item by human id) made directly, without the gateway,
+ *   (d) the floor of (a): the MCP SDK serving a tool that answers at once, in a bare Express app.
  * The sandbox and the gateway (`agent-gateway start`, on DATABASE_URL's server with a throwaway
  * database) run as processes of their own; this process is only the client. Reports p50/p99
  * latency of sequential requests, requests/s at a fixed concurrency, the gateway's added latency
@@ -13,12 +14,13 @@ import { randomBytes } from 'node:crypto';
 import { cpus, loadavg, totalmem } from 'node:os';
 import pg from 'pg';
 import { closeConnections, concurrent, percentile, send, sequential, type HttpCall } from './http-load.js';
-import { cpuMs, startGatewayProcess, startSandboxProcess, type Child } from './processes.js';
+import { cpuMs, startGatewayProcess, startMcpFloorProcess, startSandboxProcess, type Child } from './processes.js';
 
 const SEQUENTIAL = Number(process.env.BENCH_SEQUENTIAL ?? 1_000);
 const CONCURRENT = Number(process.env.BENCH_CONCURRENT ?? 10_000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 500);
+const MCP_HEADERS = { 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-protocol-version': '2025-06-18' };
 const SERVER_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
 interface Figures {
@@ -28,7 +30,7 @@ interface Figures {
   mean: number;
   rps: number;
   /** CPU ms per request, under the concurrent load, of each process. */
-  cpu: { gateway?: number; sandbox?: number; client?: number };
+  cpu: { gateway?: number; sandbox?: number; floor?: number; client?: number };
 }
 
 async function admin(statement: string): Promise<void> {
@@ -83,7 +85,7 @@ async function measure(name: string, call: HttpCall, children: Record<string, Ch
     p99: percentile(times, 99),
     mean: times.reduce((a, b) => a + b, 0) / times.length,
     rps,
-    cpu: { gateway: perRequest('gateway'), sandbox: perRequest('sandbox'), client: perRequest('client') },
+    cpu: { gateway: perRequest('gateway'), sandbox: perRequest('sandbox'), floor: perRequest('floor'), client: perRequest('client') },
   };
 }
 
@@ -95,7 +97,7 @@ function report(results: Figures[]): string {
     `Machine: ${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')} at the end of the run`,
     `Command: npm run bench (sequential ${SEQUENTIAL} after ${WARMUP} warm-up; throughput ${CONCURRENT} requests at concurrency ${CONCURRENCY}); tool get_work_item OPS-1, an allowed read`,
     '',
-    '| path | p50 ms | p99 ms | mean ms | req/s | added p50 ms | p50 ratio | gateway CPU ms/req | sandbox CPU ms/req | client CPU ms/req |',
+    '| path | p50 ms | p99 ms | mean ms | req/s | added p50 ms | p50 ratio | server CPU ms/req (gateway; floor for d) | sandbox CPU ms/req | client CPU ms/req |',
     '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
     ...results.map((r) =>
       [
@@ -106,7 +108,7 @@ function report(results: Figures[]): string {
         fmt(r.rps, 0),
         r === base ? '-' : fmt(r.p50 - base.p50),
         r === base ? '-' : fmt(r.p50 / base.p50),
-        r === base ? '-' : fmt(r.cpu.gateway, 3),
+        r === base ? '-' : fmt(r.name.startsWith('(d)') ? r.cpu.floor : r.cpu.gateway, 3),
         fmt(r.cpu.sandbox, 3),
         fmt(r.cpu.client, 3),
       ].join(' | ').replace(/^/, '| ').replace(/$/, ' |'),
@@ -144,7 +146,7 @@ async function main(): Promise<void> {
     const viaMcp: HttpCall = {
       method: 'POST',
       url: new URL(`${gateway.url}/mcp`),
-      headers: { authorization: `Bearer ${secret}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-protocol-version': '2025-06-18' },
+      headers: { authorization: `Bearer ${secret}`, ...MCP_HEADERS },
       body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'get_work_item', arguments: { work_item: 'OPS-1' } } }),
       check: expectJson('MCP', (b) => b?.result !== undefined && b.result.isError !== true && b.result.structuredContent?.work_item?.human_id === 'OPS-1'),
     };
@@ -154,13 +156,17 @@ async function main(): Promise<void> {
       headers: { authorization: `Bearer ${secret}`, accept: 'application/json' },
       check: expectJson('REST', (b) => b?.work_item?.human_id === 'OPS-1'),
     };
+    const floor = await startMcpFloorProcess();
+    children.push(floor);
+    const viaFloor: HttpCall = { ...viaMcp, url: new URL(`${floor.url}/mcp`), headers: MCP_HEADERS };
     await send(viaMcp);
-    const named = { sandbox, gateway };
-    // BENCH_PATHS=a,b,c (default all) picks paths, e.g. to profile one of them alone; (c) is always first.
-    const picked = new Set((process.env.BENCH_PATHS ?? 'a,b,c').split(','));
+    const named = { sandbox, gateway, floor };
+    // BENCH_PATHS=a,b,c,d (default all) picks paths, e.g. to profile one of them alone; (c) is always first.
+    const picked = new Set((process.env.BENCH_PATHS ?? 'a,b,c,d').split(','));
     const results = [await measure('(c) sandbox directly', direct, named)];
     if (picked.has('a')) results.push(await measure('(a) MCP tools/call', viaMcp, named));
     if (picked.has('b')) results.push(await measure('(b) REST GET', viaRest, named));
+    if (picked.has('d')) results.push(await measure('(d) MCP SDK alone, tool answers at once', viaFloor, named));
     process.stdout.write(report(results) + '\n');
   } finally {
     closeConnections();

@@ -30,7 +30,11 @@ function profileArgs(): string[] {
 }
 
 function startCli(name: string, args: string[], env: NodeJS.ProcessEnv): Child {
-  const child = spawn(process.execPath, [...profileArgs(), '--import', 'tsx', CLI, ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  return startScript(name, CLI, args, env);
+}
+
+function startScript(name: string, script: string, args: string[], env: NodeJS.ProcessEnv): Child {
+  const child = spawn(process.execPath, [...profileArgs(), '--import', 'tsx', script, ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   // Only the tail is kept (to explain a failed start): the gateway logs a line per decision.
   let output = '';
   const keep = (chunk: Buffer) => {
@@ -97,6 +101,17 @@ export async function startGatewayProcess(env: NodeJS.ProcessEnv): Promise<Gatew
   const url = `http://127.0.0.1:${port}`;
   await waitFor('the gateway', child, async () => ((await fetch(`${url}/readyz`)).status === 200 ? true : undefined));
   return { ...child, url };
+}
+
+export interface FloorProcess extends Child {
+  url: string;
+}
+
+/** bench/mcp-floor-server.ts: the SDK's MCP serving alone, with a tool that answers at once. */
+export async function startMcpFloorProcess(): Promise<FloorProcess> {
+  const child = startScript('floor', join(ROOT, 'bench', 'mcp-floor-server.ts'), [], {});
+  const port = await waitFor('the MCP floor server', child, async () => /listening (\d+)/.exec(child.output())?.[1]);
+  return { ...child, url: `http://127.0.0.1:${port}` };
 }
 
 const CLOCK_TICKS_PER_SECOND = 100;
