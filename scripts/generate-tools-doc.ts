@@ -95,7 +95,7 @@ function section(contract: ToolContract): string {
     contract.description,
     '',
     `- Kind: **${x.kind}**; handled by ${x.handler === 'tasker' ? `the Tasker adapter (\`${x.operation}\`)` : `the gateway (\`${x.operation}\`)`}`,
-    `- REST: \`${x.rest.method} /api/v1${x.rest.path}\``,
+    `- REST: \`${x.rest.method} /api/v1${x.rest.path}\`${x.rest.success_status === 201 ? ', answers 201 Created' : ''}`,
     `- Annotations: readOnly ${a.readOnlyHint}, destructive ${a.destructiveHint}, idempotent ${a.idempotentHint}, openWorld ${a.openWorldHint}`,
     `- Resource: ${resource.length ? resource.join('; ') : 'workspace only'}`,
     '',

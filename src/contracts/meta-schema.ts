@@ -52,6 +52,8 @@ export const TOOL_CONTRACT_META_SCHEMA = {
           properties: {
             method: { enum: ['GET', 'POST', 'PATCH', 'DELETE'] },
             path: { type: 'string', pattern: '^(/([a-z][a-z0-9-]*|\\{[a-z][a-z0-9_]*\\}))+$' },
+            // 201 for tools that create something; 200 when absent.
+            success_status: { enum: [200, 201] },
           },
         },
         resource: {

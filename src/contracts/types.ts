@@ -29,7 +29,8 @@ export interface GatewayExtension {
   /** `tasker`: the mediator runs adapter operation `operation`; `gateway`: the front door answers itself. */
   handler: ToolHandler;
   /** REST route under `/api/v1`; `{name}` placeholders name top-level arguments. */
-  rest: { method: RestMethod; path: string };
+  /** `success_status`: the REST status of a successful call, 201 for tools that create; 200 when absent. */
+  rest: { method: RestMethod; path: string; success_status?: 200 | 201 };
   resource: ResourceSpec;
   operation: string;
 }

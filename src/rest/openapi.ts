@@ -92,7 +92,7 @@ function operation(route: RestRoute, components: Json): Json {
     'x-gateway-kind': contract['x-gateway'].kind,
     parameters: parameters(route, components),
     responses: {
-      '200': { description: 'The tool result.', content: { 'application/json': { schema: hoistDefinitions(contract.outputSchema, `${contract.name}.output`, components) } } },
+      [String(route.successStatus)]: { description: route.successStatus === 201 ? 'Created: the tool result.' : 'The tool result.', content: { 'application/json': { schema: hoistDefinitions(contract.outputSchema, `${contract.name}.output`, components) } } },
       '202': { description: 'A human must approve the action first.', content: { 'application/json': { schema: { $ref: '#/components/schemas/ApprovalPending' } } } },
       '400': errorResponse('Invalid arguments (fields name JSON pointers).'),
       '401': errorResponse('Missing, unknown, expired or revoked agent token.'),

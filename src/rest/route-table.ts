@@ -14,6 +14,8 @@ export interface RestRoute {
   argumentsIn: 'query' | 'body';
   /** Whether the tool takes an `idempotency_key` argument (then the `Idempotency-Key` header fills it). */
   acceptsIdempotencyKey: boolean;
+  /** The status of a successful call: 201 for tools that create something (including a replay of the create). */
+  successStatus: 200 | 201;
   contract: ToolContract;
 }
 
@@ -24,7 +26,7 @@ export function inputProperties(contract: ToolContract): Record<string, JsonSche
 }
 
 function routeOf(contract: ToolContract): RestRoute {
-  const { method, path } = contract['x-gateway'].rest;
+  const { method, path, success_status: successStatus = 200 } = contract['x-gateway'].rest;
   const pathParams = [...path.matchAll(PLACEHOLDER)].map((m) => m[1]!);
   return {
     tool: contract.name,
@@ -34,6 +36,7 @@ function routeOf(contract: ToolContract): RestRoute {
     pathParams,
     argumentsIn: method === 'GET' || method === 'DELETE' ? 'query' : 'body',
     acceptsIdempotencyKey: 'idempotency_key' in inputProperties(contract),
+    successStatus,
     contract,
   };
 }

@@ -7,11 +7,14 @@ import type { RestRoute } from './route-table.js';
 
 const API_BASE = '/api/v1';
 
-/** 200 with the tool's result (its outputSchema), 202 with the parked action when a human must approve. */
-function sendOutcome(res: Response, outcome: ToolCallOutcome): void {
+/**
+ * The tool's result (its outputSchema) with the route's success status (201 for creates), or 202
+ * with the parked action when a human must approve.
+ */
+function sendOutcome(res: Response, route: RestRoute, outcome: ToolCallOutcome): void {
   res.setHeader('X-Decision-Id', outcome.decisionId);
   if (outcome.status === 'ok') {
-    res.status(200).json(outcome.result);
+    res.status(route.successStatus).json(outcome.result);
     return;
   }
   const statusUrl = `${API_BASE}/actions/${outcome.actionId}`;
@@ -39,7 +42,7 @@ function toolHandler(route: RestRoute, pipeline: ToolPipeline): RequestHandler {
         ...(idempotencyKey === null ? {} : { idempotencyKey }),
         address: clientAddress(req),
       });
-      sendOutcome(res, outcome);
+      sendOutcome(res, route, outcome);
     } catch (err) {
       next(err);
     }

@@ -64,7 +64,9 @@ describe('e2e over agent REST: the same scenarios through /api/v1', function () 
     const headers = { 'idempotency-key': 'rest-create-0001' };
     const first = await rest(stack, token, 'POST', '/projects/OPS/work-items', { name: 'rest idempotent create' }, headers);
     const second = await rest(stack, token, 'POST', '/projects/OPS/work-items', { name: 'rest idempotent create' }, headers);
-    expect(first.status, first.text).to.equal(200);
+    expect(first.status, first.text).to.equal(201);
+    // The replay answers as the create did.
+    expect(second.status, second.text).to.equal(201);
     expect(second.body.work_item.id).to.equal(first.body.work_item.id);
     expect(sandboxItems(stack, 'rest idempotent create')).to.equal(1);
     const conflicting = await rest(stack, token, 'POST', '/projects/OPS/work-items', { name: 'x', idempotency_key: 'another-key-0001' }, headers);

@@ -34,6 +34,12 @@ describe('rest: the OpenAPI 3.1 document generated from the tool contracts', () 
     expect(document.paths['/work-items/{work_item}/comments']).to.have.keys('get', 'post');
   });
 
+  it('documents 201 for the tools that create and 200 for the others', () => {
+    const creates = [document.paths['/projects/{project}/work-items'].post, document.paths['/work-items/{work_item}/comments'].post];
+    for (const op of creates) expect(Object.keys(op.responses), op.operationId).to.include('201').and.not.include('200');
+    expect(Object.keys(document.paths['/work-items/{work_item}'].patch.responses)).to.include('200').and.not.include('201');
+  });
+
   it('orders literal segments before placeholders so /work-items/search is not read as a work item', () => {
     const paths = routes.filter((r) => r.method === 'GET').map((r) => r.path);
     expect(paths.indexOf('/work-items/search')).to.be.lessThan(paths.indexOf('/work-items/{work_item}'));
