@@ -6,7 +6,7 @@ import { openApiDocument, restRoutes } from '../../src/rest/index.js';
 describe('rest: the OpenAPI 3.1 document generated from the tool contracts', () => {
   const registry = ContractRegistry.load();
   const routes = restRoutes(registry);
-  const document = openApiDocument(routes, { version: '0.0.0-test' }) as { openapi: string; paths: Record<string, Record<string, { operationId: string; parameters: { name: string; in: string }[] }>> };
+  const document = openApiDocument(routes, { version: '0.0.0-test' }) as { openapi: string; paths: Record<string, Record<string, { operationId: string; parameters: { name: string; in: string }[]; responses: Record<string, unknown> }>> };
 
   it('is a valid OpenAPI 3.1 document by an independent validator', async () => {
     const validator = new Validator();
