@@ -6,7 +6,7 @@ import type { Logger } from '../log/index.js';
 import type { GatewayMetrics } from '../metrics/index.js';
 import type { EntityManager, Orm, Page } from '../store/index.js';
 import type { ActionReason, PendingAction } from './pending-action.js';
-import { claimForRun, completeRun, denyPending, expireDue, findAction, insertAction, listActions, type ActionFilter, type ParkInput } from './store.js';
+import { claimForRun, completeRun, denyPending, expireDue, failInterruptedRuns, findAction, insertAction, listActions, type ActionFilter, type ParkInput } from './store.js';
 
 export type { ParkInput };
 
@@ -34,6 +34,16 @@ export interface ApprovalServiceDeps {
 
 export const DEFAULT_APPROVAL_TTL_MS = 24 * 60 * 60 * 1000;
 export const DEFAULT_EXPIRY_SWEEP_MS = 60_000;
+/**
+ * How long after its approval a `running` action is taken for interrupted. Far above the Tasker
+ * adapter's deadline (30 s by default), so a live run is never mistaken for one left behind.
+ */
+export const DEFAULT_INTERRUPTED_AFTER_MS = 10 * 60 * 1000;
+
+const INTERRUPTED = {
+  code: 'action_interrupted',
+  message: 'The gateway stopped while this approved action ran; whether it reached Tasker is unknown. Check Tasker before asking again.',
+} as const;
 
 const SYSTEM: Actor = { type: 'system', id: 'approvals' };
 
@@ -148,10 +158,24 @@ export class ApprovalService {
     });
   }
 
-  /** Sweeps expired actions every `intervalMs` until the returned function is called. */
+  /**
+   * Fails up to `limit` actions left `running` by a gateway that stopped mid-run (see
+   * DEFAULT_INTERRUPTED_AFTER_MS); returns how many. Safe to run on every instance.
+   */
+  async failInterrupted(olderThanMs = DEFAULT_INTERRUPTED_AFTER_MS, limit = 100): Promise<number> {
+    return this.deps.orm.em.fork().transactional(async (tx) => {
+      const failed = await failInterruptedRuns(tx, olderThanMs, limit, INTERRUPTED);
+      for (const action of failed) await this.audit(tx, action, SYSTEM, 'approval.interrupted', 'failure', null, { error_code: INTERRUPTED.code });
+      if (failed.length) this.deps.metrics?.approvals.inc({ event: 'failed' }, failed.length);
+      return failed.length;
+    });
+  }
+
+  /** Sweeps expired and interrupted actions every `intervalMs` until the returned function is called. */
   startSweeping(intervalMs = DEFAULT_EXPIRY_SWEEP_MS): () => void {
     const timer = setInterval(() => {
       this.expireDue().catch((err: unknown) => this.deps.logger.warn('could not expire pending actions', { error: String(err) }));
+      this.failInterrupted().catch((err: unknown) => this.deps.logger.warn('could not fail interrupted actions', { error: String(err) }));
     }, intervalMs);
     timer.unref();
     return () => clearInterval(timer);

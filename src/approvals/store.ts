@@ -151,6 +151,25 @@ export async function expireDue(em: EntityManager, limit: number, id?: string): 
   return rows.map(toAction);
 }
 
+/**
+ * running -> failed for actions whose run started more than `olderThanMs` ago: a run is bounded by
+ * the Tasker adapter's deadline, so one still `running` long after it was left behind by a gateway
+ * that stopped mid-run. Rows another transaction is changing are skipped.
+ */
+export async function failInterruptedRuns(em: EntityManager, olderThanMs: number, limit: number, error: NonNullable<PendingAction['error']>): Promise<PendingAction[]> {
+  const rows = await sql<ActionRow>(
+    em,
+    `update pending_actions set status = 'failed', error = ?::jsonb, completed_at = now()
+      where id in (select id from pending_actions
+                    where status = 'running' and decided_at < now() - make_interval(secs => ?)
+                    order by decided_at limit ? for update skip locked)
+        and status = 'running'
+      returning *`,
+    [JSON.stringify(error), olderThanMs / 1000, limit],
+  );
+  return rows.map(toAction);
+}
+
 export interface ActionFilter {
   agentId?: string;
   ownerUserId?: string;

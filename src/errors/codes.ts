@@ -39,6 +39,8 @@ export const ERROR_CODES = {
   /** The gateway's Tasker user lacks the project membership or role for this call. */
   tasker_forbidden: 403,
   throttled: 429,
+  // approvals: the gateway stopped while an approved action ran, so whether it reached Tasker is unknown
+  action_interrupted: 500,
   // everything else
   internal_error: 500,
   service_unavailable: 503,

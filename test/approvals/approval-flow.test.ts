@@ -157,6 +157,26 @@ describe('approvals: parked actions, the owner decides, each runs at most once',
     expect(alive(world, humanId)).to.equal(true);
   });
 
+  it('fails an action left running by a gateway that stopped mid-run, and leaves a live run alone', async () => {
+    const agent = await newAgent(world, DELETER);
+    const left = await park(world, agent, await freshItem(world, agent));
+    const live = await park(world, agent, await freshItem(world, agent));
+    // What an approval leaves behind when its process dies before the run completes.
+    const em = world.gw.gateway.deps.orm.em.fork();
+    await sql(em, `update pending_actions set status = 'running', decided_at = now() - interval '20 minutes', decided_by = 'user:owner-1' where id = ?`, [left.actionId]);
+    await sql(em, `update pending_actions set status = 'running', decided_at = now(), decided_by = 'user:owner-1' where id = ?`, [live.actionId]);
+    expect(await world.stage.approvals.failInterrupted()).to.equal(1);
+    const status = await actionStatus(world, agent, left.actionId);
+    expect(status.status).to.equal('failed');
+    expect(status.error?.code).to.equal('action_interrupted');
+    expect((await actionStatus(world, agent, live.actionId)).status).to.equal('running');
+    const interrupted = (await eventsOfAgent(world, agent.agent.id)).filter((e) => e.kind === 'approval.interrupted');
+    expect(interrupted.map((e) => e.subject?.id)).to.deep.equal([left.actionId]);
+    // A second sweep finds nothing left to do.
+    expect(await world.stage.approvals.failInterrupted()).to.equal(0);
+    await sql(em, `update pending_actions set status = 'failed', completed_at = now() where id = ?`, [live.actionId]);
+  });
+
   it('finds the waiting action again when a parked write is retried with its idempotency key', async () => {
     const agent = await newAgent(world, DELETER);
     const humanId = await freshItem(world, agent);
