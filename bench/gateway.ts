@@ -12,7 +12,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { cpus, loadavg, totalmem } from 'node:os';
-import pg from 'pg';
+import { admin } from '../scripts/local-stack.js';
 import { closeConnections, concurrent, percentile, send, sequential, type HttpCall } from './http-load.js';
 import { cpuMs, startGatewayProcess, startMcpFloorProcess, startSandboxProcess, type Child } from './processes.js';
 
@@ -33,15 +33,6 @@ interface Figures {
   cpu: { gateway?: number; sandbox?: number; floor?: number; client?: number };
 }
 
-async function admin(statement: string): Promise<void> {
-  const client = new pg.Client({ connectionString: SERVER_URL });
-  await client.connect();
-  try {
-    await client.query(statement);
-  } finally {
-    await client.end();
-  }
-}
 
 function expectJson(what: string, check: (body: any) => boolean): HttpCall['check'] {
   return (status, body) => {

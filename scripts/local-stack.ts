@@ -22,7 +22,8 @@ export interface LocalStack {
   close(): Promise<void>;
 }
 
-async function admin(statement: string): Promise<void> {
+/** Runs one statement on the server's maintenance connection (creating or dropping a database). */
+export async function admin(statement: string): Promise<void> {
   const client = new pg.Client({ connectionString: SERVER_URL });
   await client.connect();
   try {
