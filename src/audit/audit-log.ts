@@ -31,13 +31,13 @@ export class AuditLog {
   /** One group-commit queue per database driver (per ORM), so events never cross databases. */
   private readonly appenders = new WeakMap<object, GroupCommitAppender>();
 
-  /** `options.lazy` applies only outside a transaction (see GroupCommitAppender). */
+  /** `options.lazy` applies only outside a transaction, `options.afterQueued` only inside one (see AppendOptions). */
   async append(em: EntityManager, event: AuditEventInput, options: AppendOptions = {}): Promise<AuditRecord> {
     if (!em.isInTransaction()) return this.appenderFor(em).append(event, options);
     const prepared = prepareEvent(event);
     // Events this process queued earlier go first, so the chain keeps this process's order. Not
     // when this transaction already holds the chain lock: the queue's batch would wait for it.
-    if (!(await holdsChainLock(em))) await this.settled(em);
+    if (options.afterQueued !== false && !(await holdsChainLock(em))) await this.settled(em);
     const [record] = await writeChained(em, [prepared]);
     return record!;
   }

@@ -27,6 +27,13 @@ export interface AppendOptions {
    * after LAZY_FLUSH_MS. Its promise still settles only after its commit.
    */
   lazy?: boolean;
+  /**
+   * Inside a transaction: whether to wait first for the events this process has queued, so the
+   * chain keeps this process's order (default true). A transaction that holds other locks sets it
+   * false: waiting would need a pool connection for the queue's batch, and under load the pool
+   * may be held by transactions that wait on those same locks.
+   */
+  afterQueued?: boolean;
 }
 
 /**

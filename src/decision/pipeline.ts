@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { type ApprovalService, type ApprovedActionOutcome, type ApprovedActionRunner, type PendingAction } from '../approvals/index.js';
+import { type ApprovalService, type ApprovedActionOutcome, type ApprovedActionRunner, type ParkResult, type PendingAction } from '../approvals/index.js';
 import type { Actor, AuditLog } from '../audit/index.js';
 import type { ContractRegistry, ToolContract } from '../contracts/index.js';
 import { GatewayError, asGatewayError, type FieldError } from '../errors/index.js';
@@ -19,12 +19,13 @@ import {
   type PolicyEngine,
   type PolicyGrant,
 } from '../policy/index.js';
-import { AgentTokenSchema, type Orm } from '../store/index.js';
+import { AgentTokenSchema, type EntityManager, type Orm } from '../store/index.js';
 import { DecisionLog } from './decision-log.js';
 import { answerGatewayTool, type GatewayToolDeps } from './gateway-tools.js';
 import { policyGrant } from './policy-grants.js';
 import { argsDigest, recordDecision, recordOutcome } from './recorder.js';
-import { loadUsage, type Usage } from './usage.js';
+import { loadUsage, loadUsageIn, type Usage } from './usage.js';
+import { AgentTurns, hasUsageLimits, lockAgentUsage } from './usage-lock.js';
 import type { Assessment, PolicyResource, ToolCall, ToolCallResult, Transport, Verdict } from './types.js';
 
 export interface PipelineDeps {
@@ -93,6 +94,8 @@ export class RequestPipeline implements ApprovedActionRunner {
   private readonly gatewayTools: GatewayToolDeps;
   /** Outcome records still being written after their call was answered. */
   private readonly pendingOutcomes = new Set<Promise<void>>();
+  /** Budgeted agents' decisions, one at a time per agent in this process (see decideAndRecord). */
+  private readonly budgetTurns = new AgentTurns();
 
   constructor(
     private readonly deps: PipelineDeps,
@@ -107,10 +110,12 @@ export class RequestPipeline implements ApprovedActionRunner {
     const started = performance.now();
     const decisionId = randomUUID();
     const ctx = this.agentContext(call);
-    const assessment = await this.assessOrFailClosed(call, ctx);
+    let assessment: Assessment | undefined;
     let status = 'internal_error';
     try {
-      const outcome = await this.act(call, ctx, decisionId, assessment);
+      const decided = await this.decideAndRecord(ctx, decisionId, (tx) => this.assessOrFailClosed(call, ctx, tx));
+      assessment = decided.assessment;
+      const outcome = await this.act(call, ctx, decisionId, decided.assessment, decided.parked);
       status = outcome.status;
       return outcome;
     } catch (err) {
@@ -128,7 +133,7 @@ export class RequestPipeline implements ApprovedActionRunner {
         transport: call.transport,
         requestId: call.requestId,
         ...(call.address ? { address: call.address } : {}),
-        assessment,
+        assessment: assessment ?? this.failedAssessment(call.tool, isPlainObject(call.args) ? call.args : {}, new Error('the decision could not be recorded')),
         status,
         latencyMs,
       });
@@ -182,18 +187,22 @@ export class RequestPipeline implements ApprovedActionRunner {
       transport: action.transport,
       requestId: approval.requestId ?? action.requestId ?? decisionId,
       idempotencyKey: action.idempotencyKey ?? null,
+      grants: await this.deps.identity.grants.liveGrants(this.deps.orm.em, action.agentId),
     };
-    let assessment: Assessment;
-    try {
-      assessment = await this.assessKnown(ctx, this.deps.registry.get(action.tool), action.args, action.resource);
-    } catch (err) {
-      assessment = this.failedAssessment(action.tool, action.args, err);
-    }
-    // The owner's approval discharges the approval obligation, and only that.
-    if (assessment.verdict === 'approval_required') assessment = { ...assessment, verdict: 'allow' };
+    const reassess = async (tx?: EntityManager): Promise<Assessment> => {
+      let assessment: Assessment;
+      try {
+        assessment = await this.assessKnown(ctx, this.deps.registry.get(action.tool), action.args, action.resource, tx);
+      } catch (err) {
+        assessment = this.failedAssessment(action.tool, action.args, err);
+      }
+      // The owner's approval discharges the approval obligation, and only that.
+      return assessment.verdict === 'approval_required' ? { ...assessment, verdict: 'allow' } : assessment;
+    };
+    let assessment: Assessment | undefined;
     let status = 'internal_error';
     try {
-      await recordDecision(this.deps.audit, em, this.decisionRecord(ctx, decisionId, assessment, action.id));
+      assessment = (await this.decideAndRecord(ctx, decisionId, reassess, action.id)).assessment;
       this.deps.metrics.decisions.inc({ result: assessment.verdict, tool: this.toolLabel(action.tool) });
       if (assessment.verdict !== 'allow') {
         const failure = assessment.failure ?? new GatewayError('denied', denialMessage(assessment.reasons), { reasons: assessment.reasons });
@@ -208,6 +217,7 @@ export class RequestPipeline implements ApprovedActionRunner {
       status = failure.code;
       return { ok: false, error: { code: failure.code, message: failure.message, ...(failure.reasons ? { reasons: failure.reasons } : {}) } };
     } finally {
+      assessment ??= this.failedAssessment(action.tool, action.args, new Error('the decision could not be recorded'));
       this.log.write({ decisionId, agentId: agent.id, ownerUserId: agent.ownerUserId, transport: action.transport, requestId: ctx.requestId, assessment, status, latencyMs: elapsed(started), approvedAction: action.id });
     }
   }
@@ -228,16 +238,16 @@ export class RequestPipeline implements ApprovedActionRunner {
     };
   }
 
-  private async assessOrFailClosed(call: ToolCall, ctx: CallContext): Promise<Assessment> {
+  private async assessOrFailClosed(call: ToolCall, ctx: CallContext, usageTx?: EntityManager): Promise<Assessment> {
     try {
-      return await this.assessWith(call, ctx);
+      return await this.assessWith(call, ctx, usageTx);
     } catch (err) {
       this.deps.logger.error('a call could not be decided; denied', { request_id: call.requestId, tool: this.toolLabel(call.tool), error: err instanceof Error ? err.message : String(err) });
       return this.failedAssessment(call.tool, isPlainObject(call.args) ? call.args : {}, err);
     }
   }
 
-  private async assessWith(call: ToolCall, ctx: CallContext): Promise<Assessment> {
+  private async assessWith(call: ToolCall, ctx: CallContext, usageTx?: EntityManager): Promise<Assessment> {
     const args = isPlainObject(call.args) ? call.args : {};
     if (!this.deps.registry.has(call.tool)) {
       const reasons = [{ code: 'unknown_tool', message: `tool ${call.tool} is not in the tool catalogue` }];
@@ -251,14 +261,17 @@ export class RequestPipeline implements ApprovedActionRunner {
     }
     const derived = this.deps.registry.deriveResource(call.tool, args);
     const resource: PolicyResource = { workspace: derived.workspace ?? this.options.workspace, project: derived.project, work_item: derived.work_item };
-    return this.assessKnown(ctx, contract, args, resource);
+    return this.assessKnown(ctx, contract, args, resource, usageTx);
   }
 
-  /** Loads grants and usage, builds the decision input and asks the policy. */
-  private async assessKnown(ctx: CallContext, contract: ToolContract, args: Record<string, unknown>, resource: PolicyResource): Promise<Assessment> {
+  /**
+   * Loads grants and usage, builds the decision input and asks the policy. `usageTx`: the
+   * transaction holding the agent's usage lock, whose connection reads the usage.
+   */
+  private async assessKnown(ctx: CallContext, contract: ToolContract, args: Record<string, unknown>, resource: PolicyResource, usageTx?: EntityManager): Promise<Assessment> {
     const [grants, usage] = await Promise.all([
       ctx.grants ?? this.deps.identity.grants.liveGrants(this.deps.orm.em, ctx.agent.id),
-      loadUsage(this.deps.orm.em, ctx.agent.id),
+      usageTx ? loadUsageIn(usageTx, ctx.agent.id) : loadUsage(this.deps.orm.em, ctx.agent.id),
     ]);
     const kind = contract['x-gateway'].kind;
     const input = this.input(ctx, grants.map(policyGrant), usage, contract.name, kind, args, resource);
@@ -340,21 +353,58 @@ export class RequestPipeline implements ApprovedActionRunner {
     return this.deps.engine.ready ? this.deps.engine.revision : null;
   }
 
-  /** Records the decision, then denies, parks or runs. */
-  private async act(call: ToolCall, ctx: CallContext, decisionId: string, a: Assessment): Promise<ToolCallResult> {
-    if (a.verdict === 'approval_required') return this.park(ctx, decisionId, a);
-    await recordDecision(this.deps.audit, this.deps.orm.em.fork(), this.decisionRecord(ctx, decisionId, a));
+  /**
+   * Decides and records the decision (with the parked action, when it needs approval). For an
+   * agent whose grants carry a usage budget, reading the usage, deciding and recording happen in
+   * one transaction under the agent's usage lock, so calls arriving together take turns and a
+   * budget cannot be overrun; every other call decides without a lock and its decision joins the
+   * audit log's group commit.
+   */
+  private async decideAndRecord(
+    ctx: CallContext,
+    decisionId: string,
+    decide: (usageTx?: EntityManager) => Promise<Assessment>,
+    approvedAction?: string,
+  ): Promise<{ assessment: Assessment; parked?: ParkResult }> {
+    if (!hasUsageLimits(ctx.grants ?? [])) {
+      const assessment = await decide();
+      return { assessment, parked: await this.record(ctx, decisionId, assessment, this.deps.orm.em.fork(), approvedAction) };
+    }
+    return this.budgetTurns.run(ctx.agent.id, () =>
+      this.deps.orm.em.fork().transactional(async (tx) => {
+        await lockAgentUsage(tx, ctx.agent.id);
+        const assessment = await decide(tx);
+        return { assessment, parked: await this.record(ctx, decisionId, assessment, tx, approvedAction) };
+      }),
+    );
+  }
+
+  /** Appends the decision; one needing approval commits with its pending action (never parked unrecorded). */
+  private async record(ctx: CallContext, decisionId: string, a: Assessment, em: EntityManager, approvedAction?: string): Promise<ParkResult | undefined> {
+    // Only decisions under the usage lock come with a transaction; they must not wait for this
+    // process's queued audit events, whose batch may need a pool connection (see AppendOptions).
+    const underUsageLock = em.isInTransaction();
+    if (a.verdict !== 'approval_required' || approvedAction) {
+      await recordDecision(this.deps.audit, em, this.decisionRecord(ctx, decisionId, a, approvedAction), { afterQueued: !underUsageLock });
+      return undefined;
+    }
+    if (underUsageLock) return this.park(em, ctx, decisionId, a, false);
+    return em.transactional((tx) => this.park(tx, ctx, decisionId, a, true));
+  }
+
+  /** After the decision is recorded: deny, report the parked action, or run. */
+  private async act(call: ToolCall, ctx: CallContext, decisionId: string, a: Assessment, parked?: ParkResult): Promise<ToolCallResult> {
     this.deps.metrics.decisions.inc({ result: a.verdict, tool: this.toolLabel(a.tool) });
+    if (parked) return this.parkedResult(ctx, decisionId, parked);
     if (a.verdict === 'deny') throw a.failure ?? new GatewayError('denied', denialMessage(a.reasons), { reasons: a.reasons });
     const done = await this.execute(ctx, decisionId, a, undefined, call);
     return { status: 'ok', decisionId, result: done.result, tasker: done.tasker, replayed: done.replayed };
   }
 
-  /** The decision and the pending action commit together: an action is never parked unrecorded. */
-  private async park(ctx: CallContext, decisionId: string, a: Assessment): Promise<ToolCallResult> {
-    const parked = await this.deps.orm.em.fork().transactional(async (tx) => {
-      await recordDecision(this.deps.audit, tx, this.decisionRecord(ctx, decisionId, a));
-      return this.deps.approvals.park(tx, {
+  /** The decision and the pending action, in the caller's transaction. */
+  private async park(tx: EntityManager, ctx: CallContext, decisionId: string, a: Assessment, afterQueued: boolean): Promise<ParkResult> {
+    await recordDecision(this.deps.audit, tx, this.decisionRecord(ctx, decisionId, a), { afterQueued });
+    return this.deps.approvals.park(tx, {
         agentId: ctx.agent.id,
         ownerUserId: ctx.agent.ownerUserId,
         tokenId: ctx.token.id,
@@ -367,9 +417,10 @@ export class RequestPipeline implements ApprovedActionRunner {
         transport: ctx.transport,
         requestId: ctx.requestId,
         approvalReasons: a.approvalReasons,
-      });
     });
-    this.deps.metrics.decisions.inc({ result: a.verdict, tool: this.toolLabel(a.tool) });
+  }
+
+  private parkedResult(ctx: CallContext, decisionId: string, parked: ParkResult): ToolCallResult {
     if (parked.kind === 'key_reused') {
       throw new GatewayError('idempotency_key_reused', `The idempotency key ${ctx.idempotencyKey} already names another action awaiting approval; use a new key for a new write.`, {
         context: { action_id: parked.action.id },

@@ -1,4 +1,4 @@
-import { canonicalJson, sha256Hex, type Actor, type AuditLog } from '../audit/index.js';
+import { canonicalJson, sha256Hex, type Actor, type AppendOptions, type AuditLog } from '../audit/index.js';
 import type { TaskerReference } from '../mediator/index.js';
 import type { EntityManager } from '../store/index.js';
 import type { Assessment, Transport } from './types.js';
@@ -25,7 +25,7 @@ export interface DecisionRecord {
 const AUDIT_OUTCOME = { allow: 'success', deny: 'denied', approval_required: 'pending' } as const;
 
 /** Appends the `decision` event: who asked what, about which resource, and what the policy said. */
-export async function recordDecision(audit: AuditLog, em: EntityManager, r: DecisionRecord): Promise<void> {
+export async function recordDecision(audit: AuditLog, em: EntityManager, r: DecisionRecord, options: AppendOptions = {}): Promise<void> {
   const a = r.assessment;
   await audit.append(em, {
     kind: 'decision',
@@ -52,7 +52,7 @@ export async function recordDecision(audit: AuditLog, em: EntityManager, r: Deci
       ...(a.fields.length ? { argument_errors: a.fields.map((f) => f.pointer) } : {}),
       ...(r.approvedAction ? { approved_action: r.approvedAction } : {}),
     },
-  });
+  }, options);
 }
 
 export interface OutcomeRecord {

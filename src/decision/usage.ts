@@ -13,20 +13,32 @@ export interface Usage {
  *  - writes_last_hour: write and destructive calls allowed in the last hour (an approved action
  *    counts when its approval lets it run).
  * Each window starts at the beginning of its first second, so it spans up to one second more than
- * its name: a budget errs towards refusing, never towards letting more through. Concurrent calls
- * may read the same counts, so a budget can still be overrun by the calls in flight.
+ * its name: a budget errs towards refusing, never towards letting more through. Calls of an agent
+ * with a budget read these under its usage lock (usage-lock.ts), so calls in flight cannot all
+ * spend the same last unit.
  */
-const LOAD_USAGE: PreparedStatement = {
-  name: 'decision_load_usage',
-  text: `select coalesce((select sum(calls) from agent_usage_buckets
-                         where agent_id = $1 and bucket_start >= date_trunc('second', now() - interval '1 minute')), 0)::int as calls_last_minute,
+function usageQuery(agentParameter: string): string {
+  return `select coalesce((select sum(calls) from agent_usage_buckets
+                         where agent_id = ${agentParameter} and bucket_start >= date_trunc('second', now() - interval '1 minute')), 0)::int as calls_last_minute,
                 coalesce((select sum(writes) from agent_usage_buckets
-                         where agent_id = $1 and writes > 0 and bucket_start >= date_trunc('second', now() - interval '1 hour')), 0)::int as writes_last_hour`,
-};
+                         where agent_id = ${agentParameter} and writes > 0 and bucket_start >= date_trunc('second', now() - interval '1 hour')), 0)::int as writes_last_hour`;
+}
+
+const LOAD_USAGE: PreparedStatement = { name: 'decision_load_usage', text: usageQuery('$1') };
+
+function usageOf(row: Usage | undefined): Usage {
+  return { calls_last_minute: Number(row?.calls_last_minute ?? 0), writes_last_hour: Number(row?.writes_last_hour ?? 0) };
+}
 
 export async function loadUsage(em: EntityManager, agentId: string): Promise<Usage> {
   const [row] = await runPrepared<Usage>(em, LOAD_USAGE, [agentId]);
-  return { calls_last_minute: Number(row?.calls_last_minute ?? 0), writes_last_hour: Number(row?.writes_last_hour ?? 0) };
+  return usageOf(row);
+}
+
+/** The same, on the connection of the caller's transaction (which holds the agent's usage lock). */
+export async function loadUsageIn(tx: EntityManager, agentId: string): Promise<Usage> {
+  const [row] = await sql<Usage>(tx, usageQuery('?'), [agentId, agentId]);
+  return usageOf(row);
 }
 
 /** Counters older than the longest window count for nothing any more. */

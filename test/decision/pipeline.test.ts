@@ -1,3 +1,4 @@
+import type { GatewayError } from '../../src/errors/index.js';
 import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -106,6 +107,26 @@ describe('decision pipeline: one path from tool call to Tasker, decided by the c
     expect(err.reasons?.map((r) => r.code)).to.deep.equal(['write_budget_exceeded']);
     // reads are not writes: still allowed
     expect((await callTool(world, agent, 'get_work_item', { work_item: 'OPS-2' })).status).to.equal('ok');
+  });
+
+  it('holds the hourly write budget when writes arrive together: exactly the budget runs', async () => {
+    const agent = await newAgent(world, { workspace: 'nodedc', projects: ['OPS'], tools: ['read', 'write'], constraints: { write_budget_per_hour: 3 } });
+    const body = `together ${agent.agent.id}`;
+    const settled = await Promise.allSettled(Array.from({ length: 10 }, (_, i) => callTool(world, agent, 'add_comment', { work_item: 'OPS-2', body: `${body} ${i}` })));
+    const ok = settled.filter((r) => r.status === 'fulfilled');
+    const denied = settled.flatMap((r) => (r.status === 'rejected' ? [r.reason as GatewayError] : []));
+    expect(ok).to.have.length(3);
+    expect(denied.map((e) => e.reasons?.map((r) => r.code))).to.deep.equal(Array(7).fill(['write_budget_exceeded']));
+    const comments = world.sandbox.data.comments.filter((c) => c.comment_html.includes(body));
+    expect(comments).to.have.length(3);
+  });
+
+  it('holds the per-minute call limit when calls arrive together', async () => {
+    const agent = await newAgent(world, { ...READ_GRANT, constraints: { calls_per_minute: 4 } });
+    const settled = await Promise.allSettled(Array.from({ length: 9 }, () => callTool(world, agent, 'get_work_item', { work_item: 'OPS-1' })));
+    expect(settled.filter((r) => r.status === 'fulfilled')).to.have.length(4);
+    const codes = settled.flatMap((r) => (r.status === 'rejected' ? (r.reason as GatewayError).reasons?.map((x) => x.code) ?? [] : []));
+    expect(codes).to.deep.equal(Array(5).fill('call_rate_exceeded'));
   });
 
   it('limits calls per minute across every tool, counting the recorded calls of the agent', async () => {
