@@ -1,32 +1,23 @@
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { type ApprovalService, type ApprovedActionOutcome, type ApprovedActionRunner, type ParkResult, type PendingAction } from '../approvals/index.js';
-import type { Actor, AuditLog } from '../audit/index.js';
+import type { AuditLog } from '../audit/index.js';
 import type { ContractRegistry, ToolContract } from '../contracts/index.js';
-import { GatewayError, asGatewayError, type FieldError } from '../errors/index.js';
-import type { ActingContext, AuthenticatedAgent, Identity, LiveGrant } from '../identity/index.js';
+import { GatewayError, asGatewayError } from '../errors/index.js';
+import type { ActingContext, AuthenticatedAgent, Identity } from '../identity/index.js';
 import type { Logger } from '../log/index.js';
 import type { ActingAgent, Mediator, MediatorResult } from '../mediator/index.js';
 import type { GatewayMetrics } from '../metrics/index.js';
-import {
-  DECISION_ENTRYPOINT,
-  VISIBLE_TOOLS_ENTRYPOINT,
-  decide,
-  visibleTools as evaluateVisibleTools,
-  type Decision,
-  type DecisionInput,
-  type DecisionReason,
-  type PolicyEngine,
-  type PolicyGrant,
-} from '../policy/index.js';
+import { VISIBLE_TOOLS_ENTRYPOINT, visibleTools as evaluateVisibleTools, type PolicyEngine } from '../policy/index.js';
 import { AgentTokenSchema, type EntityManager, type Orm } from '../store/index.js';
 import { DecisionLog } from './decision-log.js';
 import { answerGatewayTool, type GatewayToolDeps } from './gateway-tools.js';
 import { policyGrant } from './policy-grants.js';
+import { Assessor } from './assessor.js';
 import { argsDigest, recordDecision, recordOutcome } from './recorder.js';
-import { loadUsage, loadUsageIn, type Usage } from './usage.js';
 import { AgentTurns, hasUsageLimits, lockAgentUsage } from './usage-lock.js';
-import type { Assessment, PolicyResource, ToolCall, ToolCallResult, Transport, Verdict } from './types.js';
+import type { Assessment, CallContext, ToolCall, ToolCallResult } from './types.js';
+import { denialMessage, elapsedMs, isPlainObject } from './values.js';
 
 export interface PipelineDeps {
   orm: Orm;
@@ -47,30 +38,8 @@ export interface PipelineOptions {
   maskedPointers: readonly string[];
 }
 
-/** What a call needs to know about its agent and request, whether the agent or its owner set it off. */
-interface CallContext {
-  actor: Actor;
-  agent: { id: string; ownerUserId: string; ownerEmail: string; displayName: string; status: string };
-  token: { id: string; expiresAt: Date | null };
-  transport: Transport;
-  requestId: string;
-  idempotencyKey: string | null;
-  /** The live grants read with the caller's token; absent when the owner set the call off (they are read then). */
-  grants?: LiveGrant[];
-}
-
 /** What running an allowed action gave: the result, the Tasker object it is about, and whether it was a replay. */
 type Execution = Pick<MediatorResult, 'result' | 'tasker' | 'latencyMs' | 'replayed'> & { executedUnderDecisionId?: string };
-
-const elapsed = (since: number): number => Math.round((performance.now() - since) * 1000) / 1000;
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function denialMessage(reasons: DecisionReason[]): string {
-  return reasons.length ? `Denied: ${reasons.map((r) => r.message).join('; ')}.` : 'Denied by policy.';
-}
 
 /** The same error with the decision id added to its context, so the caller can quote it. */
 function withDecisionId(err: GatewayError, decisionId: string): GatewayError {
@@ -91,6 +60,7 @@ function withDecisionId(err: GatewayError, decisionId: string): GatewayError {
  */
 export class RequestPipeline implements ApprovedActionRunner {
   private readonly log: DecisionLog;
+  private readonly assessor: Assessor;
   private readonly gatewayTools: GatewayToolDeps;
   /** Outcome records still being written after their call was answered. */
   private readonly pendingOutcomes = new Set<Promise<void>>();
@@ -102,6 +72,7 @@ export class RequestPipeline implements ApprovedActionRunner {
     private readonly options: PipelineOptions,
   ) {
     this.log = new DecisionLog(deps.logger, options.maskedPointers);
+    this.assessor = new Assessor(deps, options.workspace);
     this.gatewayTools = { orm: deps.orm, registry: deps.registry, grants: deps.identity.grants, approvals: deps.approvals, logger: deps.logger, assess: (call) => this.assess(call) };
   }
 
@@ -113,7 +84,7 @@ export class RequestPipeline implements ApprovedActionRunner {
     let assessment: Assessment | undefined;
     let status = 'internal_error';
     try {
-      const decided = await this.decideAndRecord(ctx, decisionId, (tx) => this.assessOrFailClosed(call, ctx, tx));
+      const decided = await this.decideAndRecord(ctx, decisionId, (tx) => this.assessor.assessOrFailClosed(call, ctx, tx));
       assessment = decided.assessment;
       const outcome = await this.act(call, ctx, decisionId, decided.assessment, decided.parked);
       status = outcome.status;
@@ -123,7 +94,7 @@ export class RequestPipeline implements ApprovedActionRunner {
       status = failure.code;
       throw failure;
     } finally {
-      const latencyMs = elapsed(started);
+      const latencyMs = elapsedMs(started);
       this.deps.metrics.toolRequests.inc({ transport: call.transport, tool: this.toolLabel(call.tool), status });
       this.deps.metrics.requestDuration.observe({ transport: call.transport, status }, latencyMs / 1000);
       this.log.write({
@@ -133,7 +104,7 @@ export class RequestPipeline implements ApprovedActionRunner {
         transport: call.transport,
         requestId: call.requestId,
         ...(call.address ? { address: call.address } : {}),
-        assessment: assessment ?? this.failedAssessment(call.tool, isPlainObject(call.args) ? call.args : {}, new Error('the decision could not be recorded')),
+        assessment: assessment ?? this.assessor.failedAssessment(call.tool, isPlainObject(call.args) ? call.args : {}, new Error('the decision could not be recorded')),
         status,
         latencyMs,
       });
@@ -145,7 +116,7 @@ export class RequestPipeline implements ApprovedActionRunner {
    * check the decision input). Unexpected failures are thrown, not turned into denials.
    */
   async assess(call: ToolCall): Promise<Assessment> {
-    return this.assessWith(call, this.agentContext(call));
+    return this.assessor.assess(call, this.agentContext(call));
   }
 
   /** The tools this agent could be allowed to call, as `gateway/visible_tools` decides. Fails closed. */
@@ -153,7 +124,7 @@ export class RequestPipeline implements ApprovedActionRunner {
     const ctx = this.agentContext({ auth, tool: 'whoami', args: {}, transport: 'mcp', requestId: 'tools-list' });
     const grants = auth.grants;
     // The entrypoint reads only agent, token and grants; action and resource are required by the input schema.
-    const input = this.input(ctx, grants.map(policyGrant), { calls_last_minute: 0, writes_last_hour: 0 }, 'whoami', 'read', {}, { workspace: this.options.workspace, project: null, work_item: null });
+    const input = this.assessor.input(ctx, grants.map(policyGrant), { calls_last_minute: 0, writes_last_hour: 0 }, 'whoami', 'read', {}, { workspace: this.options.workspace, project: null, work_item: null });
     const stop = this.deps.metrics.policyDuration.startTimer({ entrypoint: VISIBLE_TOOLS_ENTRYPOINT });
     let names: string[];
     try {
@@ -192,9 +163,9 @@ export class RequestPipeline implements ApprovedActionRunner {
     const reassess = async (tx?: EntityManager): Promise<Assessment> => {
       let assessment: Assessment;
       try {
-        assessment = await this.assessKnown(ctx, this.deps.registry.get(action.tool), action.args, action.resource, tx);
+        assessment = await this.assessor.assessKnown(ctx, this.deps.registry.get(action.tool), action.args, action.resource, tx);
       } catch (err) {
-        assessment = this.failedAssessment(action.tool, action.args, err);
+        assessment = this.assessor.failedAssessment(action.tool, action.args, err);
       }
       // The owner's approval discharges the approval obligation, and only that.
       return assessment.verdict === 'approval_required' ? { ...assessment, verdict: 'allow' } : assessment;
@@ -217,8 +188,8 @@ export class RequestPipeline implements ApprovedActionRunner {
       status = failure.code;
       return { ok: false, error: { code: failure.code, message: failure.message, ...(failure.reasons ? { reasons: failure.reasons } : {}) } };
     } finally {
-      assessment ??= this.failedAssessment(action.tool, action.args, new Error('the decision could not be recorded'));
-      this.log.write({ decisionId, agentId: agent.id, ownerUserId: agent.ownerUserId, transport: action.transport, requestId: ctx.requestId, assessment, status, latencyMs: elapsed(started), approvedAction: action.id });
+      assessment ??= this.assessor.failedAssessment(action.tool, action.args, new Error('the decision could not be recorded'));
+      this.log.write({ decisionId, agentId: agent.id, ownerUserId: agent.ownerUserId, transport: action.transport, requestId: ctx.requestId, assessment, status, latencyMs: elapsedMs(started), approvedAction: action.id });
     }
   }
 
@@ -236,121 +207,6 @@ export class RequestPipeline implements ApprovedActionRunner {
       idempotencyKey: call.idempotencyKey ?? fromArgs,
       grants: call.auth.grants,
     };
-  }
-
-  private async assessOrFailClosed(call: ToolCall, ctx: CallContext, usageTx?: EntityManager): Promise<Assessment> {
-    try {
-      return await this.assessWith(call, ctx, usageTx);
-    } catch (err) {
-      this.deps.logger.error('a call could not be decided; denied', { request_id: call.requestId, tool: this.toolLabel(call.tool), error: err instanceof Error ? err.message : String(err) });
-      return this.failedAssessment(call.tool, isPlainObject(call.args) ? call.args : {}, err);
-    }
-  }
-
-  private async assessWith(call: ToolCall, ctx: CallContext, usageTx?: EntityManager): Promise<Assessment> {
-    const args = isPlainObject(call.args) ? call.args : {};
-    if (!this.deps.registry.has(call.tool)) {
-      const reasons = [{ code: 'unknown_tool', message: `tool ${call.tool} is not in the tool catalogue` }];
-      return this.refused(call.tool, null, args, [], reasons, new GatewayError('not_found', `Unknown tool: ${call.tool}.`, { reasons, context: { tool: call.tool } }));
-    }
-    const contract = this.deps.registry.get(call.tool);
-    const checked = this.deps.registry.validateArguments(call.tool, call.args ?? {});
-    if (!checked.ok) {
-      const reasons = [{ code: 'invalid_arguments', message: `the arguments of ${call.tool} do not match its input schema` }];
-      return this.refused(call.tool, contract, args, checked.fields, reasons, new GatewayError('validation_failed', `The arguments of ${call.tool} are invalid.`, { fields: checked.fields, reasons }));
-    }
-    const derived = this.deps.registry.deriveResource(call.tool, args);
-    const resource: PolicyResource = { workspace: derived.workspace ?? this.options.workspace, project: derived.project, work_item: derived.work_item };
-    return this.assessKnown(ctx, contract, args, resource, usageTx);
-  }
-
-  /**
-   * Loads grants and usage, builds the decision input and asks the policy. `usageTx`: the
-   * transaction holding the agent's usage lock, whose connection reads the usage.
-   */
-  private async assessKnown(ctx: CallContext, contract: ToolContract, args: Record<string, unknown>, resource: PolicyResource, usageTx?: EntityManager): Promise<Assessment> {
-    const [grants, usage] = await Promise.all([
-      ctx.grants ?? this.deps.identity.grants.liveGrants(this.deps.orm.em, ctx.agent.id),
-      usageTx ? loadUsageIn(usageTx, ctx.agent.id) : loadUsage(this.deps.orm.em, ctx.agent.id),
-    ]);
-    const kind = contract['x-gateway'].kind;
-    const input = this.input(ctx, grants.map(policyGrant), usage, contract.name, kind, args, resource);
-    const startedPolicy = performance.now();
-    let decision: Decision;
-    let revision: string | null = null;
-    try {
-      revision = this.deps.engine.revision;
-      decision = decide(this.deps.engine, input);
-    } catch (err) {
-      this.deps.logger.error('the policy failed; the call is denied', { tool: contract.name, error: err instanceof Error ? err.message : String(err) });
-      const reasons = [{ code: 'policy_unavailable', message: 'the policy could not decide this call' }];
-      const failure = new GatewayError('policy_unavailable', 'The policy could not decide this call; nothing was done.', { reasons, cause: err });
-      return { ...this.refused(contract.name, contract, args, [], reasons, failure), resource, input, policyRevision: revision, policyMs: elapsed(startedPolicy) };
-    }
-    const policyMs = elapsed(startedPolicy);
-    this.deps.metrics.policyDuration.observe({ entrypoint: DECISION_ENTRYPOINT }, policyMs / 1000);
-    const verdict: Verdict = !decision.allow ? 'deny' : decision.obligations.approval_required ? 'approval_required' : 'allow';
-    return {
-      tool: contract.name,
-      contract,
-      args,
-      fields: [],
-      resource,
-      input,
-      decision,
-      verdict,
-      reasons: decision.allow ? [] : decision.reasons,
-      approvalReasons: verdict === 'approval_required' ? decision.obligations.approval_reasons : [],
-      matchedGrants: decision.matched_grants,
-      policyRevision: revision,
-      failure: decision.allow ? null : new GatewayError('denied', denialMessage(decision.reasons), { reasons: decision.reasons }),
-      policyMs,
-    };
-  }
-
-  private input(ctx: CallContext, grants: PolicyGrant[], usage: Usage, tool: string, kind: DecisionInput['action']['kind'], args: Record<string, unknown>, resource: PolicyResource): DecisionInput {
-    return {
-      agent: { id: ctx.agent.id, owner_user_id: ctx.agent.ownerUserId, status: ctx.agent.status, display_name: ctx.agent.displayName },
-      token: { id: ctx.token.id, expires_at: ctx.token.expiresAt ? ctx.token.expiresAt.toISOString() : null },
-      grants,
-      action: { tool, kind, args },
-      resource,
-      request: { transport: ctx.transport, request_id: ctx.requestId, idempotency_key: ctx.idempotencyKey, time: new Date().toISOString() },
-      usage,
-    };
-  }
-
-  private refused(tool: string, contract: ToolContract | null, args: Record<string, unknown>, fields: FieldError[], reasons: DecisionReason[], failure: GatewayError): Assessment {
-    return {
-      tool,
-      contract,
-      args,
-      fields,
-      resource: { workspace: this.options.workspace, project: null, work_item: null },
-      input: null,
-      decision: null,
-      verdict: 'deny',
-      reasons,
-      approvalReasons: [],
-      matchedGrants: [],
-      policyRevision: this.currentRevision(),
-      failure,
-      policyMs: 0,
-    };
-  }
-
-  /** Anything unexpected while deciding: a denial with reason `internal_error`, nothing run. */
-  private failedAssessment(tool: string, args: Record<string, unknown>, err: unknown): Assessment {
-    const known = err instanceof GatewayError && err.code !== 'internal_error' ? err : undefined;
-    const code = known?.code ?? 'internal_error';
-    const reasons = [{ code, message: 'the gateway could not decide this call' }];
-    const failure = new GatewayError(code, known?.message ?? 'The gateway could not decide this call; nothing was done.', { reasons, cause: err });
-    const contract = this.deps.registry.has(tool) ? this.deps.registry.get(tool) : null;
-    return this.refused(tool, contract, args, [], reasons, failure);
-  }
-
-  private currentRevision(): string | null {
-    return this.deps.engine.ready ? this.deps.engine.revision : null;
   }
 
   /**
@@ -443,7 +299,7 @@ export class RequestPipeline implements ApprovedActionRunner {
       done = viaTasker ? await this.deps.mediator.execute({ tool: contract, args: a.args, agent: actingAgent(ctx), decisionId, idempotencyKey: ctx.idempotencyKey }) : await this.answerItself(a, started, call);
     } catch (err) {
       const failure = asGatewayError(err);
-      const latencyMs = elapsed(started);
+      const latencyMs = elapsedMs(started);
       if (viaTasker) this.observeTasker(contract.name, failure.code, latencyMs);
       await this.recordOutcomeOf(ctx, decisionId, contract.name, latencyMs, failure.code, null, false, approvedAction);
       throw failure;
@@ -509,7 +365,7 @@ export class RequestPipeline implements ApprovedActionRunner {
   private async answerItself(a: Assessment, started: number, call?: ToolCall): Promise<Execution> {
     if (!call) throw new GatewayError('internal_error', `The tool ${a.tool} answers only the agent itself.`);
     const result = await answerGatewayTool(this.gatewayTools, { ...call, tool: a.tool, args: a.args });
-    return { result, tasker: null, latencyMs: elapsed(started), replayed: false };
+    return { result, tasker: null, latencyMs: elapsedMs(started), replayed: false };
   }
 
   private decisionRecord(ctx: CallContext, decisionId: string, a: Assessment, approvedAction?: string) {

@@ -1,6 +1,7 @@
 import type { ToolContract } from '../contracts/index.js';
 import type { FieldError, GatewayError } from '../errors/index.js';
-import type { AuthenticatedAgent } from '../identity/index.js';
+import type { Actor } from '../audit/index.js';
+import type { AuthenticatedAgent, LiveGrant } from '../identity/index.js';
 import type { TaskerReference } from '../mediator/index.js';
 import type { Decision, DecisionInput, DecisionReason } from '../policy/index.js';
 
@@ -60,4 +61,16 @@ export interface Assessment {
   failure: GatewayError | null;
   /** Time spent evaluating the policy, in milliseconds. */
   policyMs: number;
+}
+
+/** What a call needs to know about its agent and request, whether the agent or its owner set it off. */
+export interface CallContext {
+  actor: Actor;
+  agent: { id: string; ownerUserId: string; ownerEmail: string; displayName: string; status: string };
+  token: { id: string; expiresAt: Date | null };
+  transport: Transport;
+  requestId: string;
+  idempotencyKey: string | null;
+  /** The live grants read with the caller's token; absent when the owner set the call off (they are read then). */
+  grants?: LiveGrant[];
 }
