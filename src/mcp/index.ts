@@ -10,8 +10,8 @@ import type { FrontDoorStage } from './pipeline-port.js';
 import { mcpRouter } from './router.js';
 
 export { originGuard, parseAllowedOrigins } from './origin.js';
-export { mcpRouter, type McpRouterOptions } from './router.js';
-export { requestServer, toolDefinitions, type McpServerDeps, type McpCallContext } from './server.js';
+export { mcpRouter, serveStateless, type McpRouterOptions } from './router.js';
+export { requestServer, sharedValidator, toolDefinitions, type McpServerDeps, type McpCallContext } from './server.js';
 export { successResult, errorResult, approvalPendingResult } from './results.js';
 
 export const MCP_PATH = '/mcp';

@@ -1,3 +1,4 @@
+import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import express, { type NextFunction, type Request, type RequestHandler, type Response, type Router } from 'express';
 import type { Tool } from '@modelcontextprotocol/sdk/types.js';
@@ -20,17 +21,24 @@ function postOnly(req: Request, res: Response, next: NextFunction): void {
   next(new GatewayError('method_not_allowed', 'This MCP endpoint is stateless: send JSON-RPC messages with POST.'));
 }
 
+/**
+ * Serves one POSTed JSON-RPC message with a server made for this request alone, over the SDK's
+ * Streamable HTTP transport in stateless JSON-response mode; both are closed with the response.
+ */
+export async function serveStateless(server: Server, req: Request, res: Response): Promise<void> {
+  const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
+  res.on('close', () => {
+    void transport.close();
+    void server.close();
+  });
+  await server.connect(transport);
+  await transport.handleRequest(req, res, req.body);
+}
+
 function handle(deps: McpServerDeps, tools: Map<string, Tool>): RequestHandler {
   return async (req, res, next) => {
     try {
-      const server = requestServer(deps, tools, { auth: authOf(res), requestId: requestIdOf(res), address: clientAddress(req) });
-      const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
-      res.on('close', () => {
-        void transport.close();
-        void server.close();
-      });
-      await server.connect(transport);
-      await transport.handleRequest(req, res, req.body);
+      await serveStateless(requestServer(deps, tools, { auth: authOf(res), requestId: requestIdOf(res), address: clientAddress(req) }), req, res);
     } catch (err) {
       next(err);
     }

@@ -57,7 +57,7 @@ let validator: AjvJsonSchemaValidator | undefined;
  * The SDK builds a new Ajv instance for every Server unless it is given one, and building Ajv costs
  * more than the rest of a tool call's MCP handling; the validator keeps no per-request state.
  */
-function sharedValidator(): AjvJsonSchemaValidator {
+export function sharedValidator(): AjvJsonSchemaValidator {
   validator ??= new AjvJsonSchemaValidator();
   return validator;
 }
