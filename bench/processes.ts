@@ -12,7 +12,8 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 const ROOT = new URL('..', import.meta.url).pathname;
-const CLI = join(ROOT, 'scripts', 'cli.ts');
+/** The compiled CLI, as `npm start` runs it (`npm run bench` builds first). */
+const CLI = join(ROOT, 'bin', 'agent-gateway.js');
 
 export interface Child {
   name: string;
@@ -30,11 +31,16 @@ function profileArgs(): string[] {
 }
 
 function startCli(name: string, args: string[], env: NodeJS.ProcessEnv): Child {
-  return startScript(name, CLI, args, env);
+  return startNode(name, [CLI, ...args], env);
 }
 
+/** A TypeScript file of the benchmark itself, run through tsx. */
 function startScript(name: string, script: string, args: string[], env: NodeJS.ProcessEnv): Child {
-  const child = spawn(process.execPath, [...profileArgs(), '--import', 'tsx', script, ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  return startNode(name, ['--import', 'tsx', script, ...args], env);
+}
+
+function startNode(name: string, args: string[], env: NodeJS.ProcessEnv): Child {
+  const child = spawn(process.execPath, [...profileArgs(), ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   // Only the tail is kept (to explain a failed start): the gateway logs a line per decision.
   let output = '';
   const keep = (chunk: Buffer) => {
