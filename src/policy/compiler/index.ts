@@ -6,7 +6,7 @@ import { parseModule, parseQuery } from './parser/index.js';
 import { checkProgram } from './check/index.js';
 import { planProgram } from './planner/index.js';
 import { generateAssemblyScript } from './wasm/backend.js';
-import { compileAssemblyScript } from './wasm/asc-driver.js';
+import { compileAssemblyScript, prepareAssemblyScript } from './wasm/asc-driver.js';
 import { buildManifest, type Manifest, type SourceFile } from './manifest.js';
 import { lookupBuiltin } from '../builtins/index.js';
 
@@ -27,6 +27,7 @@ export interface CompileOptions {
 export interface CompiledPolicy { wasm: Uint8Array; manifest: Manifest }
 
 export async function compilePolicy(files: SourceFile[], options: CompileOptions): Promise<CompiledPolicy> {
+  prepareAssemblyScript();
   const modules = files.map((f) => parseModule(f.text, f.path));
   const queries = (options.queries ?? []).map((q) => ({ name: q.name, body: parseQuery(q.query, `<query ${q.name}>`) }));
   const program = checkProgram(modules, { queries, builtins: { lookupBuiltin } });

@@ -47,6 +47,7 @@ function safeName(name: string): string {
 class Generator {
   private readonly constIds = new Map<string, number>();
   private readonly constDecls: string[] = [];
+  private readonly messageNames = new Map<string, string>();
   private readonly hostIds = new Map<string, number>();
   private readonly hostArities = new Set<number>();
   private uid = 0;
@@ -80,12 +81,26 @@ class Generator {
     if (id === undefined) {
       id = this.constIds.size;
       this.constIds.set(key, id);
-      this.constDecls.push(`const K${id}: u32 = ${this.constInit(c)};`);
       if (c.type === 'string') {
+        // The value and the raw bytes used for key lookups share one data segment.
         this.constDecls.push(`const KB${id}: u32 = ${this.bytesExpr(c.value)};`);
+        this.constDecls.push(`const K${id}: u32 = V.mkStr(KB${id}, ${bytesOf(c.value).length});`);
+      } else {
+        this.constDecls.push(`const K${id}: u32 = ${this.constInit(c)};`);
       }
     }
     return `K${id}`;
+  }
+
+  /** A NUL-terminated message in static memory, one data segment per distinct text. */
+  private message(text: string): string {
+    let name = this.messageNames.get(text);
+    if (name === undefined) {
+      name = `M${this.messageNames.size}`;
+      this.messageNames.set(text, name);
+      this.constDecls.push(`const ${name} = ${cString(text)};`);
+    }
+    return name;
   }
 
   private bytesExpr(text: string): string {
@@ -197,7 +212,7 @@ class Generator {
       case 'assign': return [`${ind}l${s.target} = ${o(s.source)};`];
       case 'clear': return [`${ind}l${s.target} = 0;`];
       case 'assignOnce': {
-        const msg = cString(s.message ?? 'var assignment conflict');
+        const msg = this.message(s.message ?? 'var assignment conflict');
         return [`${ind}if (l${s.target} != 0 && !V.equal(l${s.target}, ${o(s.source)})) fail(${msg});`,
           `${ind}l${s.target} = ${o(s.source)};`];
       }

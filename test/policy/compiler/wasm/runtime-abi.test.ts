@@ -61,6 +61,22 @@ describe('wasm runtime and ABI', () => {
     expect(policy.evaluate({ x: value }, 'echo')).to.deep.equal([{ result: value }]);
   });
 
+  it('sorts object keys however they arrive, keeps the last of duplicate keys, and copies long strings', async () => {
+    const policy = await loadPolicy(wasm);
+    // 40 keys in reverse order: every insert shifts the keys before it (short and long shifts).
+    const reversed = Array.from({ length: 40 }, (_, i) => `"k${String(39 - i).padStart(2, '0')}":${i}`).join(',');
+    const long = 'x'.repeat(200);
+    const text = `{"x":{${reversed},"dup":1,"dup":2,"long":"${long}","\u00e9":"é","":0}}`;
+    const rows = policy.evaluate(new TextEncoder().encode(text).buffer, 'echo') as { result: Record<string, unknown> }[];
+    const keys = Object.keys(rows[0]!.result);
+    expect(keys).to.deep.equal([...keys].sort());
+    expect(keys).to.have.length(44);
+    expect(rows[0]!.result.k00).to.equal(39);
+    expect(rows[0]!.result.dup).to.equal(2);
+    expect(rows[0]!.result.long).to.equal(long);
+    expect(rows[0]!.result['é']).to.equal('é');
+  });
+
   it('returns an empty result set when the entrypoint is undefined', async () => {
     const policy = await loadPolicy(wasm);
     expect(policy.evaluate({ y: 1 }, 'echo')).to.deep.equal([]);

@@ -1,6 +1,6 @@
 // Built-ins implemented inside the module. Each takes and returns value addresses; 0 means
 // undefined, which is also how a type or domain error shows outside strict mode (as in OPA).
-import { alloc } from "./mem";
+import { alloc, copyBytes } from "./mem";
 import {
   T_NULL, T_BOOL, T_NUM, T_STR, T_ARR, T_OBJ, T_SET, N_INT,
   tagOf, lenOf, mkBool, mkInt, mkFloat, mkStr, strPtr, mkArr, arrPush, arrGet, mkObj, objPut, objGet,
@@ -294,8 +294,8 @@ export function b_upper(a: u32): u32 { return mapAscii(a, true); }
 
 function concatBytes(ap: u32, an: u32, bp: u32, bn: u32): u32 {
   const p = alloc(an + bn);
-  memory.copy(p, ap, an);
-  memory.copy(p + an, bp, bn);
+  copyBytes(p, ap, an);
+  copyBytes(p + an, bp, bn);
   return mkStr(p, an + bn);
 }
 
@@ -308,9 +308,9 @@ export function b_concat(d: u32, c: u32): u32 {
   const p = alloc(total);
   let o: u32 = 0;
   for (let i: u32 = 0; i < n; i++) {
-    if (i > 0) { memory.copy(p + o, strPtr(d), lenOf(d)); o += lenOf(d); }
+    if (i > 0) { copyBytes(p + o, strPtr(d), lenOf(d)); o += lenOf(d); }
     const x = arrGet(c, i);
-    memory.copy(p + o, strPtr(x), lenOf(x));
+    copyBytes(p + o, strPtr(x), lenOf(x));
     o += lenOf(x);
   }
   return mkStr(p, total);

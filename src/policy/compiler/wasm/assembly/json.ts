@@ -1,10 +1,10 @@
 // JSON text <-> values, byte-compatible with OPA's dumps: objects with sorted keys, sets as
 // sorted arrays, numbers as their source digits when parsed, shortest round-trip text otherwise.
-import { alloc, pushByte, heapGet } from "./mem";
+import { alloc, pushByte, heapGet, heapSet, reserve, copyBytes } from "./mem";
 import {
   T_NULL, T_BOOL, T_NUM, T_STR, T_ARR, T_OBJ, T_SET, N_INT,
   tagOf, lenOf, mkNull, mkBool, mkInt, mkFloatText, mkStr, strPtr, mkArr, arrPush, mkObj, objPut,
-  mkSet, setAdd, elems, objKey, objVal, numKind, intVal, floatVal, numTextPtr, numTextLen, boolVal,
+  mkSet, setAdd, elems, objKey, objVal, numKind, intVal, floatVal, numTextPtr, numTextLen, boolVal, objPutStrKey,
 } from "./value";
 import { formatF64 } from "./numfmt";
 
@@ -12,12 +12,17 @@ let pos: u32 = 0;
 let end: u32 = 0;
 let bad: bool = false;
 
+// The cursor is a global, but hot loops work on a local copy: V8 keeps locals in registers and
+// reloads globals on every access.
 function ws(): void {
-  while (pos < end) {
-    const c = load<u8>(pos);
-    if (c != 32 && c != 9 && c != 10 && c != 13) return;
-    pos++;
+  let p = pos;
+  const e = end;
+  while (p < e) {
+    const c = load<u8>(p);
+    if (c != 32 && c != 9 && c != 10 && c != 13) break;
+    p++;
   }
+  pos = p;
 }
 
 function expectWord(p: usize, n: u32): bool {
@@ -66,19 +71,20 @@ function putUtf8(out: u32, cp: u32): u32 {
 }
 
 function parseString(): u32 {
-  pos++; // opening quote
-  const start = pos;
+  const start = pos + 1; // after the opening quote
+  const e = end;
+  let p = start;
   let escaped = false;
-  while (pos < end) {
-    const c = load<u8>(pos);
+  while (p < e) {
+    const c = load<u8>(p);
     if (c == 34) break;
-    if (c == 92) { escaped = true; pos += 2; continue; }
+    if (c == 92) { escaped = true; p += 2; continue; }
     if (c < 32) { bad = true; return 0; }
-    pos++;
+    p++;
   }
-  if (pos >= end) { bad = true; return 0; }
-  const rawEnd = pos;
-  pos++;
+  if (p >= e) { bad = true; return 0; }
+  const rawEnd = p;
+  pos = p + 1;
   if (!escaped) return mkStr(start, rawEnd - start);
   // Unescape into fresh memory; escapes never grow the text.
   const out = alloc(rawEnd - start);
@@ -158,6 +164,13 @@ export function parseF64(p: u32, n: u32): f64 {
   return neg ? -r : r;
 }
 
+function smallInt(start: u32, stop: u32): u32 {
+  const neg = load<u8>(start) == 45;
+  let v: i64 = 0;
+  for (let i: u32 = neg ? start + 1 : start; i < stop; i++) v = v * 10 + <i64>(load<u8>(i) - 48);
+  return mkInt(neg ? -v : v);
+}
+
 /** Number text to a value: ints that fit i64 stay exact; everything else is a float keeping its text. */
 export function numberFromText(start: u32, n: u32): u32 {
   let isInt = true;
@@ -181,6 +194,10 @@ function parseNumber(): u32 {
   let digits = 0;
   while (pos < end && load<u8>(pos) >= 48 && load<u8>(pos) <= 57) { pos++; digits++; }
   if (digits == 0) { bad = true; return 0; }
+  // The common case, a small integer: no fraction or exponent follows.
+  if (digits <= 18 && (pos >= end || (load<u8>(pos) != 46 && (load<u8>(pos) | 32) != 101))) {
+    return smallInt(start, pos);
+  }
   if (pos < end && load<u8>(pos) == 46) {
     pos++;
     let fd = 0;
@@ -203,7 +220,8 @@ function parseValue(depth: i32): u32 {
   const c = load<u8>(pos);
   if (c == 123) {
     pos++;
-    const o = mkObj(4);
+    // Room for 8 keys up front: inputs are mostly objects of 4-8 keys, and memory is reset per call.
+    const o = mkObj(8);
     ws();
     if (pos < end && load<u8>(pos) == 125) { pos++; return o; }
     while (!bad) {
@@ -216,7 +234,7 @@ function parseValue(depth: i32): u32 {
       pos++;
       const v = parseValue(depth + 1);
       if (bad) return 0;
-      objPut(o, k, v);
+      objPutStrKey(o, k, v);
       ws();
       if (pos < end && load<u8>(pos) == 44) { pos++; continue; }
       if (pos < end && load<u8>(pos) == 125) { pos++; return o; }
@@ -275,10 +293,39 @@ function emit(c: u32): void {
 }
 
 function emitBytes(p: u32, n: u32): void {
-  for (let i: u32 = 0; i < n; i++) emit(load<u8>(p + i));
+  if (inKey) {
+    for (let i: u32 = 0; i < n; i++) emit(load<u8>(p + i));
+    return;
+  }
+  const o = reserve(n);
+  copyBytes(o, p, n);
+  heapSet(o + n);
 }
 
+/** Writes a JSON string straight into reserved memory (at most 6 bytes per input byte). */
 function dumpString(p: u32, n: u32): void {
+  if (inKey) { dumpStringInKey(p, n); return; }
+  let o = reserve(n * 6 + 2);
+  store<u8>(o++, 34);
+  for (let i: u32 = 0; i < n; i++) {
+    const c = <u32>load<u8>(p + i);
+    if (c >= 32 && c != 34 && c != 92) { store<u8>(o++, <u8>c); continue; }
+    store<u8>(o++, 92);
+    if (c == 34 || c == 92) { store<u8>(o++, <u8>c); continue; }
+    if (c == 10) { store<u8>(o++, 110); continue; }
+    if (c == 13) { store<u8>(o++, 114); continue; }
+    if (c == 9) { store<u8>(o++, 116); continue; }
+    store<u8>(o, 117); store<u8>(o + 1, 48); store<u8>(o + 2, 48);
+    store<u8>(o + 3, load<u8>(HEX + (c >> 4)));
+    store<u8>(o + 4, load<u8>(HEX + (c & 15)));
+    o += 5;
+  }
+  store<u8>(o++, 34);
+  heapSet(o);
+}
+
+/** The same inside a non-string key's text, where every byte passes through emit's escaping. */
+function dumpStringInKey(p: u32, n: u32): void {
   emit(34);
   for (let i: u32 = 0; i < n; i++) {
     const c = <u32>load<u8>(p + i);

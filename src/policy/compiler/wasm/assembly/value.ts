@@ -179,12 +179,21 @@ function plainInteger(p: u32, n: u32): bool {
   return n > 0 && load<u8>(p + (load<u8>(p) == 45 ? 1 : 0)) != 48;
 }
 
-function cmpStr(a: u32, b: u32): i32 {
-  const la = lenOf(a), lb = lenOf(b);
+/**
+ * Byte order of two byte strings. A plain loop: keys and most strings compared here are short and
+ * differ early, where a call to memory.compare costs more than the comparison itself.
+ */
+export function cmpBytes(pa: u32, la: u32, pb: u32, lb: u32): i32 {
   const n = la < lb ? la : lb;
-  const c = memory.compare(strPtr(a), strPtr(b), n);
-  if (c != 0) return c < 0 ? -1 : 1;
+  for (let i: u32 = 0; i < n; i++) {
+    const x = load<u8>(pa + i), y = load<u8>(pb + i);
+    if (x != y) return x < y ? -1 : 1;
+  }
   return la < lb ? -1 : (la > lb ? 1 : 0);
+}
+
+function cmpStr(a: u32, b: u32): i32 {
+  return cmpBytes(strPtr(a), lenOf(a), strPtr(b), lenOf(b));
 }
 
 function cmpSeq(a: u32, b: u32): i32 {
@@ -229,7 +238,7 @@ export function equal(a: u32, b: u32): bool {
   if (tagOf(a) != tagOf(b)) return false;
   if (tagOf(a) == T_STR) {
     const l = lenOf(a);
-    return l == lenOf(b) && memory.compare(strPtr(a), strPtr(b), l) == 0;
+    return l == lenOf(b) && cmpBytes(strPtr(a), l, strPtr(b), l) == 0;
   }
   return compare(a, b) == 0;
 }
@@ -255,7 +264,10 @@ function search(data: u32, len: u32, x: u32): i32 {
 
 function insertAt(data: u32, len: u32, at: u32, x: u32): void {
   const p = data + (at << 2);
-  memory.copy(p + 4, p, (len - at) << 2);
+  const n = len - at;
+  // V8 runs memory.copy as a call into the runtime: a short shift is cheaper as a loop.
+  if (n > 16) memory.copy(p + 4, p, n << 2);
+  else for (let i = n; i > 0; i--) store<u32>(p + (i << 2), load<u32>(p + ((i - 1) << 2)));
   store<u32>(p, x);
 }
 
@@ -327,25 +339,46 @@ export function objGet(o: u32, k: u32): u32 {
 
 /** Lookup by raw string bytes: binary search comparing bytes directly (the hot path for refs). */
 export function objGetBytes(o: u32, p: u32, n: u32): u32 {
-  const keys = load<u32>(o, 12);
-  let lo: i32 = 0, hi: i32 = <i32>lenOf(o) - 1;
+  const i = searchStrKey(load<u32>(o, 12), lenOf(o), p, n);
+  return i < 0 ? 0 : load<u32>(load<u32>(o, 16) + (<u32>i << 2));
+}
+
+/** Index of the string key with bytes [p, p+n) among sorted keys, or -(insertion point)-1. */
+function searchStrKey(keys: u32, len: u32, p: u32, n: u32): i32 {
+  let lo: i32 = 0, hi: i32 = <i32>len - 1;
   while (lo <= hi) {
     const mid = (lo + hi) >>> 1;
     const k = load<u32>(keys + (<u32>mid << 2));
     const tk = tagOf(k);
-    let c: i32;
-    if (tk != T_STR) {
-      c = tk < T_STR ? -1 : 1;
-    } else {
-      const lk = lenOf(k);
-      const m = lk < n ? lk : n;
-      c = memory.compare(strPtr(k), p, m);
-      if (c == 0) c = lk < n ? -1 : (lk > n ? 1 : 0);
-    }
-    if (c == 0) return load<u32>(load<u32>(o, 16) + (<u32>mid << 2));
+    const c: i32 = tk != T_STR ? (tk < T_STR ? -1 : 1) : cmpBytes(strPtr(k), lenOf(k), p, n);
+    if (c == 0) return mid;
     if (c < 0) lo = mid + 1; else hi = mid - 1;
   }
-  return 0;
+  return -(lo + 1);
+}
+
+/** objPut for a string key (the JSON parser's case): compares key bytes directly. */
+export function objPutStrKey(o: u32, k: u32, v: u32): void {
+  const len = lenOf(o);
+  const keys = load<u32>(o, 12);
+  // Keys in key order (common in JSON written from sorted data) append without a search.
+  if (len == 0 || cmpBytes(strPtr(load<u32>(keys + ((len - 1) << 2))), lenOf(load<u32>(keys + ((len - 1) << 2))), strPtr(k), lenOf(k)) < 0) {
+    if (len == load<u32>(o, 8)) growObj(o);
+    store<u32>(load<u32>(o, 12) + (len << 2), k);
+    store<u32>(load<u32>(o, 16) + (len << 2), v);
+    store<u32>(o, len + 1, 4);
+    return;
+  }
+  const i = searchStrKey(keys, len, strPtr(k), lenOf(k));
+  if (i >= 0) {
+    store<u32>(load<u32>(o, 16) + (<u32>i << 2), v);
+    return;
+  }
+  if (len == load<u32>(o, 8)) growObj(o);
+  const at = <u32>(-i - 1);
+  insertAt(load<u32>(o, 12), len, at, k);
+  insertAt(load<u32>(o, 16), len, at, v);
+  store<u32>(o, len + 1, 4);
 }
 
 /** Generic lookup: object key, array index, set membership (returns the element). */
