@@ -44,7 +44,7 @@ const catalogue: ToolCatalogue = {
 };
 
 function grant(id: string, workspace: string, projects: string[] | '*', tools: string[]): PolicyGrant {
-  return { id, workspace, projects, tools, constraints: { max_writes_per_hour: 100 }, expires_at: '2027-01-01T00:00:00.000Z' };
+  return { id, workspace, projects, tools, constraints: { write_budget_per_hour: 100 }, expires_at: '2027-01-01T00:00:00.000Z' };
 }
 
 function input(grants: PolicyGrant[] | undefined, project: string, workspace = 'acme'): DecisionInput {

@@ -55,13 +55,13 @@ denials contains reason("grant_expired", concat("", ["every grant that allows ",
 denials contains reason("write_budget_exceeded", concat("", ["write budget of ", format_value(budget), " per hour is used up (grant ", grant.id, ")"])) if {
 	writes
 	some grant in matching_grants
-	budget := grant.constraints.max_writes_per_hour
+	budget := grant.constraints.write_budget_per_hour
 	input.usage.writes_last_hour >= budget
 }
 
 denials contains reason("call_rate_exceeded", concat("", ["call limit of ", format_value(limit), " per minute is used up (grant ", grant.id, ")"])) if {
 	some grant in matching_grants
-	limit := grant.constraints.max_calls_per_minute
+	limit := grant.constraints.calls_per_minute
 	input.usage.calls_last_minute >= limit
 }
 
@@ -80,6 +80,11 @@ approvals contains reason("tool_requires_approval", concat("", ["tool ", input.a
 	some grant in matching_grants
 	some key in grant.constraints.approval_required_tools
 	key in tool_keys
+}
+
+approvals contains reason("tool_requires_approval", concat("", ["tool ", input.action.tool, " needs the owner's approval (grant ", grant.id, ")"])) if {
+	some grant in matching_grants
+	tool_kind in grant.constraints.approval_required_kinds
 }
 
 # A denial without any specific reason still says why (it should not happen; deny by default).

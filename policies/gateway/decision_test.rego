@@ -127,7 +127,7 @@ test_grant_expiring_exactly_now_is_expired if {
 }
 
 test_denies_write_over_budget if {
-	g := grant_with({"constraints": {"max_writes_per_hour": 5}})
+	g := grant_with({"constraints": {"write_budget_per_hour": 5}})
 	inp := call_with("create_work_item", "P1", [g], {"usage": {"calls_last_minute": 0, "writes_last_hour": 5}})
 	d := decision with input as inp with data.catalog as fixture_catalog
 	d.allow == false
@@ -135,29 +135,29 @@ test_denies_write_over_budget if {
 }
 
 test_allows_write_under_budget if {
-	g := grant_with({"constraints": {"max_writes_per_hour": 5}})
+	g := grant_with({"constraints": {"write_budget_per_hour": 5}})
 	inp := call_with("create_work_item", "P1", [g], {"usage": {"calls_last_minute": 0, "writes_last_hour": 4}})
 	d := decision with input as inp with data.catalog as fixture_catalog
 	d.allow == true
 }
 
 test_write_budget_does_not_limit_reads if {
-	g := grant_with({"constraints": {"max_writes_per_hour": 0}})
+	g := grant_with({"constraints": {"write_budget_per_hour": 0}})
 	inp := call_with("get_work_item", "P1", [g], {"usage": {"calls_last_minute": 0, "writes_last_hour": 10}})
 	d := decision with input as inp with data.catalog as fixture_catalog
 	d.allow == true
 }
 
 test_strictest_write_budget_of_matching_grants_wins if {
-	loose := grant_with({"id": "g-loose", "constraints": {"max_writes_per_hour": 100}})
-	tight := grant_with({"id": "g-tight", "constraints": {"max_writes_per_hour": 2}})
+	loose := grant_with({"id": "g-loose", "constraints": {"write_budget_per_hour": 100}})
+	tight := grant_with({"id": "g-tight", "constraints": {"write_budget_per_hour": 2}})
 	inp := call_with("create_work_item", "P1", [loose, tight], {"usage": {"calls_last_minute": 0, "writes_last_hour": 3}})
 	d := decision with input as inp with data.catalog as fixture_catalog
 	codes(d) == {"write_budget_exceeded"}
 }
 
 test_denies_calls_over_rate_limit if {
-	g := grant_with({"constraints": {"max_calls_per_minute": 10}})
+	g := grant_with({"constraints": {"calls_per_minute": 10}})
 	inp := call_with("get_work_item", "P1", [g], {"usage": {"calls_last_minute": 10, "writes_last_hour": 0}})
 	d := decision with input as inp with data.catalog as fixture_catalog
 	codes(d) == {"call_rate_exceeded"}
@@ -212,6 +212,18 @@ test_kind_marked_in_grant_needs_approval if {
 	g := grant_with({"constraints": {"approval_required_tools": ["write"]}})
 	d := decision with input as call("create_work_item", "P1", [g]) with data.catalog as fixture_catalog
 	approval_codes(d) == {"tool_requires_approval"}
+}
+
+test_kind_in_approval_required_kinds_needs_approval if {
+	g := grant_with({"constraints": {"approval_required_kinds": ["write"]}})
+	d := decision with input as call("create_work_item", "P1", [g]) with data.catalog as fixture_catalog
+	approval_codes(d) == {"tool_requires_approval"}
+}
+
+test_other_kind_in_approval_required_kinds_needs_no_approval if {
+	g := grant_with({"constraints": {"approval_required_kinds": ["destructive"]}})
+	d := decision with input as call("create_work_item", "P1", [g]) with data.catalog as fixture_catalog
+	d.obligations.approval_required == false
 }
 
 test_unmarked_project_needs_no_approval if {

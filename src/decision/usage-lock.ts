@@ -12,7 +12,7 @@ export const AGENT_USAGE_LOCK_CLASS = 4_100_003;
 export function hasUsageLimits(grants: readonly LiveGrant[]): boolean {
   return grants.some((g) => {
     const c = policyConstraints(g.constraints);
-    return c.max_writes_per_hour !== undefined || c.max_calls_per_minute !== undefined;
+    return c.write_budget_per_hour !== undefined || c.calls_per_minute !== undefined;
   });
 }
 

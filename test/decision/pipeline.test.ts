@@ -50,7 +50,8 @@ describe('decision pipeline: one path from tool call to Tasker, decided by the c
     const assessment = await world.stage.pipeline.assess(toolCall(agent, 'list_work_items', { project: 'ops' }, { idempotencyKey: 'k-1' }));
     expect(validInput(assessment.input), JSON.stringify(validInput.errors)).to.equal(true);
     expect(assessment.input?.resource).to.deep.equal({ workspace: 'nodedc', project: 'OPS', work_item: null });
-    expect(assessment.input?.grants?.[0]?.constraints).to.deep.equal({ max_writes_per_hour: 5, approval_required_tools: ['destructive'] });
+    // The policy reads the constraints under the names the grants API stores them.
+    expect(assessment.input?.grants?.[0]?.constraints).to.deep.equal({ write_budget_per_hour: 5, approval_required_kinds: ['destructive'] });
     expect(assessment.input?.request.idempotency_key).to.equal('k-1');
     expect(assessment.verdict).to.equal('allow');
   });

@@ -2,11 +2,13 @@
 
 export type ToolKind = 'read' | 'write' | 'destructive';
 
+/** A grant's constraints, named as the grants API stores them (schemas/common/grant-constraints.json). */
 export interface GrantConstraints {
-  max_writes_per_hour?: number;
-  max_calls_per_minute?: number;
+  write_budget_per_hour?: number;
+  calls_per_minute?: number;
   approval_required_projects?: string[];
   approval_required_tools?: string[];
+  approval_required_kinds?: string[];
 }
 
 export interface PolicyGrant {
