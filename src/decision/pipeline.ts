@@ -84,8 +84,9 @@ export class RequestPipeline implements ApprovedActionRunner {
     let assessment: Assessment | undefined;
     let status = 'internal_error';
     try {
-      const decided = await this.decideAndRecord(ctx, decisionId, (tx) => this.assessor.assessOrFailClosed(call, ctx, tx));
-      assessment = decided.assessment;
+      // Kept as soon as it exists, so the decision log has it even when recording it fails.
+      const decide = async (tx?: EntityManager) => (assessment = await this.assessor.assessOrFailClosed(call, ctx, tx));
+      const decided = await this.decideAndRecord(ctx, decisionId, decide);
       const outcome = await this.act(call, ctx, decisionId, decided.assessment, decided.parked);
       status = outcome.status;
       return outcome;
@@ -158,8 +159,8 @@ export class RequestPipeline implements ApprovedActionRunner {
       transport: action.transport,
       requestId: approval.requestId ?? action.requestId ?? decisionId,
       idempotencyKey: action.idempotencyKey ?? null,
-      grants: await this.deps.identity.grants.liveGrants(this.deps.orm.em, action.agentId),
     };
+    let decided: Assessment | undefined;
     const reassess = async (tx?: EntityManager): Promise<Assessment> => {
       let assessment: Assessment;
       try {
@@ -168,12 +169,14 @@ export class RequestPipeline implements ApprovedActionRunner {
         assessment = this.assessor.failedAssessment(action.tool, action.args, err);
       }
       // The owner's approval discharges the approval obligation, and only that.
-      return assessment.verdict === 'approval_required' ? { ...assessment, verdict: 'allow' } : assessment;
+      decided = assessment.verdict === 'approval_required' ? { ...assessment, verdict: 'allow' } : assessment;
+      return decided;
     };
-    let assessment: Assessment | undefined;
     let status = 'internal_error';
     try {
-      assessment = (await this.decideAndRecord(ctx, decisionId, reassess, action.id)).assessment;
+      // Read now, not with a token: whether the agent's decisions take turns depends on them.
+      ctx.grants = await this.deps.identity.grants.liveGrants(this.deps.orm.em, action.agentId);
+      const { assessment } = await this.decideAndRecord(ctx, decisionId, reassess, action.id);
       this.deps.metrics.decisions.inc({ result: assessment.verdict, tool: this.toolLabel(action.tool) });
       if (assessment.verdict !== 'allow') {
         const failure = assessment.failure ?? new GatewayError('denied', denialMessage(assessment.reasons), { reasons: assessment.reasons });
@@ -188,8 +191,8 @@ export class RequestPipeline implements ApprovedActionRunner {
       status = failure.code;
       return { ok: false, error: { code: failure.code, message: failure.message, ...(failure.reasons ? { reasons: failure.reasons } : {}) } };
     } finally {
-      assessment ??= this.assessor.failedAssessment(action.tool, action.args, new Error('the decision could not be recorded'));
-      this.log.write({ decisionId, agentId: agent.id, ownerUserId: agent.ownerUserId, transport: action.transport, requestId: ctx.requestId, assessment, status, latencyMs: elapsedMs(started), approvedAction: action.id });
+      const logged = decided ?? this.assessor.failedAssessment(action.tool, action.args, new Error('the decision could not be recorded'));
+      this.log.write({ decisionId, agentId: agent.id, ownerUserId: agent.ownerUserId, transport: action.transport, requestId: ctx.requestId, assessment: logged, status, latencyMs: elapsedMs(started), approvedAction: action.id });
     }
   }
 
