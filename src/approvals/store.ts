@@ -54,21 +54,11 @@ function toAction(row: ActionRow): PendingAction {
   };
 }
 
-/** What the pipeline hands over when the policy asks for the owner's approval. */
-export interface ParkInput {
-  agentId: string;
-  ownerUserId: string;
-  tokenId: string;
-  tool: string;
-  args: Record<string, unknown>;
-  argsSha256: string;
-  resource: ActionResource;
-  decisionId: string;
+/** What the pipeline hands over when the policy asks for the owner's approval: the action's own fields. */
+export type ParkInput = Pick<PendingAction, 'agentId' | 'ownerUserId' | 'tokenId' | 'tool' | 'args' | 'argsSha256' | 'resource' | 'decisionId' | 'transport' | 'approvalReasons'> & {
   idempotencyKey: string | null;
-  transport: 'mcp' | 'rest';
   requestId: string | null;
-  approvalReasons: ActionReason[];
-}
+};
 
 export interface NewPendingAction extends ParkInput {
   id: string;

@@ -1,6 +1,5 @@
 import type { LiveGrant } from '../identity/index.js';
 import { sql, type EntityManager } from '../store/index.js';
-import { policyConstraints } from './policy-grants.js';
 
 /** Arbitrary but fixed: the class of the per-agent advisory locks (the chain lock is 4_100_002). */
 export const AGENT_USAGE_LOCK_CLASS = 4_100_003;
@@ -10,10 +9,7 @@ export const AGENT_USAGE_LOCK_CLASS = 4_100_003;
  * decisions take turns (see lockAgentUsage): everyone else decides without waiting on anyone.
  */
 export function hasUsageLimits(grants: readonly LiveGrant[]): boolean {
-  return grants.some((g) => {
-    const c = policyConstraints(g.constraints);
-    return c.write_budget_per_hour !== undefined || c.calls_per_minute !== undefined;
-  });
+  return grants.some((g) => typeof g.constraints.write_budget_per_hour === 'number' || typeof g.constraints.calls_per_minute === 'number');
 }
 
 /**
