@@ -40,6 +40,7 @@ interface ModuleOutput {
   wasm: Uint8Array;
   compiler: { name: CompilerName; version: string };
   hostBuiltins: string[];
+  inputPaths?: string[][];
 }
 
 async function buildWithRegoc(sources: PolicySource[], entrypoints: readonly string[], optimize: boolean): Promise<ModuleOutput> {
@@ -48,6 +49,7 @@ async function buildWithRegoc(sources: PolicySource[], entrypoints: readonly str
     wasm: compiled.wasm,
     compiler: { name: 'regoc', version: compiled.manifest.compiler.version },
     hostBuiltins: compiled.manifest.host_builtins,
+    inputPaths: compiled.manifest.input_paths,
   };
 }
 
@@ -102,6 +104,7 @@ export async function buildPolicies(options: BuildOptions = {}): Promise<BuildRe
     built_at: new Date().toISOString(),
     host_builtins: output.hostBuiltins,
     sources: sources.map((s) => s.path),
+    ...(output.inputPaths ? { input_paths: output.inputPaths } : {}),
     wasm_sha256: sha256Hex(output.wasm),
   };
   await mkdir(dir, { recursive: true });

@@ -15,6 +15,8 @@ export type CompilerName = 'regoc' | 'opa';
 /**
  * What `manifest.json` holds. The first fields are the compiler facade's manifest; the build adds
  * `wasm_sha256` so a truncated or swapped module is caught before it is instantiated.
+ * `input_paths` comes only from regoc, which knows what its module reads; without it the engine
+ * passes every input whole (as for modules built by `opa`).
  */
 export interface BuildManifest {
   revision: string;
@@ -23,6 +25,7 @@ export interface BuildManifest {
   built_at: string;
   host_builtins: string[];
   sources: string[];
+  input_paths?: string[][];
   wasm_sha256: string;
 }
 

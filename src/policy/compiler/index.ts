@@ -7,6 +7,7 @@ import { checkProgram } from './check/index.js';
 import { planProgram } from './planner/index.js';
 import { generateAssemblyScript } from './wasm/backend.js';
 import { compileAssemblyScript, prepareAssemblyScript } from './wasm/asc-driver.js';
+import { inputPathsRead } from './ir/input-paths.js';
 import { buildManifest, type Manifest, type SourceFile } from './manifest.js';
 import { lookupBuiltin } from '../builtins/index.js';
 
@@ -14,6 +15,7 @@ export type { Manifest, SourceFile } from './manifest.js';
 export { sourceRevision } from './manifest.js';
 export { CompileError, formatDiagnostic, type Diagnostic } from './ast/index.js';
 export { REGOC_VERSION } from './version.js';
+export type { InputPath } from './ir/input-paths.js';
 
 export interface CompileOptions {
   /** Slash paths under data, e.g. 'gateway/decision'; result rows are {"result": value}. */
@@ -35,6 +37,6 @@ export async function compilePolicy(files: SourceFile[], options: CompileOptions
   const ir = planProgram(program, entrypoints, program.queries);
   const wasm = await compileAssemblyScript(generateAssemblyScript(ir), options.optimize ?? false);
   const names = ir.plans.map((p) => p.name);
-  return { wasm, manifest: buildManifest(files, names, ir.hostBuiltins) };
+  return { wasm, manifest: buildManifest(files, names, ir.hostBuiltins, inputPathsRead(ir)) };
 }
 

@@ -10,6 +10,11 @@ export interface Manifest {
   built_at: string;
   host_builtins: string[];
   sources: string[];
+  /**
+   * The paths under `input` the module can read (see inputPathsRead); `[[]]` means the whole input.
+   * The engine passes the module only these parts of each input.
+   */
+  input_paths: string[][];
 }
 
 /** sha256 over the (path, text) pairs sorted by path: equal sources give equal revisions. */
@@ -21,7 +26,7 @@ export function sourceRevision(files: SourceFile[]): string {
   return hash.digest('hex');
 }
 
-export function buildManifest(files: SourceFile[], entrypoints: string[], hostBuiltins: string[]): Manifest {
+export function buildManifest(files: SourceFile[], entrypoints: string[], hostBuiltins: string[], inputPaths: readonly (readonly string[])[]): Manifest {
   return {
     revision: sourceRevision(files),
     entrypoints,
@@ -29,5 +34,6 @@ export function buildManifest(files: SourceFile[], entrypoints: string[], hostBu
     built_at: new Date().toISOString(),
     host_builtins: [...hostBuiltins].sort(),
     sources: files.map((f) => f.path).sort(),
+    input_paths: inputPaths.map((path) => [...path]),
   };
 }

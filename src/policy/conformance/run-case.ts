@@ -4,6 +4,7 @@ import { termToValue, toJSON } from '../compiler/ast/index.js';
 import { compilePolicy } from '../compiler/index.js';
 import { hostBuiltins } from '../builtins/index.js';
 import { describeThrown } from '../engine/errors.js';
+import { inputProjection, projectInput } from '../engine/input-projection.js';
 import type { RawCase } from './cases.js';
 import { diffResults } from './compare.js';
 import { exactJsonText, jsonBuffer } from './exact-json.js';
@@ -19,10 +20,16 @@ export interface CaseOutcome {
 const QUERY = 'conformance/query';
 const CONFLICT = /var assignment conflict|object insert conflict|eval_conflict_error/i;
 
-function inputBuffer(c: RawCase): ArrayBuffer | undefined {
-  if (typeof c.input_term === 'string') return jsonBuffer(JSON.stringify(toJSON(termToValue(parseTerm(c.input_term)))));
+/**
+ * The case's input cut down to what the module reads, as the engine does in production: every case
+ * thereby also checks that the compiler's list of input paths misses nothing the policy looks at.
+ */
+function inputBuffer(c: RawCase, inputPaths: string[][]): ArrayBuffer | undefined {
+  const projection = inputProjection(inputPaths);
+  const keep = (value: unknown): unknown => (projection === undefined ? value : projectInput(value, projection));
+  if (typeof c.input_term === 'string') return jsonBuffer(JSON.stringify(keep(toJSON(termToValue(parseTerm(c.input_term))))));
   if (c.input === undefined) return undefined;
-  return jsonBuffer(exactJsonText(c.input));
+  return jsonBuffer(exactJsonText(keep(c.input)));
 }
 
 /** What the case expects, following the README's rules for OPA's wasm target. */
@@ -40,7 +47,7 @@ async function evaluate(c: RawCase): Promise<unknown[]> {
   const compiled = await compilePolicy(sources, { queries: [{ name: QUERY, query: c.query }], optimize: false });
   const policy = await loadPolicy(compiled.wasm, undefined, { ...hostBuiltins });
   if (c.data !== undefined) policy.setData(jsonBuffer(exactJsonText(c.data)));
-  const rows = policy.evaluate(inputBuffer(c), QUERY) as unknown;
+  const rows = policy.evaluate(inputBuffer(c, compiled.manifest.input_paths), QUERY) as unknown;
   if (!Array.isArray(rows)) throw new Error('evaluation returned no result set');
   return rows;
 }

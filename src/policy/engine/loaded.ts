@@ -1,6 +1,8 @@
 import { type LoadedPolicy, loadPolicy } from '@open-policy-agent/opa-wasm';
 import { hostBuiltins } from '../builtins/index.js';
 import { PolicyUnavailableError, describeThrown } from './errors.js';
+import { jsonTextBuffer } from './input-encoding.js';
+import { type InputProjection, inputProjection, projectInput } from './input-projection.js';
 import type { PolicyBuild } from './read-build.js';
 
 export type CustomBuiltins = Readonly<Record<string, (...args: unknown[]) => unknown>>;
@@ -18,6 +20,8 @@ export interface InstantiateOptions {
 export interface LoadedBuild {
   readonly policy: LoadedPolicy;
   readonly manifest: PolicyBuild['manifest'];
+  /** The parts of an input the module reads; undefined passes inputs whole. */
+  readonly projection: InputProjection | undefined;
 }
 
 function checkRevision(build: PolicyBuild, expected: string | undefined): void {
@@ -48,16 +52,18 @@ export async function instantiateBuild(build: PolicyBuild, options: InstantiateO
     throw new PolicyUnavailableError('corrupt', `policy module cannot be loaded: ${describeThrown(err)}`, err);
   }
   checkEntrypoints(policy, options.requiredEntrypoints);
-  return { policy, manifest: build.manifest };
+  return { policy, manifest: build.manifest, projection: inputProjection(build.manifest.input_paths) };
 }
 
 /**
- * The SDK treats any falsy input (false, 0, "", null) as "no input"; handing it the JSON bytes keeps
- * such inputs intact. `undefined` really means no input.
+ * The input as JSON bytes for the SDK: only the parts the module reads, encoded here rather than by
+ * the SDK (see input-encoding.ts). Bytes also keep falsy inputs (false, 0, "", null), which the SDK
+ * would take for "no input". `undefined` really means no input.
  */
-function sdkInput(input: unknown): unknown {
-  if (input === undefined || input) return input;
-  return new TextEncoder().encode(JSON.stringify(input)).buffer;
+function sdkInput(build: LoadedBuild, input: unknown): ArrayBuffer | undefined {
+  if (input === undefined) return undefined;
+  const kept = build.projection === undefined ? input : projectInput(input, build.projection);
+  return jsonTextBuffer(JSON.stringify(kept));
 }
 
 /** Evaluates one entrypoint; every SDK or module failure becomes a PolicyUnavailableError. */
@@ -68,7 +74,7 @@ export function evaluateRows(build: LoadedBuild, entrypoint: string, input: unkn
   }
   let rows: unknown;
   try {
-    rows = build.policy.evaluate(sdkInput(input), entrypoint);
+    rows = build.policy.evaluate(sdkInput(build, input), entrypoint);
   } catch (err) {
     throw new PolicyUnavailableError('evaluation_failed', `policy evaluation of ${entrypoint} failed: ${describeThrown(err)}`, err);
   }

@@ -30,6 +30,7 @@ export function checkManifest(value: unknown, where: string): BuildManifest {
     if (!isStringArray(m.entrypoints)) problems.push('entrypoints');
     if (!m.compiler || typeof m.compiler.name !== 'string') problems.push('compiler');
     if (typeof m.wasm_sha256 !== 'string') problems.push('wasm_sha256');
+    if (m.input_paths !== undefined && !(Array.isArray(m.input_paths) && m.input_paths.every(isStringArray))) problems.push('input_paths');
   }
   if (problems.length > 0) {
     throw new PolicyUnavailableError('corrupt', `policy manifest ${where} is invalid (${problems.join(', ')})`);
