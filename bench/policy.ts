@@ -5,7 +5,7 @@
  * here (start-up, toolchain load and all), the first build in this process, and a warm second one.
  * Prints a Markdown section for docs/BENCHMARKS.md. Not a test: nothing asserts.
  */
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
@@ -128,6 +128,23 @@ async function freshBuilds(out: string): Promise<{ label: string; medianMs: numb
   return { label, medianMs: sorted[Math.floor(sorted.length / 2)]!, runsMs };
 }
 
+/**
+ * Pins this process, all its threads included, to the last CPU before the decision rows. On these
+ * 2-core VMs an unpinned process measured either about 14 or about 22-27 µs per 3-grant decision,
+ * run to run, while pinned runs stayed within a few percent of each other. Compile times are
+ * measured before, on both cores. BENCH_PIN=0 leaves the process unpinned.
+ */
+function pinToOneCore(): string {
+  if (process.env.BENCH_PIN === '0') return 'not pinned (BENCH_PIN=0)';
+  const cpu = String(cpus().length - 1);
+  try {
+    execFileSync('taskset', ['--all-tasks', '--cpu-list', '--pid', cpu, String(process.pid)], { stdio: 'ignore' });
+    return `pinned to CPU ${cpu} with taskset for the decision rows`;
+  } catch {
+    return 'not pinned (taskset failed or is missing)';
+  }
+}
+
 /** The scanned 1,000-grant row costs milliseconds per call: a few hundred calls show it. */
 const SLOW_ITERATIONS = 300;
 
@@ -149,6 +166,7 @@ async function main(): Promise<void> {
     await buildPolicies({ engine: 'regoc', outDir: out });
     const warmCompileMs = performance.now() - t1;
     const engine = await PolicyEngine.open({ dir: out }, { logger: { info: () => undefined, error: () => undefined } });
+    const pinning = pinToOneCore();
 
     engine.setData(gatewayPolicyData(catalogue));
     const three = input(
@@ -175,7 +193,7 @@ async function main(): Promise<void> {
       [
         `## Policy engine (\`npm run bench:policy\`)`,
         '',
-        `Machine: ${cpus().length} x ${cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}; ${ITERATIONS.toLocaleString('en-US')} timed decisions per row after ${WARMUP.toLocaleString('en-US')} warm-up; module ${manifest.compiler.name} ${manifest.compiler.version}, revision ${manifest.revision.slice(0, 12)}.`,
+        `Machine: ${cpus().length} x ${cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}; ${ITERATIONS.toLocaleString('en-US')} timed decisions per row after ${WARMUP.toLocaleString('en-US')} warm-up; module ${manifest.compiler.name} ${manifest.compiler.version}, revision ${manifest.revision.slice(0, 12)}; ${pinning}.`,
         '',
         `Compile time of policies/ (regoc, -O3, test files excluded):`,
         `- fresh process, \`${fresh.label}\`, spawn to exit: **${(fresh.medianMs / 1000).toFixed(2)} s** median of ${fresh.runsMs.length} (${fresh.runsMs.map((ms) => (ms / 1000).toFixed(2)).join(', ')} s)`,
