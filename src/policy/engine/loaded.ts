@@ -2,7 +2,7 @@ import { type LoadedPolicy, loadPolicy } from '@open-policy-agent/opa-wasm';
 import { hostBuiltins } from '../builtins/index.js';
 import { PolicyUnavailableError, describeThrown } from './errors.js';
 import { jsonTextBuffer } from './input-encoding.js';
-import { type InputProjection, inputProjection, projectInput } from './input-projection.js';
+import { type InputProjection, inputProjection, projectedJson } from './input-projection.js';
 import type { PolicyBuild } from './read-build.js';
 
 export type CustomBuiltins = Readonly<Record<string, (...args: unknown[]) => unknown>>;
@@ -62,8 +62,9 @@ export async function instantiateBuild(build: PolicyBuild, options: InstantiateO
  */
 function sdkInput(build: LoadedBuild, input: unknown): ArrayBuffer | undefined {
   if (input === undefined) return undefined;
-  const kept = build.projection === undefined ? input : projectInput(input, build.projection);
-  return jsonTextBuffer(JSON.stringify(kept));
+  const text = build.projection === undefined ? JSON.stringify(input) : projectedJson(input, build.projection);
+  if (text === undefined) throw new TypeError('the input has no JSON form (a function or a symbol)');
+  return jsonTextBuffer(text);
 }
 
 /** Evaluates one entrypoint; every SDK or module failure becomes a PolicyUnavailableError. */

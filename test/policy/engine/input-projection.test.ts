@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { loadPolicy } from '@open-policy-agent/opa-wasm';
 import { PolicyEngine } from '../../../src/policy/engine/index.js';
-import { inputProjection, projectInput } from '../../../src/policy/engine/input-projection.js';
+import { inputProjection, projectInput, projectedJson } from '../../../src/policy/engine/input-projection.js';
 import { hostBuiltins } from '../../../src/policy/builtins/index.js';
 import { compileBuild, recordingLogger } from './fixtures.js';
 
@@ -53,6 +53,28 @@ describe('policy engine: only the input paths a module reads reach it', function
       const input = JSON.parse('{"__proto__": {"status": "x", "other": 1}}') as object;
       const kept = projectInput(input, inputProjection([['__proto__', 'status']])!);
       expect(JSON.stringify(kept)).to.equal('{"__proto__":{"status":"x"}}');
+    });
+
+    it('writes the same JSON text as JSON.stringify of the projected value, for odd values too', () => {
+      const deep = inputProjection([['a', 'b'], ['a', 'c'], ['s'], ['n'], ['o', 'x'], ['__proto__', 'k']])!;
+      const inputs: unknown[] = [
+        { a: { b: 'plain', c: 'needs "escaping"\n', d: 'dropped' }, s: 'caf\u00e9 \ud83d\ude00', n: -0 },
+        { a: { b: 1.5e300, c: Number.NaN }, s: Number.POSITIVE_INFINITY, n: true, o: { x: null } },
+        { a: { b: undefined, c: () => 1 }, s: Symbol('s'), n: [1, undefined, 'x'], o: 'not an object' },
+        { a: new Date('2026-01-01T00:00:00.000Z'), s: 'lone \ud800 surrogate', o: { x: { toJSON: () => 'replaced' } } },
+        { a: { toJSON: () => ({ b: 'from toJSON' }) }, o: Object.create(null) as object },
+        JSON.parse('{"__proto__": {"k": 1, "j": 2}, "s": "\\u0001"}') as unknown,
+        { a: {}, o: { x: { y: [{ z: 'deep' }] } } },
+        [{ a: 1 }],
+        'a string',
+        42,
+        null,
+      ];
+      for (const input of inputs) {
+        expect(projectedJson(input, deep), String(JSON.stringify(input))).to.equal(JSON.stringify(projectInput(input, deep)));
+      }
+      expect(projectedJson(undefined, deep)).to.equal(undefined);
+      expect(() => projectedJson({ s: 10n }, deep)).to.throw(TypeError);
     });
 
     it('passes the whole input when the paths include the empty path or are not given', () => {
