@@ -187,7 +187,8 @@ class Generator {
           const k = this.constant(s.key.value);
           const id = k.slice(1);
           const n = bytesOf(s.key.value.value).length;
-          return [`${ind}l${s.target} = R.dotStr(${o(s.source)}, KB${id}, ${n}, ${k}); if (l${s.target} == 0) break;`];
+          const hint = `<u32>memory.data(4, 4)`;
+          return [`${ind}l${s.target} = R.dotStrAt(${o(s.source)}, KB${id}, ${n}, ${k}, ${hint}); if (l${s.target} == 0) break;`];
         }
         return [`${ind}l${s.target} = V.dot(${o(s.source)}, ${o(s.key)}); if (l${s.target} == 0) break;`];
       }

@@ -2,6 +2,7 @@
 import { fail } from "./mem";
 import {
   T_BOOL, T_ARR, T_OBJ, T_SET, tagOf, lenOf, boolVal, mkInt, arrGet, objKey, objVal, objGetBytes, dot,
+  objIndexBytes, objKeyIsBytes,
   equal, objPut, objGet, mkObj, mkSet, setAdd, elems, arrPush, mkArr, mkFloatText,
 } from "./value";
 import { numberFromText } from "./json";
@@ -29,6 +30,24 @@ export function dotStr(v: u32, p: u32, n: u32, key: u32): u32 {
   if (v == 0) return 0;
   if (tagOf(v) == T_OBJ) return objGetBytes(v, p, n);
   return dot(v, key);
+}
+
+/**
+ * dotStr for one lookup site of the generated code, with the position where the key was last found
+ * at this site as a first guess (kept in the site's word of static memory at `hint`). The objects
+ * one site looks into usually share their keys (every grant has the same fields), so the guess
+ * mostly hits and skips the binary search. The guess is always checked, so a wrong one only costs
+ * the search it would have saved.
+ */
+export function dotStrAt(v: u32, p: u32, n: u32, key: u32, hint: u32): u32 {
+  if (v == 0) return 0;
+  if (tagOf(v) != T_OBJ) return dot(v, key);
+  const guess = load<u32>(hint);
+  if (guess < lenOf(v) && objKeyIsBytes(v, guess, p, n)) return objVal(v, guess);
+  const i = objIndexBytes(v, p, n);
+  if (i < 0) return 0;
+  store<u32>(hint, <u32>i);
+  return objVal(v, <u32>i);
 }
 
 export function truthy(v: u32): bool {

@@ -337,6 +337,22 @@ export function objGet(o: u32, k: u32): u32 {
   return i < 0 ? 0 : load<u32>(load<u32>(o, 16) + (<u32>i << 2));
 }
 
+/** Position of the string key with bytes [p, p+n) in an object, or a negative number when absent. */
+export function objIndexBytes(o: u32, p: u32, n: u32): i32 {
+  return searchStrKey(load<u32>(o, 12), lenOf(o), p, n);
+}
+
+/** Whether key i of an object is the string with bytes [p, p+n). */
+export function objKeyIsBytes(o: u32, i: u32, p: u32, n: u32): bool {
+  const k = objKey(o, i);
+  if (tagOf(k) != T_STR || lenOf(k) != n) return false;
+  const q = strPtr(k);
+  let j: u32 = 0;
+  for (; j + 4 <= n; j += 4) if (load<u32>(q + j) != load<u32>(p + j)) return false;
+  for (; j < n; j++) if (load<u8>(q + j) != load<u8>(p + j)) return false;
+  return true;
+}
+
 /** Lookup by raw string bytes: binary search comparing bytes directly (the hot path for refs). */
 export function objGetBytes(o: u32, p: u32, n: u32): u32 {
   const i = searchStrKey(load<u32>(o, 12), lenOf(o), p, n);
