@@ -1,7 +1,7 @@
 import { mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { compilePolicy } from '../compiler/index.js';
+import { REGOC_VERSION, compilePolicy } from '../compiler/index.js';
 import { POLICIES_DIR } from '../../paths.js';
 import {
   type BuildManifest,
@@ -128,9 +128,14 @@ async function currentManifest(dir: string): Promise<BuildManifest | undefined> 
   }
 }
 
+/** A build by another version of regoc lacks what this version's engine and runtime expect of it. */
+function madeByOtherRegoc(manifest: BuildManifest): boolean {
+  return manifest.compiler.name === 'regoc' && manifest.compiler.version !== REGOC_VERSION;
+}
+
 /**
- * What `npm start` runs: builds the policies when there is no intact build or its revision differs
- * from the sources, and otherwise leaves the build alone.
+ * What `npm start` runs: builds the policies when there is no intact build, its revision differs
+ * from the sources or it was made by another version of regoc, and otherwise leaves it alone.
  */
 export async function ensurePolicyBuilt(options: BuildOptions = {}): Promise<EnsureResult> {
   const policiesDir = options.policiesDir ?? POLICIES_DIR;
@@ -139,6 +144,8 @@ export async function ensurePolicyBuilt(options: BuildOptions = {}): Promise<Ens
   const existing = await currentManifest(dir);
   const entrypoints = options.entrypoints ?? GATEWAY_ENTRYPOINTS;
   const complete = existing && entrypoints.every((e) => existing.entrypoints.includes(e));
-  if (existing && complete && existing.revision === revision) return { dir, manifest: existing, rebuilt: false };
+  if (existing && complete && existing.revision === revision && !madeByOtherRegoc(existing)) {
+    return { dir, manifest: existing, rebuilt: false };
+  }
   return { ...(await buildPolicies(options)), rebuilt: true };
 }

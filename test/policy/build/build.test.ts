@@ -8,6 +8,7 @@ import {
   readPolicySources,
   sourcesRevision,
 } from '../../../src/policy/build/index.js';
+import { REGOC_VERSION } from '../../../src/policy/compiler/index.js';
 import { PolicyEngine } from '../../../src/policy/engine/index.js';
 import { recordingLogger } from '../engine/fixtures.js';
 
@@ -61,6 +62,15 @@ describe('policy build (regoc) and ensurePolicyBuilt', function () {
     const before = sourcesRevision(await readPolicySources(policies));
     await writeFile(join(policies, 'gateway', 'decision_test.rego'), POLICY_TEST + '\n# more\n');
     expect(sourcesRevision(await readPolicySources(policies))).to.equal(before);
+  });
+
+  it('rebuilds a build made by another version of regoc', async () => {
+    const first = await ensurePolicyBuilt({ engine: 'regoc', optimize: false, policiesDir: policies, outDir: out });
+    const older = { ...first.manifest, compiler: { name: 'regoc', version: '0.0.1' } };
+    await writeFile(join(out, 'manifest.json'), JSON.stringify(older));
+    const again = await ensurePolicyBuilt({ engine: 'regoc', optimize: false, policiesDir: policies, outDir: out });
+    expect(again.rebuilt).to.equal(true);
+    expect(again.manifest.compiler.version).to.equal(REGOC_VERSION);
   });
 
   it('rebuilds a build whose module no longer matches its manifest', async () => {

@@ -1,7 +1,7 @@
 // Helpers the generated code calls for IR statements (iteration, lookups, conflicts, with).
 import { fail } from "./mem";
 import {
-  T_BOOL, T_ARR, T_OBJ, T_SET, tagOf, lenOf, boolVal, mkInt, arrGet, objKey, objVal, objGetBytes, dot,
+  T_BOOL, T_ARR, T_OBJ, T_SET, tagOf, lenOf, boolVal, mkInt, arrGet, objKey, objVal, dot,
   objIndexBytes, objKeyIsBytes,
   equal, objPut, objGet, mkObj, mkSet, setAdd, elems, arrPush, mkArr, mkFloatText,
 } from "./value";
@@ -25,19 +25,13 @@ export function iterVal(v: u32, i: u32): u32 {
   return arrGet(v, i);
 }
 
-/** Lookup with a constant string key: raw byte comparison for objects, generic otherwise. */
-export function dotStr(v: u32, p: u32, n: u32, key: u32): u32 {
-  if (v == 0) return 0;
-  if (tagOf(v) == T_OBJ) return objGetBytes(v, p, n);
-  return dot(v, key);
-}
-
 /**
- * dotStr for one lookup site of the generated code, with the position where the key was last found
- * at this site as a first guess (kept in the site's word of static memory at `hint`). The objects
- * one site looks into usually share their keys (every grant has the same fields), so the guess
- * mostly hits and skips the binary search. The guess is always checked, so a wrong one only costs
- * the search it would have saved.
+ * Lookup with a constant string key at one lookup site of the generated code: raw byte comparison
+ * for objects, generic otherwise. The position where the key was last found at this site (kept in
+ * the site's word of static memory at `hint`) is tried first. The objects one site looks into
+ * usually share their keys (every grant has the same fields), so the guess mostly hits and skips
+ * the binary search. The guess is always checked, so a wrong one only costs the search it would
+ * have saved.
  */
 export function dotStrAt(v: u32, p: u32, n: u32, key: u32, hint: u32): u32 {
   if (v == 0) return 0;

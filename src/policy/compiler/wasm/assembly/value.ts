@@ -353,9 +353,9 @@ export function objKeyIsBytes(o: u32, i: u32, p: u32, n: u32): bool {
   return true;
 }
 
-/** Lookup by raw string bytes: binary search comparing bytes directly (the hot path for refs). */
+/** Lookup by raw string bytes: binary search comparing bytes directly. */
 export function objGetBytes(o: u32, p: u32, n: u32): u32 {
-  const i = searchStrKey(load<u32>(o, 12), lenOf(o), p, n);
+  const i = objIndexBytes(o, p, n);
   return i < 0 ? 0 : load<u32>(load<u32>(o, 16) + (<u32>i << 2));
 }
 
