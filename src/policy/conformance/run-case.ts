@@ -4,7 +4,7 @@ import { termToValue, toJSON } from '../compiler/ast/index.js';
 import { compilePolicy } from '../compiler/index.js';
 import { hostBuiltins } from '../builtins/index.js';
 import { describeThrown } from '../engine/errors.js';
-import { inputProjection, projectInput } from '../engine/input-projection.js';
+import { inputProjection, projectInput } from '../engine/index.js';
 import type { RawCase } from './cases.js';
 import { diffResults } from './compare.js';
 import { exactJsonText, jsonBuffer } from './exact-json.js';

@@ -4,3 +4,4 @@ export { PolicyUnavailableError, type PolicyFailure } from './errors.js';
 export { type PolicyBuild, readPolicyBuild, checkManifest } from './read-build.js';
 export { type CustomBuiltins, type ResultRow } from './loaded.js';
 export { type PolicyLogger, defaultPolicyLogger } from './log.js';
+export { type InputProjection, inputProjection, projectInput } from './input-projection.js';
