@@ -29,6 +29,12 @@ export interface GatewayConfig {
   pairingVerificationUrl?: string;
   lastUsedFlushSeconds: number;
   authFailureBurstThreshold: number;
+  /** AUDIT_SIGNING_KEY: an Ed25519 private key (PKCS#8 PEM or base64 DER) that signs audit checkpoints. */
+  auditSigningKey?: string;
+  /** AUDIT_SIGNING_KEY_FILE: a file holding that key; neither set = `<dataDir>/audit-signing-key.pem`, generated once. */
+  auditSigningKeyFile?: string;
+  /** How often the chain head is signed into a checkpoint; 0 = only on demand. */
+  auditCheckpointIntervalSeconds: number;
 }
 
 export const DEFAULT_DATA_DIR = join(PACKAGE_ROOT, '.data');

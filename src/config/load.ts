@@ -101,6 +101,16 @@ function dataDir(env: Env): string {
   return isAbsolute(raw) ? raw : resolve(raw);
 }
 
+/** The key itself or a file naming it, never both: one source, so nobody wonders which one signs. */
+function auditSigningKey(env: Env): Pick<GatewayConfig, 'auditSigningKey' | 'auditSigningKeyFile'> {
+  const key = present(env, 'AUDIT_SIGNING_KEY');
+  const file = present(env, 'AUDIT_SIGNING_KEY_FILE');
+  if (key !== undefined && file !== undefined) throw new ConfigError('AUDIT_SIGNING_KEY_FILE', 'set either AUDIT_SIGNING_KEY or AUDIT_SIGNING_KEY_FILE, not both');
+  if (key !== undefined) return { auditSigningKey: key };
+  if (file !== undefined) return { auditSigningKeyFile: isAbsolute(file) ? file : resolve(file) };
+  return {};
+}
+
 /**
  * Reads and validates the configuration. Throws a ConfigError naming the first bad variable, so
  * a mistyped setting stops the start instead of silently falling back to a default.
@@ -127,6 +137,8 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
     pairingAddressWindowSeconds: integer(env, 'PAIRING_ADDRESS_WINDOW_SECONDS', 900, 10, 86400),
     lastUsedFlushSeconds: seconds(env, 'LAST_USED_FLUSH_SECONDS', 10, 0.05, 3600),
     authFailureBurstThreshold: integer(env, 'AUTH_FAILURE_BURST_THRESHOLD', 20, 1, 100000),
+    auditCheckpointIntervalSeconds: integer(env, 'AUDIT_CHECKPOINT_INTERVAL_SECONDS', 3600, 0, 31 * 86400),
+    ...auditSigningKey(env),
   };
   const url = databaseUrl(env);
   if (url) config.databaseUrl = url;

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { CheckpointPublicKey } from '../audit/index.js';
 import { PACKAGE_ROOT } from '../paths.js';
 import { CODE_ALPHABET } from '../pairing/index.js';
 import type { GatewayConfig } from '../config/index.js';
@@ -28,5 +29,23 @@ export function foundationCapabilities(config: GatewayConfig): Record<string, un
       },
     },
     endpoints: { health: '/healthz', ready: '/readyz', me: '/api/v1/me' },
+  };
+}
+
+/**
+ * The audit section: where signed checkpoints are and the public key that verifies them
+ * (SubjectPublicKeyInfo PEM; `key_id` is its RFC 7638 JWK thumbprint, as each checkpoint names it).
+ */
+export function auditCapabilities(key: CheckpointPublicKey, intervalSeconds: number): Record<string, unknown> {
+  return {
+    audit: {
+      checkpoint: {
+        route: '/internal/v1/audit/checkpoint',
+        algorithm: 'Ed25519',
+        key_id: key.keyId,
+        public_key: key.publicKeyPem,
+        interval_seconds: intervalSeconds,
+      },
+    },
   };
 }

@@ -8,6 +8,7 @@ import { mcpExtension, parseAllowedOrigins } from '../mcp/index.js';
 import { GATEWAY_ENTRYPOINTS, PolicyEngine, ensurePolicyBuilt, gatewayPolicyData, type BuildOptions } from '../policy/index.js';
 import { restExtension } from '../rest/index.js';
 import { TaskerAdapter, startTaskerSandbox, type TaskerAdapterConfig, type TaskerAdapterOptions, type TaskerSandbox, type TaskerSandboxOptions } from '../tasker/index.js';
+import { auditCheckpointStage } from './checkpoint-stage.js';
 import type { GatewayExtension } from './extension.js';
 
 /** Where Tasker is: a real server (all three settings given) or the in-process sandbox. */
@@ -133,7 +134,7 @@ export interface Stages {
 }
 
 /**
- * Every stage of the request path as gateway extensions, in dependency order: policy, Tasker,
+ * Every stage of the request path as gateway extensions, in dependency order: audit checkpoints, policy, Tasker,
  * decision (with approvals, metrics and the mediator), then the two front doors (MCP, agent REST).
  */
 export function buildStages(logger: Logger, options: StageOptions = {}): Stages {
@@ -146,6 +147,7 @@ export function buildStages(logger: Logger, options: StageOptions = {}): Stages 
   return {
     context: ctx,
     extensions: [
+      auditCheckpointStage(),
       policyStage(ctx, options.policyBuild ?? {}),
       taskerStage(ctx, target, options.sandbox ?? {}, options.adapter),
       decisionStage(ctx, options.decision),
