@@ -2,7 +2,9 @@
  * `npm run conformance [-- --cases DIR] [--workers N] [--match REGEX] [--timeout MS]`: runs OPA's
  * evaluation cases (default ../shared/conformance/opa-v1, read where they are, never copied) through
  * the project's Rego compiler and the OPA Wasm SDK, and prints one line per failing case, a
- * per-folder table and `conformance: N passed, M failed`.
+ * per-folder table and `conformance: N passed, M failed (W wrong results, R refused at compile time,
+ * E run-time errors)`. A wrong result (compiled, then answered differently from OPA) is the one kind
+ * of failure a policy engine must never show; the exit status is 1 on any failure.
  */
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -17,6 +19,7 @@ import {
   readWasmSkips,
   runPool,
   summarise,
+  summaryLine,
 } from '../src/policy/conformance/index.js';
 
 const DEFAULT_CASES = resolve(PACKAGE_ROOT, '..', 'shared', 'conformance', 'opa-v1');
@@ -59,7 +62,7 @@ async function main(): Promise<number> {
   for (const [ref, outcome] of results) if (outcome.status === 'skipped') process.stdout.write(`SKIP ${caseId(ref)}: ${outcome.reason}\n`);
   process.stdout.write(`\n${folderTable(summary)}\n\n`);
   process.stdout.write(`time: ${((Date.now() - started) / 1000).toFixed(1)} s, skipped: ${summary.skipped}\n`);
-  process.stdout.write(`conformance: ${summary.passed} passed, ${summary.failed} failed\n`);
+  process.stdout.write(`${summaryLine(summary)}\n`);
   return summary.failed === 0 ? 0 : 1;
 }
 

@@ -1,6 +1,6 @@
 /** OPA's evaluation cases run through the project's compiler and the SDK (`npm run conformance`). */
 export { listCases, loadCaseFile, parseCaseFile, caseId, type CaseRef, type RawCase } from './cases.js';
 export { readWasmSkips } from './skips.js';
-export { runCase, type CaseOutcome, type CaseStatus } from './run-case.js';
+export { runCase, type CaseOutcome, type CaseStatus, type FailureKind } from './run-case.js';
 export { runPool, type PoolOptions } from './pool.js';
-export { summarise, folderTable, failureLine, type ConformanceSummary, type FolderRow } from './report.js';
+export { summarise, folderTable, failureLine, summaryLine, type ConformanceSummary, type FolderRow } from './report.js';

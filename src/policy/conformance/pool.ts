@@ -63,7 +63,7 @@ export async function runPool(refs: readonly CaseRef[], options: PoolOptions): P
       if (slot.busy && msg.id === slot.busy.id && msg.outcome) finish(slot, msg.outcome);
     });
     slot.child.on('exit', (code, signal) => {
-      if (slot.busy) finish(slot, { status: 'failed', reason: `worker exited (${signal ?? code}) while running the case` });
+      if (slot.busy) finish(slot, { status: 'failed', failure: 'error', reason: `worker exited (${signal ?? code}) while running the case` });
     });
   };
 
@@ -78,7 +78,7 @@ export async function runPool(refs: readonly CaseRef[], options: PoolOptions): P
     new Promise((resolve) => {
       const id = ++jobId;
       const timer = setTimeout(() => {
-        finish(slot, { status: 'failed', reason: `timed out after ${options.caseTimeoutMs} ms` });
+        finish(slot, { status: 'failed', failure: 'error', reason: `timed out after ${options.caseTimeoutMs} ms` });
         replace(slot);
       }, options.caseTimeoutMs);
       slot.busy = { id, ref, timer, resolve };

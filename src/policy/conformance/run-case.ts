@@ -11,10 +11,20 @@ import { exactJsonText, jsonBuffer } from './exact-json.js';
 
 export type CaseStatus = 'passed' | 'failed' | 'skipped';
 
+/**
+ * How a case failed. `wrong`: the policy compiled, ran and answered differently from OPA (the one
+ * kind a policy engine must never show). `refused`: the compiler rejected the policy with a located
+ * error (the clean refusal). `error`: it compiled but evaluation stopped with an error (the engine
+ * fails closed on those; not a wrong answer, but not a clean refusal either).
+ */
+export type FailureKind = 'wrong' | 'refused' | 'error';
+
 export interface CaseOutcome {
   status: CaseStatus;
   /** Why it failed or was skipped. */
   reason?: string;
+  /** Set on failed outcomes. */
+  failure?: FailureKind;
 }
 
 const QUERY = 'conformance/query';
@@ -57,27 +67,32 @@ function stage(err: unknown): string {
   return name === 'CompileError' ? 'compile error' : name === 'BackendError' ? 'backend error' : 'error';
 }
 
+function failed(failure: FailureKind, reason: string): CaseOutcome {
+  return { status: 'failed', failure, reason };
+}
+
 /** Compiles, loads and evaluates one case and judges the result. Never throws. */
 export async function runCase(c: RawCase): Promise<CaseOutcome> {
   const want = expectation(c);
-  if (want.kind === 'invalid') return { status: 'failed', reason: 'case states no expected result' };
+  if (want.kind === 'invalid') return failed('error', 'case states no expected result');
   let rows: unknown[];
   try {
     rows = await evaluate(c);
   } catch (err) {
     const text = describeThrown(err);
-    if (want.kind === 'conflict' && CONFLICT.test(text) && stage(err) === 'error') return { status: 'passed' };
-    return { status: 'failed', reason: `${stage(err)}: ${oneLine(text)}` };
+    const where = stage(err);
+    if (want.kind === 'conflict' && CONFLICT.test(text) && where === 'error') return { status: 'passed' };
+    return failed(where === 'error' ? 'error' : 'refused', `${where}: ${oneLine(text)}`);
   }
-  if (want.kind === 'conflict') return { status: 'failed', reason: `expected a conflict error, got ${oneLine(JSON.stringify(rows))}` };
+  if (want.kind === 'conflict') return failed('wrong', `wrong result: expected a conflict error, got ${oneLine(JSON.stringify(rows))}`);
   if (want.kind === 'empty') {
-    return rows.length === 0 ? { status: 'passed' } : { status: 'failed', reason: `expected an empty result (strict error), got ${oneLine(JSON.stringify(rows))}` };
+    return rows.length === 0 ? { status: 'passed' } : failed('wrong', `wrong result: expected an empty result (strict error), got ${oneLine(JSON.stringify(rows))}`);
   }
   const diff = diffResults(rows as Array<Record<string, unknown>>, want.rows, {
     sortBindings: c.sort_bindings === true,
     ignoreGeneratedVars: c.ignore_generated_vars === true,
   });
-  return diff === undefined ? { status: 'passed' } : { status: 'failed', reason: `wrong result: ${diff}` };
+  return diff === undefined ? { status: 'passed' } : failed('wrong', `wrong result: ${diff}`);
 }
 
 function oneLine(text: string): string {

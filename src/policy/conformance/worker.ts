@@ -17,10 +17,10 @@ process.on('message', (job: Job) => {
   void (async () => {
     const cases = await loadCaseFile(job.casesDir, job.file);
     const c = cases[job.index];
-    const outcome = c ? await runCase(c) : { status: 'failed' as const, reason: 'case not found' };
+    const outcome = c ? await runCase(c) : { status: 'failed' as const, failure: 'error' as const, reason: 'case not found' };
     process.send?.({ id: job.id, outcome });
   })().catch((err: unknown) => {
-    process.send?.({ id: job.id, outcome: { status: 'failed', reason: `harness error: ${String(err)}` } });
+    process.send?.({ id: job.id, outcome: { status: 'failed', failure: 'error', reason: `harness error: ${String(err)}` } });
   });
 });
 

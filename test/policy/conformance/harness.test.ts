@@ -11,6 +11,7 @@ import {
   readWasmSkips,
   runCase,
   summarise,
+  summaryLine,
 } from '../../../src/policy/conformance/index.js';
 
 const CASES = `---
@@ -56,6 +57,28 @@ cases:
     query: x = 1
     want_result:
       - x: 1
+  - note: demo/refused
+    query: data.demo.r = x
+    modules:
+      - |
+        package demo
+        r if y
+    want_result:
+      - x: true
+  - note: demo/run-time error
+    query: data.demo.c = x
+    input: {"a": 1, "b": 2}
+    modules:
+      - |
+        package demo
+        c := input.a
+        c := input.b
+    want_result:
+      - x: 1
+  - note: demo/strict error answered
+    query: x = 1 + 1
+    strict_error: true
+    want_error_code: eval_type_error
 `;
 
 const SKIPS = `| file | note | upstream reason |
@@ -83,10 +106,23 @@ describe('conformance harness: the suite README rules', function () {
     expect(outcomes.get('demo/sets sorted')).to.deep.equal({ status: 'passed' });
   });
 
-  it('fails a wrong result and says what it got and wanted', () => {
+  it('fails a wrong result, classifies it as wrong and says what it got and wanted', () => {
     const o = outcomes.get('demo/wrong')!;
     expect(o.status).to.equal('failed');
+    expect(o.failure).to.equal('wrong');
     expect(o.reason).to.match(/got \[\{"x":1\}\], want \[\{"x":2\}\]/);
+  });
+
+  it('classifies a compile error as a refusal, not a wrong result', () => {
+    expect(outcomes.get('demo/refused')).to.include({ status: 'failed', failure: 'refused' });
+  });
+
+  it('classifies an evaluation error where a result was expected as a run-time error', () => {
+    expect(outcomes.get('demo/run-time error')).to.include({ status: 'failed', failure: 'error' });
+  });
+
+  it('classifies an answer where OPA raises a strict error as a wrong result', () => {
+    expect(outcomes.get('demo/strict error answered')).to.include({ status: 'failed', failure: 'wrong' });
   });
 
   it('expects an empty result for a strict-error case', () => {
@@ -110,7 +146,11 @@ describe('conformance harness: the suite README rules', function () {
       results.set(ref, skips.has(`${ref.file} :: ${ref.note}`) ? { status: 'skipped' } : outcomes.get(ref.note)!);
     }
     const summary = summarise(refs, results);
-    expect(summary).to.include({ passed: 4, failed: 1, skipped: 1 });
-    expect(folderTable(summary)).to.contain('| demo | 6 | 4 | 1 | 1 |');
+    expect(summary).to.include({ passed: 4, failed: 4, skipped: 1 });
+    expect(summary.failures).to.deep.equal({ wrong: 2, refused: 1, error: 1 });
+    expect(folderTable(summary)).to.contain('| demo | 9 | 4 | 4 | 1 |');
+    expect(summaryLine(summary)).to.equal(
+      'conformance: 4 passed, 4 failed (2 wrong results, 1 refused at compile time, 1 run-time errors)',
+    );
   });
 });
