@@ -1,6 +1,6 @@
-import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { chmod, mkdir, writeFile } from 'node:fs/promises';
+import { chmod, link, mkdir, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import canonicalize from 'canonicalize';
 import { ConfigError } from '../config/index.js';
@@ -81,8 +81,9 @@ function readKeyFile(file: string, variable: string): string {
 
 /**
  * The data-dir key: read when present (tightened to 0600 if it was looser, like the internal
- * token), otherwise generated once. `wx` makes two processes starting together agree on one key:
- * the loser of the race reads the winner's file.
+ * token), otherwise generated once. The key is written whole to a private temporary file and
+ * hard-linked into place, which fails if the name exists: two processes starting together agree
+ * on one key (the loser reads the winner's file), and nobody ever reads a half-written one.
  */
 async function dataDirKey(dataDir: string, create: boolean): Promise<CheckpointSigningKey | undefined> {
   const file = join(dataDir, SIGNING_KEY_FILE_NAME);
@@ -93,11 +94,15 @@ async function dataDirKey(dataDir: string, create: boolean): Promise<CheckpointS
   if (!create) return undefined;
   await mkdir(dataDir, { recursive: true, mode: 0o755 });
   const pem = generateKeyPairSync('ed25519').privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
+  const temporary = `${file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
+  await writeFile(temporary, pem, { mode: 0o600, flag: 'wx' });
   try {
-    await writeFile(file, pem, { mode: 0o600, flag: 'wx' });
+    await link(temporary, file);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
     return dataDirKey(dataDir, false);
+  } finally {
+    await unlink(temporary).catch(() => undefined);
   }
   return signingKeyFrom(pem, 'DATA_DIR', { kind: 'data-dir', file, created: true });
 }
