@@ -36,6 +36,12 @@ export const ERROR_CODES = {
   tasker_rejected: 502,
   /** Tasker refused the gateway's own API key (misconfiguration, not the agent's fault). */
   tasker_auth_failed: 502,
+  /**
+   * A write was sent but its answer was lost (timeout, reset) and Tasker could not yet show whether
+   * it happened: the gateway records it as unknown and reconciles it later. A retry with the same
+   * idempotency key gets the reconciled result. 504: Tasker did not answer in time, not "it failed".
+   */
+  tasker_outcome_unknown: 504,
   /** The gateway's Tasker user lacks the project membership or role for this call. */
   tasker_forbidden: 403,
   throttled: 429,

@@ -17,6 +17,7 @@ import type {
   WorkItem, WorkItemArgs, WorkItemFields,
 } from './types.js';
 import { matchesFilter, type WorkItemFilter } from './work-item-filter.js';
+import { carriesFields, sendAndConfirm } from './write-confirmation.js';
 
 const EXPAND_WORK_ITEM = 'state,labels,assignees';
 const DEFAULT_PAGE = 25;
@@ -197,11 +198,13 @@ export class TaskerAdapter {
   }
 
   // ---- writes ---------------------------------------------------------------------------
+  // Every write is sent once (sendOnce): when its answer is lost, Tasker is read back to decide
+  // whether it landed (sendAndConfirm), and an undecided write is `tasker_outcome_unknown`.
 
   /**
    * Creates a work item, idempotently: the external id comes from the agent and the idempotency
-   * key, an existing item with it is returned as is, and a 409 on a retried POST (the first one
-   * landed but its answer was lost) returns the item that POST created.
+   * key (or from the decision without a key), an existing item with it is returned as is, and a
+   * lost answer is settled by looking the external id up.
    */
   async createWorkItem(args: CreateWorkItemArgs, actor: Actor): Promise<{ work_item: WorkItem; created: boolean }> {
     const deadline = this.http.deadline();
@@ -214,55 +217,72 @@ export class TaskerAdapter {
     const fields = await this.workItemBody(project, args, actor, deadline);
     fields.description_html = `${args.description ? descriptionToHtml(args.description) : ''}${attributionLine(actor, 'Created')}`;
     const body = { ...fields, external_source: this.config.externalSource, external_id: externalId };
-    const outcome = await this.postOnce(this.endpoints.workItems(project.id), body, deadline);
-    return { work_item: await this.getWorkItemById(project.id, outcome.id, deadline), created: outcome.created };
+    const outcome = await sendAndConfirm(
+      () => this.postOnce(this.endpoints.workItems(project.id), body, deadline),
+      async () => {
+        const id = await this.findByExternalId(project.id, externalId, this.http.deadline());
+        return id === null ? null : { id, created: true };
+      },
+      this.config.confirmMs,
+    );
+    return { work_item: await this.getWorkItemById(project.id, outcome.id, this.afterSend(deadline)), created: outcome.created };
   }
 
   async updateWorkItem(args: UpdateWorkItemArgs, actor: Actor): Promise<{ work_item: WorkItem }> {
     const deadline = this.http.deadline();
     const item = await this.resolveWorkItem(args.work_item, args.project, deadline);
     const project = await this.writableProject(item.project_id, deadline);
-    const fields = await this.workItemBody(project, args, actor, deadline);
-    if (args.description !== undefined) fields.description_html = `${descriptionToHtml(args.description)}${attributionLine(actor, 'Updated')}`;
-    await this.http.request({ method: 'PATCH', path: this.endpoints.workItem(project.id, item.id), body: fields, deadline, fieldPointers: WORK_ITEM_FIELD_POINTERS });
-    return { work_item: await this.getWorkItemById(project.id, item.id, deadline) };
+    const fields = await this.updateBody(project, args, actor, deadline);
+    await this.patchOnce(project.id, item.id, fields, deadline, WORK_ITEM_FIELD_POINTERS);
+    return { work_item: await this.getWorkItemById(project.id, item.id, this.afterSend(deadline)) };
   }
 
   async transitionWorkItem(args: TransitionWorkItemArgs, _actor: Actor): Promise<{ work_item: WorkItem; previous_state: StateRef | null }> {
     const deadline = this.http.deadline();
     const item = await this.resolveWorkItem(args.work_item, args.project, deadline);
     const project = await this.writableProject(item.project_id, deadline);
-    const states = await this.statesOf(project.id, deadline);
     // Asking for a group the item is already in changes nothing, whichever state of the group it is in.
     if (args.state === undefined && item.state?.group === args.state_group) return { work_item: item, previous_state: item.state };
-    const target = args.state !== undefined ? findState(states, args.state, '/state') : stateForGroup(states, args.state_group!, '/state_group');
-    if (item.state?.id === target.id) return { work_item: item, previous_state: item.state };
-    await this.http.request({ method: 'PATCH', path: this.endpoints.workItem(project.id, item.id), body: { state: target.id }, deadline, fieldPointers: { state: '/state' } });
-    return { work_item: await this.getWorkItemById(project.id, item.id, deadline), previous_state: item.state };
+    const target = await this.transitionTarget(project.id, args, deadline);
+    if (item.state?.id === target) return { work_item: item, previous_state: item.state };
+    await this.patchOnce(project.id, item.id, { state: target }, deadline, { state: '/state' });
+    return { work_item: await this.getWorkItemById(project.id, item.id, this.afterSend(deadline)), previous_state: item.state };
   }
 
-  /** Deletes a work item; a 404 on a retried DELETE means the first attempt did it. */
+  /** Deletes a work item; a 404 on a retried DELETE, or on reading it back after a lost answer, means it is gone. */
   async deleteWorkItem(args: DeleteWorkItemArgs, _actor: Actor): Promise<{ deleted: true; work_item_id: string; human_id: string }> {
     const deadline = this.http.deadline();
     const item = await this.resolveWorkItem(args.work_item, args.project, deadline);
     await this.writableProject(item.project_id, deadline);
-    try {
-      await this.http.request({ method: 'DELETE', path: this.endpoints.workItem(item.project_id, item.id), deadline });
-    } catch (err) {
-      if (!(isGatewayError(err) && err.code === 'not_found' && Number(err.context?.attempts) > 1)) throw err;
-    }
-    return { deleted: true, work_item_id: item.id, human_id: item.human_id };
+    const done = { deleted: true as const, work_item_id: item.id, human_id: item.human_id };
+    const send = async () => {
+      try {
+        await this.http.request({ method: 'DELETE', path: this.endpoints.workItem(item.project_id, item.id), deadline, sendOnce: true });
+      } catch (err) {
+        if (!(isGatewayError(err) && err.code === 'not_found' && Number(err.context?.attempts) > 1)) throw err;
+      }
+      return done;
+    };
+    return sendAndConfirm(send, async () => ((await this.workItemGone(item.project_id, item.id)) ? done : null), this.config.confirmMs);
   }
 
-  /** Posts a comment with an attribution line; idempotent like createWorkItem. */
+  /** Posts a comment with an attribution line; idempotent like createWorkItem (found again by its external id). */
   async addComment(args: AddCommentArgs, actor: Actor): Promise<{ comment: Comment; created: boolean }> {
     const deadline = this.http.deadline();
     const item = await this.resolveWorkItem(args.work_item, args.project, deadline);
     await this.writableProject(item.project_id, deadline);
     const html = `${args.html ? args.body : textToHtml(args.body)}${attributionLine(actor, 'Posted')}`;
-    const body = { comment_html: html, access: 'INTERNAL', external_source: this.config.externalSource, external_id: externalIdFor(actor, 'comment', args.idempotency_key) };
-    const outcome = await this.postOnce(this.endpoints.comments(item.project_id, item.id), body, deadline, { comment_html: '/body' });
-    const { body: comment } = await this.http.request<PlaneObject>({ method: 'GET', path: this.endpoints.comment(item.project_id, item.id, outcome.id), deadline });
+    const externalId = externalIdFor(actor, 'comment', args.idempotency_key);
+    const body = { comment_html: html, access: 'INTERNAL', external_source: this.config.externalSource, external_id: externalId };
+    const outcome = await sendAndConfirm(
+      () => this.postOnce(this.endpoints.comments(item.project_id, item.id), body, deadline, { comment_html: '/body' }),
+      async () => {
+        const id = await this.findCommentByExternalId(item.project_id, item.id, externalId, this.http.deadline());
+        return id === null ? null : { id, created: true };
+      },
+      this.config.confirmMs,
+    );
+    const { body: comment } = await this.http.request<PlaneObject>({ method: 'GET', path: this.endpoints.comment(item.project_id, item.id, outcome.id), deadline: this.afterSend(deadline) });
     return { comment: mapComment(comment), created: outcome.created };
   }
 
@@ -283,13 +303,72 @@ export class TaskerAdapter {
   /** Puts work items into a cycle (Plane moves them out of any other cycle). */
   async addWorkItemsToCycle(projectId: string, cycleId: string, workItemIds: string[], deadline: number = this.http.deadline()): Promise<void> {
     await this.writableProject(projectId, deadline);
-    await this.http.request({ method: 'POST', path: this.endpoints.cycleWorkItems(projectId, cycleId), body: { issues: workItemIds }, deadline, fieldPointers: { issues: '/work_item' } });
+    await this.linkOnce(this.endpoints.cycleWorkItems(projectId, cycleId), workItemIds, deadline);
   }
 
   /** Adds work items to a module (additive; a repeated pair is ignored by Plane). */
   async addWorkItemsToModule(projectId: string, moduleId: string, workItemIds: string[], deadline: number = this.http.deadline()): Promise<void> {
     await this.writableProject(projectId, deadline);
-    await this.http.request({ method: 'POST', path: this.endpoints.moduleWorkItems(projectId, moduleId), body: { issues: workItemIds }, deadline, fieldPointers: { issues: '/work_item' } });
+    await this.linkOnce(this.endpoints.moduleWorkItems(projectId, moduleId), workItemIds, deadline);
+  }
+
+  /**
+   * Reads Tasker back to tell whether a write named by its tool operation landed: the result it
+   * would have answered when it did, `null` when it did not (yet), `undefined` when it landed but
+   * its result cannot be rebuilt (a delete by human id: the item is gone with its number). The
+   * reconciler calls this for writes whose answer was lost or whose gateway stopped mid-write; the
+   * actor must carry the decision id (or args the idempotency key) the write was sent with.
+   */
+  async confirmWrite(operation: string, args: Record<string, unknown>, actor: Actor): Promise<unknown> {
+    const deadline = this.http.deadline();
+    switch (operation) {
+      case 'createWorkItem': {
+        const a = args as unknown as CreateWorkItemArgs;
+        const project = await this.resolveProject(a.project, '/project', deadline);
+        const id = await this.findByExternalId(project.id, externalIdFor(actor, 'work-item', a.idempotency_key), deadline);
+        return id === null ? null : { work_item: await this.getWorkItemById(project.id, id, deadline), created: true };
+      }
+      case 'addComment': {
+        const a = args as unknown as AddCommentArgs;
+        const item = await this.resolveWorkItem(a.work_item, a.project, deadline);
+        const id = await this.findCommentByExternalId(item.project_id, item.id, externalIdFor(actor, 'comment', a.idempotency_key), deadline);
+        if (id === null) return null;
+        const { body } = await this.http.request<PlaneObject>({ method: 'GET', path: this.endpoints.comment(item.project_id, item.id, id), deadline });
+        return { comment: mapComment(body), created: true };
+      }
+      case 'updateWorkItem': {
+        const a = args as unknown as UpdateWorkItemArgs;
+        const item = await this.resolveWorkItem(a.work_item, a.project, deadline);
+        const project = await this.resolveProject(item.project_id, '/project', deadline);
+        const fields = await this.updateBody(project, a, actor, deadline);
+        return (await this.carries(project.id, item.id, fields, deadline)) ? { work_item: await this.getWorkItemById(project.id, item.id, deadline) } : null;
+      }
+      case 'transitionWorkItem': {
+        // The state before the lost write is gone; previous_state reports the state it left as unknown.
+        const a = args as unknown as TransitionWorkItemArgs;
+        const item = await this.resolveWorkItem(a.work_item, a.project, deadline);
+        const target = await this.transitionTarget(item.project_id, a, deadline);
+        return item.state?.id === target ? { work_item: item, previous_state: null } : null;
+      }
+      case 'deleteWorkItem': {
+        const a = args as unknown as DeleteWorkItemArgs;
+        if (!isUuid(a.work_item) || a.project === undefined) return this.humanIdGone(a.work_item);
+        const project = await this.resolveProject(a.project, '/project', deadline);
+        return (await this.workItemGone(project.id, a.work_item)) ? undefined : null;
+      }
+      case 'addWorkItemToCycle':
+      case 'addWorkItemToModule': {
+        const a = args as unknown as AddToCycleArgs & AddToModuleArgs;
+        const item = await this.resolveWorkItem(a.work_item, a.project, deadline);
+        const inCycle = operation === 'addWorkItemToCycle';
+        const path = inCycle ? this.endpoints.cycleWorkItems(item.project_id, a.cycle) : this.endpoints.moduleWorkItems(item.project_id, a.module);
+        if (!(await this.linked(path, [item.id], deadline))) return null;
+        const link = inCycle ? { cycle_id: a.cycle.toLowerCase() } : { module_id: a.module.toLowerCase() };
+        return { ...link, work_item_id: item.id, human_id: item.human_id };
+      }
+      default:
+        throw new GatewayError('internal_error', `No read-back for the Tasker operation ${operation}.`);
+    }
   }
 
   // ---- helpers --------------------------------------------------------------------------
@@ -390,19 +469,98 @@ export class TaskerAdapter {
     }
   }
 
+  /** Plane has no external-id lookup for comments (TASKER_API.md section 9): the item's comments are scanned. */
+  private async findCommentByExternalId(projectId: string, workItemId: string, externalId: string, deadline: number): Promise<string | null> {
+    const { items } = await this.http.listAll<PlaneObject>(this.endpoints.comments(projectId, workItemId), {}, deadline, this.config.maxScanItems);
+    const found = items.find((c) => c.external_id === externalId && c.external_source === this.config.externalSource);
+    return typeof found?.id === 'string' ? found.id : null;
+  }
+
   /**
-   * POSTs a create carrying an external id. A 409 names the object that already has that id: on
-   * the first attempt it came from an earlier call (created: false); on a retry it is the object
-   * an earlier attempt of this very call created (created: true).
+   * POSTs a create carrying an external id, once. A 409 names the object that already has that id:
+   * on the first attempt it came from an earlier call (created: false); after a retried attempt
+   * (only after answers that show Tasker was done with the first) it is the one this call created.
    */
   private async postOnce(path: ReturnType<Endpoints['workItems']>, body: Record<string, unknown>, deadline: number, fieldPointers: Record<string, string> = WORK_ITEM_FIELD_POINTERS): Promise<{ id: string; created: boolean }> {
     try {
-      const { body: created } = await this.http.request<PlaneObject>({ method: 'POST', path, body, deadline, fieldPointers });
+      const { body: created } = await this.http.request<PlaneObject>({ method: 'POST', path, body, deadline, fieldPointers, sendOnce: true });
       if (typeof created?.id !== 'string') throw new GatewayError('tasker_unavailable', 'Tasker answered a create without an id.', { context: { reason: 'shape' } });
       return { id: created.id, created: true };
     } catch (err) {
       if (!isGatewayError(err) || err.code !== 'conflict' || typeof err.context?.existing_id !== 'string') throw err;
       return { id: err.context.existing_id, created: Number(err.context.attempts) > 1 };
     }
+  }
+
+  /** PATCHes once; a lost answer is settled by reading the item back and comparing. */
+  private async patchOnce(projectId: string, workItemId: string, body: Record<string, unknown>, deadline: number, fieldPointers: Record<string, string>): Promise<void> {
+    await sendAndConfirm(
+      async () => void (await this.http.request({ method: 'PATCH', path: this.endpoints.workItem(projectId, workItemId), body, deadline, fieldPointers, sendOnce: true })),
+      async () => ((await this.carries(projectId, workItemId, body, this.http.deadline())) ? undefined : null),
+      this.config.confirmMs,
+    );
+  }
+
+  /** Adds items to a cycle or module once; a lost answer is settled by listing the cycle's or module's items. */
+  private async linkOnce(path: ReturnType<Endpoints['cycleWorkItems']>, workItemIds: string[], deadline: number): Promise<void> {
+    await sendAndConfirm(
+      async () => void (await this.http.request({ method: 'POST', path, body: { issues: workItemIds }, deadline, fieldPointers: { issues: '/work_item' }, sendOnce: true })),
+      async () => ((await this.linked(path, workItemIds, this.http.deadline())) ? undefined : null),
+      this.config.confirmMs,
+    );
+  }
+
+  private async linked(path: ReturnType<Endpoints['cycleWorkItems']>, workItemIds: string[], deadline: number): Promise<boolean> {
+    const { items } = await this.http.listAll<PlaneObject>(path, {}, deadline, this.config.maxScanItems);
+    const present = new Set(items.map((w) => w.id));
+    return workItemIds.every((id) => present.has(id));
+  }
+
+  /** True when the item (read without expansion, so ids stay ids) carries every field of a PATCH body. */
+  private async carries(projectId: string, workItemId: string, body: Record<string, unknown>, deadline: number): Promise<boolean> {
+    const { body: raw } = await this.http.request<PlaneObject>({ method: 'GET', path: this.endpoints.workItem(projectId, workItemId), deadline });
+    return carriesFields(raw as Record<string, unknown>, body);
+  }
+
+  private async workItemGone(projectId: string, workItemId: string): Promise<boolean> {
+    try {
+      await this.http.request({ method: 'GET', path: this.endpoints.workItem(projectId, workItemId), deadline: this.http.deadline() });
+      return false;
+    } catch (err) {
+      if (isGatewayError(err) && err.code === 'not_found') return true;
+      throw err;
+    }
+  }
+
+  /** A delete by human id landed when the human id no longer resolves; its result cannot be rebuilt. */
+  private async humanIdGone(humanId: string): Promise<undefined | null> {
+    try {
+      await this.getWorkItemByHumanId(humanId);
+      return null;
+    } catch (err) {
+      if (isGatewayError(err) && err.code === 'not_found') return undefined;
+      throw err;
+    }
+  }
+
+  /** The PATCH body of an update: the resolved fields, and the description with its attribution line. */
+  private async updateBody(project: Project, args: UpdateWorkItemArgs, actor: Actor, deadline: number): Promise<Record<string, unknown>> {
+    const fields = await this.workItemBody(project, args, actor, deadline);
+    if (args.description !== undefined) fields.description_html = `${descriptionToHtml(args.description)}${attributionLine(actor, 'Updated')}`;
+    return fields;
+  }
+
+  private async transitionTarget(projectId: string, args: TransitionWorkItemArgs, deadline: number): Promise<string> {
+    const states = await this.statesOf(projectId, deadline);
+    return (args.state !== undefined ? findState(states, args.state, '/state') : stateForGroup(states, args.state_group!, '/state_group')).id;
+  }
+
+  /**
+   * The deadline for reading the result after a write was sent: the write may have used up the
+   * operation's deadline waiting for its answer, and reporting a landed write as failed because
+   * the read after it ran out of time would be the very dishonesty sendOnce avoids.
+   */
+  private afterSend(deadline: number): number {
+    return Math.max(deadline, Date.now() + this.config.timeoutMs);
   }
 }

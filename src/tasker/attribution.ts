@@ -32,13 +32,19 @@ export function attributionLine(actor: Actor, verb: 'Created' | 'Updated' | 'Pos
 }
 
 /**
- * The external id of a created object. With an idempotency key it is derived from the agent and
- * the key, so the same logical write always maps to the same Tasker object (Tasker answers 409
- * with the existing id); without one it is fresh per operation, which still makes the adapter's
- * own retries of that one operation safe.
+ * The external id of a created object, derived only from the gateway's own ids so that a write
+ * whose answer was lost can be looked up again (by this call, a later retry, or the reconciler
+ * after a crash). With an idempotency key: the agent and the key, so every retry with the key
+ * converges on one Tasker object. Without one: the decision the write rests on, so the call itself
+ * (and the reconciler) can still find what it created. Only a direct adapter call with neither
+ * (tests, tools) gets a fresh random id, which still makes its own attempts converge.
  */
 export function externalIdFor(actor: Actor, kind: 'work-item' | 'comment', idempotencyKey?: string): string {
-  if (!idempotencyKey) return `gw-${randomUUID()}`;
-  const digest = createHash('sha256').update(`${actor.agentId}\n${kind}\n${idempotencyKey}`).digest('hex');
-  return `gw-${digest.slice(0, 48)}`;
+  if (idempotencyKey) return digestId(`${actor.agentId}\n${kind}\n${idempotencyKey}`);
+  if (actor.decisionId) return digestId(`decision\n${actor.decisionId}\n${kind}`);
+  return `gw-${randomUUID()}`;
+}
+
+function digestId(text: string): string {
+  return `gw-${createHash('sha256').update(text).digest('hex').slice(0, 48)}`;
 }

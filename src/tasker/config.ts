@@ -27,6 +27,12 @@ export interface TaskerAdapterConfig {
   projectCacheTtlMs: number;
   /** `external_source` on everything the gateway creates. */
   externalSource: string;
+  /**
+   * After a write's answer was lost, how long the adapter keeps reading Tasker back to see whether
+   * it landed before it reports `tasker_outcome_unknown`. A write is sent once, so the agent waits
+   * at most one attempt (timeoutMs) plus this, instead of every retry up to the deadline.
+   */
+  confirmMs: number;
 }
 
 export const DEFAULT_ADAPTER_SETTINGS = {
@@ -41,6 +47,7 @@ export const DEFAULT_ADAPTER_SETTINGS = {
   maxScanItems: 5_000,
   projectCacheTtlMs: 5 * 60_000,
   externalSource: 'nodedc-agent-gateway',
+  confirmMs: 3_000,
 } as const satisfies Partial<TaskerAdapterConfig>;
 
 export type TaskerAdapterOptions = Pick<TaskerAdapterConfig, 'baseUrl' | 'apiKey' | 'workspace'> & Partial<TaskerAdapterConfig>;

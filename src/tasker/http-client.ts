@@ -17,6 +17,12 @@ export interface PlaneRequest {
   deadline: number;
   /** Where Plane's validation fields point in the tool arguments. */
   fieldPointers?: FieldPointerMap;
+  /**
+   * A write that must not be sent again once it may have reached Tasker: after a failure that
+   * leaves Tasker possibly still working on it (see mayStillLand) the client throws
+   * `tasker_outcome_unknown` instead of retrying, and the caller looks the write up.
+   */
+  sendOnce?: boolean;
 }
 
 export interface PlaneResponse<T> {
@@ -76,6 +82,7 @@ export class TaskerHttpClient {
       const outcome = await this.attempt<T>(req, Math.min(this.config.timeoutMs, remaining), attempt);
       if (!('failure' in outcome)) return outcome;
       failure = outcome.failure;
+      if (req.sendOnce && mayStillLand(failure)) throw answerLost(failure, attempt);
       const wait = this.waitBeforeRetry(failure, attempt);
       if (attempt >= this.config.maxAttempts || wait === null || Date.now() + wait >= req.deadline) {
         throw finalFailure(failure, attempt);
@@ -172,6 +179,28 @@ function describeRequestError(err: unknown): RetryableFailure {
   const e = err as { name?: string; code?: string; message?: string; cause?: { code?: string; message?: string } } | null;
   if (e?.name === 'TimeoutError' || e?.name === 'AbortError') return { kind: 'timeout' };
   return { kind: 'connection', detail: e?.code ?? e?.cause?.code ?? e?.message ?? String(err) };
+}
+
+/** Failures of the connect phase: the request never left the gateway, so sending it again is safe. */
+const NEVER_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
+
+/**
+ * True when Tasker may still apply the request after this failure: our attempt timed out, the
+ * connection broke after the request went out, or a proxy gave up waiting (504). A received 429,
+ * 502 or 503 means whoever answered is done with the request, so a retry cannot race it (and a
+ * create's external id makes the retry meet the first one if it did land).
+ */
+function mayStillLand(failure: RetryableFailure): boolean {
+  if (failure.kind === 'timeout') return true;
+  if (failure.kind === 'connection') return !NEVER_SENT.has(failure.detail);
+  return failure.status === 504;
+}
+
+function answerLost(failure: RetryableFailure, attempts: number): GatewayError {
+  const why = failure.kind === 'timeout' ? 'did not answer in time' : failure.kind === 'connection' ? 'dropped the connection' : `answered ${failure.kind === 'status' ? failure.status : ''}`;
+  return new GatewayError('tasker_outcome_unknown', `Tasker ${why} after the write was sent; whether it happened is not known yet.`, {
+    context: { attempts, reason: failure.kind, ...(failure.kind === 'status' ? { upstream_status: failure.status } : {}) },
+  });
 }
 
 function finalFailure(failure: RetryableFailure, attempts: number): GatewayError {

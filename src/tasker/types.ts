@@ -10,6 +10,11 @@ export interface Actor {
   agentId: string;
   agentName: string;
   ownerEmail: string;
+  /**
+   * The recorded decision the write rests on. An unkeyed create's external id derives from it, so
+   * its answer can be looked up after it was lost (see externalIdFor).
+   */
+  decisionId?: string;
 }
 
 export interface StateRef {

@@ -23,6 +23,8 @@ export interface FaultPlan extends FaultScope {
 
 export interface FaultStats {
   requests: number;
+  /** Requests with a method that changes something (POST, PATCH, PUT, DELETE). */
+  writes: number;
   delayed: number;
   throttled: number;
   failed: number;
@@ -33,7 +35,20 @@ export type FaultAction =
   | { kind: 'none' }
   | { kind: 'throttle'; retryAfterSeconds: number }
   | { kind: 'error'; status: InjectedStatus }
-  | { kind: 'drop' };
+  | { kind: 'drop' }
+  | LostAnswer;
+
+/**
+ * Faults after the request reached Tasker, as a client sees a lost answer: `answer_late` applies the
+ * request at once and answers after `delayMs`; `drop_after_apply` applies it and resets the
+ * connection; `apply_late` reads it, applies it only after `delayMs` (whether or not the client is
+ * still there) and answers then; `hang` reads it and never applies or answers it.
+ */
+export type LostAnswer =
+  | { kind: 'answer_late'; delayMs: number }
+  | { kind: 'drop_after_apply' }
+  | { kind: 'apply_late'; delayMs: number }
+  | { kind: 'hang' };
 
 interface CountedRule {
   scope: FaultScope;
@@ -55,7 +70,7 @@ function inScope(scope: FaultScope, method: string, path: string): boolean {
 export class FaultController {
   private latency: LatencyRule[] = [];
   private counted: CountedRule[] = [];
-  private counters: FaultStats = { requests: 0, delayed: 0, throttled: 0, failed: 0, dropped: 0 };
+  private counters: FaultStats = { requests: 0, writes: 0, delayed: 0, throttled: 0, failed: 0, dropped: 0 };
 
   /** Adds `ms` of latency to every matching request (0 removes latency for that scope). */
   setLatency(ms: number, scope: FaultScope = {}): void {
@@ -80,6 +95,28 @@ export class FaultController {
     this.counted.push({ scope, remaining: count, action: { kind: 'drop' } });
   }
 
+  /** The next `count` matching requests are applied at once and answered only after `delayMs`. */
+  answerLateNext(count: number, options: FaultScope & { delayMs: number }): void {
+    const { delayMs, ...scope } = options;
+    this.counted.push({ scope, remaining: count, action: { kind: 'answer_late', delayMs } });
+  }
+
+  /** The next `count` matching requests are applied, then their connection is reset without an answer. */
+  dropAfterApplyNext(count: number, scope: FaultScope = {}): void {
+    this.counted.push({ scope, remaining: count, action: { kind: 'drop_after_apply' } });
+  }
+
+  /** The next `count` matching requests are applied (and answered) only `delayMs` after they arrived. */
+  applyLateNext(count: number, options: FaultScope & { delayMs: number }): void {
+    const { delayMs, ...scope } = options;
+    this.counted.push({ scope, remaining: count, action: { kind: 'apply_late', delayMs } });
+  }
+
+  /** The next `count` matching requests are read and then neither applied nor answered. */
+  hangNext(count: number, scope: FaultScope = {}): void {
+    this.counted.push({ scope, remaining: count, action: { kind: 'hang' } });
+  }
+
   /** Replaces every fault with the given plan (the form used by configuration). */
   configure(plan: FaultPlan): void {
     this.reset();
@@ -102,7 +139,7 @@ export class FaultController {
   }
 
   resetStats(): void {
-    this.counters = { requests: 0, delayed: 0, throttled: 0, failed: 0, dropped: 0 };
+    this.counters = { requests: 0, writes: 0, delayed: 0, throttled: 0, failed: 0, dropped: 0 };
   }
 
   /** Pending counted faults (for tests that wait until a burst is used up). */
@@ -113,6 +150,7 @@ export class FaultController {
   /** Called once per request: the latency to add and the fault to answer with. */
   decide(method: string, path: string): { delayMs: number; action: FaultAction } {
     this.counters.requests += 1;
+    if (method !== 'GET' && method !== 'HEAD') this.counters.writes += 1;
     const delayMs = this.latency.filter((r) => inScope(r.scope, method, path)).reduce((max, r) => Math.max(max, r.ms), 0);
     if (delayMs > 0) this.counters.delayed += 1;
     const rule = this.counted.find((r) => r.remaining > 0 && inScope(r.scope, method, path));
@@ -121,7 +159,8 @@ export class FaultController {
     this.counted = this.counted.filter((r) => r.remaining > 0);
     if (rule.action.kind === 'throttle') this.counters.throttled += 1;
     if (rule.action.kind === 'error') this.counters.failed += 1;
-    if (rule.action.kind === 'drop') this.counters.dropped += 1;
+    if (rule.action.kind === 'drop' || rule.action.kind === 'drop_after_apply' || rule.action.kind === 'hang') this.counters.dropped += 1;
+    if (rule.action.kind === 'answer_late' || rule.action.kind === 'apply_late') this.counters.delayed += 1;
     return { delayMs, action: rule.action };
   }
 }

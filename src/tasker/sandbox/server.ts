@@ -41,6 +41,10 @@ function sendHtml(res: ServerResponse, status: number): void {
 function applyFault(action: FaultAction, req: IncomingMessage, res: ServerResponse): boolean {
   switch (action.kind) {
     case 'none':
+    case 'answer_late':
+    case 'drop_after_apply':
+    case 'apply_late':
+    case 'hang':
       return false;
     case 'drop':
       req.socket.destroy();
@@ -60,7 +64,7 @@ function slashRedirect(routes: CompiledRoute[], method: string, url: URL): Reply
   return { status: 301, headers: { Location: `${url.pathname}/${url.search}` } };
 }
 
-async function handle(deps: PipelineDeps, req: IncomingMessage, url: URL): Promise<Reply> {
+async function handle(deps: PipelineDeps, req: IncomingMessage, url: URL, readBody: () => Promise<unknown> = () => readJsonBody(req)): Promise<Reply> {
   const method = (req.method ?? 'GET').toUpperCase();
   const match = matchRoute(deps.routes, url.pathname);
   if (!match) return slashRedirect(deps.routes, method, url) ?? { status: 404, body: PAGE_NOT_FOUND_BODY };
@@ -73,13 +77,17 @@ async function handle(deps: PipelineDeps, req: IncomingMessage, url: URL): Promi
   try {
     const handler = route.handlers[(method === 'HEAD' ? 'GET' : method) as Method];
     if (!handler) throw new PlaneHttpError(405, { detail: `Method "${method}" not allowed.` });
-    const body = WRITE_METHODS.has(method) ? await readJsonBody(req) : undefined;
+    const body = WRITE_METHODS.has(method) ? await readBody() : undefined;
     const reply = handler({ method, params, query: url.searchParams, body, user, store: deps.store, pages: deps.pages });
     return { ...reply, headers: { ...(reply.headers ?? {}), ...rateHeaders } };
   } catch (err) {
     if (err instanceof PlaneHttpError) throw new PlaneHttpError(err.status, err.body, { ...err.headers, ...rateHeaders });
     throw err;
   }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 function toReply(err: unknown): Reply {
@@ -94,12 +102,19 @@ export function createSandboxServer(deps: PipelineDeps): Server {
       const { delayMs, action } = deps.faults.decide((req.method ?? 'GET').toUpperCase(), url.pathname);
       if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
       if (applyFault(action, req, res)) return;
+      if (action.kind === 'hang') return void req.resume();
+      // Read in full before any wait, so the request is applied even if the client gives up meanwhile.
+      const body = readJsonBody(req);
+      body.catch(() => undefined);
+      if (action.kind === 'apply_late') await sleep(action.delayMs);
       let reply: Reply;
       try {
-        reply = await handle(deps, req, url);
+        reply = await handle(deps, req, url, () => body);
       } catch (err) {
         reply = toReply(err);
       }
+      if (action.kind === 'drop_after_apply') return void req.socket.destroy();
+      if (action.kind === 'answer_late') await sleep(action.delayMs);
       if (req.method === 'HEAD') reply = { ...reply, body: undefined };
       sendReply(res, reply);
     })().catch(() => {
