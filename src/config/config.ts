@@ -9,6 +9,8 @@ export interface GatewayConfig {
   databaseUrl?: string;
   dataDir: string;
   embeddedPostgresPort: number;
+  /** EMBEDDED_PG_HOME: as root, where the embedded server's binaries (and a cluster the `postgres` user could not reach in dataDir) are kept. */
+  embeddedPostgresHome: string;
   dbPoolMax: number;
   /** Absent only in embedded mode, where start-up generates one into the data dir. */
   internalApiToken?: string;
@@ -38,3 +40,4 @@ export interface GatewayConfig {
 }
 
 export const DEFAULT_DATA_DIR = join(PACKAGE_ROOT, '.data');
+export const DEFAULT_EMBEDDED_PG_HOME = '/var/lib/agent-gateway';

@@ -1,5 +1,5 @@
 import { isAbsolute, resolve } from 'node:path';
-import { DEFAULT_DATA_DIR, type GatewayConfig } from './config.js';
+import { DEFAULT_DATA_DIR, DEFAULT_EMBEDDED_PG_HOME, type GatewayConfig } from './config.js';
 
 /** A configuration problem, naming the environment variable at fault. */
 export class ConfigError extends Error {
@@ -121,6 +121,7 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
     port: integer(env, 'PORT', 4100, 0, 65535),
     dataDir: dataDir(env),
     embeddedPostgresPort: integer(env, 'EMBEDDED_PG_PORT', 54329, 1, 65535),
+    embeddedPostgresHome: resolve(present(env, 'EMBEDDED_PG_HOME') ?? DEFAULT_EMBEDDED_PG_HOME),
     dbPoolMax: integer(env, 'DB_POOL_MAX', 10, 1, 200),
     logLevel: logLevel(env),
     bodyLimitBytes: integer(env, 'BODY_LIMIT_BYTES', 65536, 1024, 10 * 1024 * 1024),

@@ -43,7 +43,7 @@ export async function resolveRuntime(config: GatewayConfig, logger: Logger, mode
     return { config: { ...config, databaseUrl: config.databaseUrl, internalApiToken: config.internalApiToken ?? '' }, stop: async () => undefined };
   }
   const local = config.internalApiToken || !needsInternalToken ? undefined : await localInternalToken(config.dataDir);
-  const embedded = await startEmbeddedPostgres({ dataDir: config.dataDir, port: config.embeddedPostgresPort, logger, mode });
+  const embedded = await startEmbeddedPostgres({ dataDir: config.dataDir, port: config.embeddedPostgresPort, home: config.embeddedPostgresHome, logger, mode });
   return {
     config: { ...config, databaseUrl: embedded.url, internalApiToken: config.internalApiToken ?? local?.token ?? '' },
     ...(local ? { internalTokenFile: local.file } : {}),

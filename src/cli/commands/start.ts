@@ -2,6 +2,7 @@ import { ConfigError } from '../../config/index.js';
 import { createGateway, resolveRuntime, type Gateway, type Runtime } from '../../gateway/index.js';
 import { buildStages } from '../../gateway/stages.js';
 import { createLogger } from '../../log/index.js';
+import { EmbeddedPostgresError } from '../../store/embedded-postgres.js';
 import type { CliCommand } from '../main.js';
 import { configOrReport } from './config-errors.js';
 
@@ -48,6 +49,7 @@ const start: CliCommand = {
       });
     } catch (err) {
       if (err instanceof ConfigError) process.stderr.write(`agent-gateway: invalid configuration: ${err.message}\n`);
+      else if (err instanceof EmbeddedPostgresError) logger.error('start failed: the embedded PostgreSQL did not start', { reason: err.reason, fix: err.fix });
       else logger.error('start failed', { error: err instanceof Error ? err.message : String(err) });
       await gateway?.close().catch(() => undefined);
       await runtime?.stop().catch(() => undefined);
