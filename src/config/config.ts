@@ -14,6 +14,8 @@ export interface GatewayConfig {
   dbPoolMax: number;
   /** Absent only in embedded mode, where start-up generates one into the data dir. */
   internalApiToken?: string;
+  /** GATEWAY_SECRET_KEY, decoded: keys the stored hashes of pairing secrets. Absent = `<dataDir>/secret-key`, generated once at start. */
+  secretKey?: Buffer;
   logLevel: 'error' | 'warn' | 'info' | 'debug';
   bodyLimitBytes: number;
   /** Express `trust proxy` setting: false, true, a hop count or a list of subnets/names. */

@@ -1,5 +1,6 @@
 import { isAbsolute, resolve } from 'node:path';
 import { DEFAULT_DATA_DIR, DEFAULT_EMBEDDED_PG_HOME, type GatewayConfig } from './config.js';
+import { decodeSecretKey, SECRET_KEY_MIN_BYTES } from './secret-key.js';
 
 /** A configuration problem, naming the environment variable at fault. */
 export class ConfigError extends Error {
@@ -58,6 +59,15 @@ function internalApiToken(env: Env): string | undefined {
   if (raw === undefined) return undefined;
   if (raw.length < 32) throw new ConfigError('INTERNAL_API_TOKEN', 'must be at least 32 characters long');
   return raw;
+}
+
+/** The message never repeats the value: it is a secret even when it is a wrong one. */
+function secretKey(env: Env): Buffer | undefined {
+  const raw = present(env, 'GATEWAY_SECRET_KEY');
+  if (raw === undefined) return undefined;
+  const key = decodeSecretKey(raw);
+  if (!key) throw new ConfigError('GATEWAY_SECRET_KEY', `expected at least ${SECRET_KEY_MIN_BYTES} random bytes as hex or base64 (e.g. \`openssl rand -base64 32\`)`);
+  return key;
 }
 
 function logLevel(env: Env): GatewayConfig['logLevel'] {
@@ -145,6 +155,8 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
   if (url) config.databaseUrl = url;
   const token = internalApiToken(env);
   if (token) config.internalApiToken = token;
+  const key = secretKey(env);
+  if (key) config.secretKey = key;
   const verification = verificationUrl(env);
   if (verification) config.pairingVerificationUrl = verification;
   return config;

@@ -5,5 +5,6 @@ export type { ReadinessCheck } from './routes/ops.js';
 export { RequestValidator, requireUuid, fieldErrors, SCHEMA_BASE } from './validation.js';
 export { authOf } from './agent-auth.js';
 export { sendError } from './error-handling.js';
+export { noStore } from './no-store.js';
 export { clientAddress, requestIdOf } from './request-context.js';
 export { actingContext } from './internal-auth.js';

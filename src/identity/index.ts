@@ -36,3 +36,5 @@ export function createIdentity(deps: { orm: Orm; audit: AuditLog; logger: Logger
   };
 }
 export { sha256, hashesEqual, randomString, newAgentToken, newFlowSecret, tokenPrefix } from './secrets.js';
+export { SecretHasher, type SecretPurpose } from './keyed-hash.js';
+export { dataDirSecretKey, type DataDirSecretKey } from './server-key.js';

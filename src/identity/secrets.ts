@@ -43,8 +43,7 @@ export function tokenPrefix(token: string): string | undefined {
   return TOKEN_RE.exec(token)?.[1];
 }
 
-/** Device-flow secrets: `agwf_` + 43 base62 characters. */
-export function newFlowSecret(): { plaintext: string; hash: string } {
-  const plaintext = `agwf_${randomString(BASE62, 43)}`;
-  return { plaintext, hash: sha256(plaintext) };
+/** Device-flow secrets: `agwf_` + 43 base62 characters; stored only as a keyed hash (see keyed-hash.ts). */
+export function newFlowSecret(): { plaintext: string } {
+  return { plaintext: `agwf_${randomString(BASE62, 43)}` };
 }

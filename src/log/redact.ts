@@ -1,37 +1,74 @@
 /**
  * Secrets must never reach a log line. Two nets: values under keys that name a secret are
- * replaced, and any string that looks like an agent token or a pairing secret is masked wherever
- * it appears (a message, a URL, an error text).
+ * replaced, and any string that looks like a secret the gateway mints is masked wherever it
+ * appears (a message, a URL, an error text). The formats, from src/identity/secrets.ts,
+ * src/pairing/user-codes.ts and src/gateway/runtime.ts:
+ *   agw_<12>_<43>   agent token             agwf_<43>   device-flow secret
+ *   agwi_<43>       generated internal token
+ *   XXXX-XXXX       pairing code and device-flow user code (Crockford base32)
+ * plus `Bearer <anything>` and PEM private keys.
  */
-const SECRET_KEY = /(token|secret|password|passwd|authorization|cookie|code|credential|api[-_]?key)/i;
+const SECRET_KEY = /(token|secret|password|passwd|authorization|cookie|code|credential|api[-_]?key|private[-_]?key|signing[-_]?key)/i;
 /** Keys that contain a secret-sounding word but hold harmless identifiers. */
-const HARMLESS_KEYS = new Set(['token_id', 'tokenId', 'internal_api_token_file', 'error_code', 'errorCode', 'code_id', 'status_code', 'statusCode']);
-const TOKEN_PATTERN = /agw_[A-Za-z0-9]+(_[A-Za-z0-9]+)?/g;
-const FLOW_SECRET_PATTERN = /agwf_[A-Za-z0-9]+/g;
-const BEARER_PATTERN = /(bearer\s+)[^\s",]+/gi;
+const HARMLESS_KEYS = new Set(['token_id', 'tokenId', 'internal_api_token_file', 'secret_key_file', 'error_code', 'errorCode', 'code_id', 'status_code', 'statusCode']);
+
+/** agw_, agwi_, agwf_ and whatever follows: a truncated or mangled token is still masked. */
+const GATEWAY_SECRET = /(agw[if]?_)[A-Za-z0-9_]+/g;
+const BEARER = /(bearer\s+)[^\s",]+/gi;
+const PRIVATE_KEY_PEM = /-----BEGIN ([A-Z0-9 ]*)PRIVATE KEY-----[\s\S]*?(-----END \1PRIVATE KEY-----|$)/g;
+/** Two groups of four, standing alone (not a piece of a UUID or of a longer dashed word). */
+const DASHED_CODE = /(?<![0-9A-Za-z_-])[0-9A-Za-z]{4}-[0-9A-Za-z]{4}(?![0-9A-Za-z_-])/g;
+/** A code typed without its dash, as minted (upper case). */
+const PLAIN_CODE = /(?<![0-9A-Za-z_-])[0-9A-Z]{8}(?![0-9A-Za-z_-])/g;
+/** Crockford base32 as typed: the code alphabet plus the letters normalised into it (I, L, O); only U is never part of a code. */
+const TYPED_CODE_CHARS = /^[0-9A-TV-Z]+$/i;
 
 export const REDACTED = '[redacted]';
 
+/**
+ * Whether a dashed pair of groups can be a pairing or user code. As minted (upper case) always;
+ * typed in lower case only with a digit in it, so that prose like `read-only` survives.
+ */
+function looksLikeDashedCode(candidate: string): boolean {
+  const chars = candidate.replace('-', '');
+  if (!TYPED_CODE_CHARS.test(chars)) return false;
+  return chars === chars.toUpperCase() || /\d/.test(chars);
+}
+
+/** Without the dash only the minted letters in upper case, with a digit and a letter (a bare upper-case word survives). */
+function looksLikePlainCode(candidate: string): boolean {
+  return TYPED_CODE_CHARS.test(candidate) && /\d/.test(candidate) && /[A-Z]/.test(candidate);
+}
+
 export function redactString(value: string): string {
   return value
-    .replace(TOKEN_PATTERN, 'agw_' + REDACTED)
-    .replace(FLOW_SECRET_PATTERN, 'agwf_' + REDACTED)
-    .replace(BEARER_PATTERN, `$1${REDACTED}`);
+    .replace(PRIVATE_KEY_PEM, `-----BEGIN $1PRIVATE KEY-----${REDACTED}`)
+    .replace(GATEWAY_SECRET, `$1${REDACTED}`)
+    .replace(BEARER, `$1${REDACTED}`)
+    .replace(DASHED_CODE, (match) => (looksLikeDashedCode(match) ? REDACTED : match))
+    .replace(PLAIN_CODE, (match) => (looksLikePlainCode(match) ? REDACTED : match));
 }
 
 function isSecretKey(key: string): boolean {
   return SECRET_KEY.test(key) && !HARMLESS_KEYS.has(key);
 }
 
+/** Raw bytes are never worth a log line, and a key kept as a Buffer must not be spelled out byte by byte. */
+function isBinary(value: unknown): boolean {
+  return ArrayBuffer.isView(value) || value instanceof ArrayBuffer;
+}
+
 export function redactValue(value: unknown, depth = 0): unknown {
   if (depth > 8) return '[deep]';
   if (typeof value === 'string') return redactString(value);
+  if (isBinary(value)) return '[binary]';
   if (Array.isArray(value)) return value.map((v) => redactValue(v, depth + 1));
   if (value instanceof Error) return { name: value.name, message: redactString(value.message) };
   if (value && typeof value === 'object') {
     const out: Record<string, unknown> = {};
     for (const [key, inner] of Object.entries(value)) {
-      out[key] = isSecretKey(key) && inner !== null && typeof inner !== 'object' ? REDACTED : redactValue(inner, depth + 1);
+      const masked = isSecretKey(key) && inner !== null && (typeof inner !== 'object' || isBinary(inner));
+      out[key] = masked ? REDACTED : redactValue(inner, depth + 1);
     }
     return out;
   }

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { LockMode } from '@mikro-orm/core';
 import type { AuditLog } from '../audit/index.js';
-import type { GatewayConfig } from '../config/index.js';
+import { publicOrigin, type GatewayConfig } from '../config/index.js';
 import { GatewayError } from '../errors/index.js';
-import { agentChangeEvent, agentView, hashesEqual, newFlowSecret, sha256, type ActingContext, type AgentService, type AgentView, type IssuedToken, type TokenService } from '../identity/index.js';
+import { agentChangeEvent, agentView, newFlowSecret, type ActingContext, type AgentService, type AgentView, type IssuedToken, type SecretHasher, type TokenService } from '../identity/index.js';
 
 import { PairingFlowSchema, pgErrorCode, type Agent, type EntityManager, type Orm, type PairingFlow } from '../store/index.js';
 import type { PairingGuard } from './guard.js';
@@ -66,6 +66,7 @@ export class DeviceFlowService {
     private readonly audit: AuditLog,
     private readonly guard: PairingGuard,
     private readonly config: GatewayConfig,
+    private readonly hasher: SecretHasher,
   ) {}
 
   async start(deviceName: string, address: string, requestId?: string): Promise<StartedFlow> {
@@ -87,8 +88,8 @@ export class DeviceFlowService {
     const intervalMs = Math.round(this.config.pairingPollIntervalSeconds * 1000);
     const flow = tx.create(PairingFlowSchema, {
       id: randomUUID(),
-      secretHash: secret.hash,
-      userCodeHash: sha256(normaliseCode(userCode)!),
+      secretMac: this.hasher.mac('flow-secret', secret.plaintext),
+      userCodeMac: this.hasher.mac('user-code', normaliseCode(userCode)!),
       deviceName,
       clientAddress: address,
       status: 'pending',
@@ -111,7 +112,8 @@ export class DeviceFlowService {
       outcome: 'success',
       detail: { device_name: deviceName },
     });
-    const base = this.config.pairingVerificationUrl ?? null;
+    // Unset: the console's pairing page on the gateway's own origin (PUBLIC_URL, else http://HOST:PORT).
+    const base = this.config.pairingVerificationUrl ?? `${publicOrigin(this.config)}/console/pair`;
     return {
       flow_id: flow.id,
       flow_secret: secret.plaintext,
@@ -133,7 +135,7 @@ export class DeviceFlowService {
 
   private async pollLocked(tx: EntityManager, flowId: string, flowSecret: string, address: string, requestId?: string): Promise<PollOutcome> {
     const flow = await tx.findOne(PairingFlowSchema, { id: flowId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
-    if (!flow || !hashesEqual(sha256(flowSecret), flow.secretHash)) {
+    if (!flow || !this.hasher.matches('flow-secret', flowSecret, flow.secretMac)) {
       return { ok: false, error: new GatewayError('invalid_pairing_code', 'Unknown flow or wrong flow secret.'), countsAsFailure: true };
     }
     const now = new Date();
@@ -177,8 +179,8 @@ export class DeviceFlowService {
 
   private async lockByUserCode(tx: EntityManager, userCode: string): Promise<PairingFlow> {
     const normalised = normaliseCode(userCode);
-    const flow = normalised ? await tx.findOne(PairingFlowSchema, { userCodeHash: sha256(normalised) }, { lockMode: LockMode.PESSIMISTIC_WRITE }) : null;
-    if (!flow) throw new GatewayError('not_found', 'No pairing flow with this user code.');
+    const flow = normalised ? await tx.findOne(PairingFlowSchema, { userCodeMac: this.hasher.mac('user-code', normalised) }, { lockMode: LockMode.PESSIMISTIC_WRITE }) : null;
+    if (!flow || !this.hasher.matches('user-code', normalised!, flow.userCodeMac)) throw new GatewayError('not_found', 'No pairing flow with this user code.');
     return flow;
   }
 

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { AuditLog } from '../audit/index.js';
 import type { GatewayConfig } from '../config/index.js';
 import { GatewayError } from '../errors/index.js';
-import { agentChangeEvent, hashesEqual, sha256, type ActingContext, type AgentService, type IssuedToken, type TokenService } from '../identity/index.js';
+import { agentChangeEvent, type ActingContext, type AgentService, type IssuedToken, type SecretHasher, type TokenService } from '../identity/index.js';
 
 import { PairingCodeSchema, sql, type EntityManager, type Orm, type PairingCode } from '../store/index.js';
 import type { PairingGuard } from './guard.js';
@@ -25,6 +25,9 @@ const LOCKED_CODE = () => new GatewayError('pairing_locked', 'This pairing code 
 
 type Attempt = { ok: true; result: ExchangeResult } | { ok: false; error: GatewayError; countsAsFailure: boolean };
 
+/** The first group of a normalised code: a wrong guess that shares it counts against that code. */
+const groupOf = (normalised: string) => normalised.slice(0, 4);
+
 export class PairingCodeService {
   constructor(
     private readonly orm: Orm,
@@ -33,6 +36,7 @@ export class PairingCodeService {
     private readonly audit: AuditLog,
     private readonly guard: PairingGuard,
     private readonly config: GatewayConfig,
+    private readonly hasher: SecretHasher,
   ) {}
 
   async create(em: EntityManager, agentId: string, ttlSeconds: number | undefined, ctx: ActingContext): Promise<CreatedPairingCode> {
@@ -45,8 +49,8 @@ export class PairingCodeService {
       const row = tx.create(PairingCodeSchema, {
         id: randomUUID(),
         agentId,
-        lookup: normalised.slice(0, 4),
-        codeHash: sha256(normalised),
+        codeMac: this.hasher.mac('pairing-code', normalised),
+        groupMac: this.hasher.mac('pairing-code-group', groupOf(normalised)),
         createdBy: `${ctx.actor.type}:${ctx.actor.id}`,
         createdAt: now,
         expiresAt: new Date(now.getTime() + (ttlSeconds ?? this.config.pairingCodeTtlSeconds) * 1000),
@@ -79,12 +83,11 @@ export class PairingCodeService {
   }
 
   private async attempt(tx: EntityManager, normalised: string, deviceName: string, address: string, requestId?: string): Promise<Attempt> {
-    const candidates = await sql<{ id: string }>(tx, 'select id from pairing_codes where lookup = ? order by created_at desc limit 20 for update', [normalised.slice(0, 4)]);
-    if (candidates.length === 0) return { ok: false, error: WRONG_CODE(), countsAsFailure: true };
-    const rows = await tx.find(PairingCodeSchema, { id: { $in: candidates.map((c) => c.id) } }, { refresh: true });
-    const presentedHash = sha256(normalised);
-    const match = rows.find((r) => hashesEqual(presentedHash, r.codeHash));
-    if (!match) return this.wrongGuess(tx, rows, address, requestId);
+    // The index finds the row by the HMAC; the constant-time check below is what accepts it.
+    const candidates = await sql<{ id: string }>(tx, 'select id from pairing_codes where code_mac = ? order by created_at desc limit 5 for update', [this.hasher.mac('pairing-code', normalised)]);
+    const rows = candidates.length ? await tx.find(PairingCodeSchema, { id: { $in: candidates.map((c) => c.id) } }, { refresh: true, orderBy: { createdAt: 'desc' } }) : [];
+    const match = rows.find((r) => this.hasher.matches('pairing-code', normalised, r.codeMac));
+    if (!match) return this.wrongGuess(tx, normalised, address, requestId);
     const now = new Date();
     if (match.lockedAt) return { ok: false, error: LOCKED_CODE(), countsAsFailure: false };
     if (match.usedAt || match.expiresAt <= now) return { ok: false, error: WRONG_CODE(), countsAsFailure: true };
@@ -103,9 +106,16 @@ export class PairingCodeService {
     return { ok: true, result: { ...issued, agent: { id: agent.id, display_name: agent.displayName, owner_user_id: agent.ownerUserId } } };
   }
 
-  /** A right lookup group with a wrong rest: count it against every live code that shares the group. */
-  private async wrongGuess(tx: EntityManager, rows: PairingCode[], address: string, requestId?: string): Promise<Attempt> {
+  /** A wrong code: count it against every live code that shares its first group (found by the group's HMAC). */
+  private async wrongGuess(tx: EntityManager, normalised: string, address: string, requestId?: string): Promise<Attempt> {
     const now = new Date();
+    const near = await sql<{ id: string }>(
+      tx,
+      'select id from pairing_codes where group_mac = ? and used_at is null and locked_at is null and expires_at > now() order by created_at desc limit 20 for update',
+      [this.hasher.mac('pairing-code-group', groupOf(normalised))],
+    );
+    if (near.length === 0) return { ok: false, error: WRONG_CODE(), countsAsFailure: true };
+    const rows: PairingCode[] = await tx.find(PairingCodeSchema, { id: { $in: near.map((n) => n.id) } }, { refresh: true });
     for (const row of rows.filter((r) => !r.usedAt && !r.lockedAt && r.expiresAt > now)) {
       row.failedAttempts += 1;
       if (row.failedAttempts < this.config.pairingCodeMaxAttempts) continue;

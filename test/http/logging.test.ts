@@ -46,6 +46,10 @@ describe('http: request ids and logs', () => {
 
     // Code paths that do log: a stage logging a request object by mistake is still redacted.
     gw.gateway.deps.logger.warn(`probe with ${issued.secret} inline`, { authorization: `Bearer ${issued.secret}`, flow_secret: flow.body.flow_secret, nested: { pairing_code: code, note: `see ${polled.body.access_token}` } });
+    // Free text naming every other format: a generated internal token, a pairing code, a user code, a flow secret.
+    const generatedInternal = `agwi_${'Zq9'.repeat(14)}x`;
+    secrets.push(generatedInternal);
+    gw.gateway.deps.logger.warn(`free text: ${generatedInternal} / ${code} / ${flow.body.user_code} / ${flow.body.flow_secret}`);
 
     const text = gw.logs.text();
     expect(text).to.contain('probe with');

@@ -30,6 +30,7 @@ export async function startTestGateway(overrides: TestGatewayOptions | Partial<G
     ...loadConfig({}),
     databaseUrl: testDatabaseUrl(),
     internalApiToken: internalToken,
+    secretKey: randomBytes(32),
     port: 0,
     host: '127.0.0.1',
     dbPoolMax: 5,

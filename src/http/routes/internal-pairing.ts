@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import type { ApprovalTarget } from '../../pairing/index.js';
 import type { HttpDeps } from '../deps.js';
+import { noStore } from '../no-store.js';
 import { actingContext } from '../internal-auth.js';
 import { requireUuid } from '../validation.js';
 
@@ -14,7 +15,7 @@ export function internalPairingRouter(deps: HttpDeps): Router {
   const router = Router();
   const { pairing, validator, orm } = deps;
 
-  router.post('/agents/:agentId/pairing-codes', async (req, res) => {
+  router.post('/agents/:agentId/pairing-codes', noStore, async (req, res) => {
     const agentId = requireUuid('agent_id', req.params.agentId);
     const body = validator.body<{ ttl_seconds?: number }>('internal/pairing-code-create.json', req.body);
     res.status(201).json({ pairing_code: await pairing.codes.create(orm.em.fork(), agentId, body.ttl_seconds, actingContext(req, res)) });

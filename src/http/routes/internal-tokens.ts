@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import { GatewayError } from '../../errors/index.js';
 import type { HttpDeps } from '../deps.js';
+import { noStore } from '../no-store.js';
 import { actingContext } from '../internal-auth.js';
 import { requireUuid } from '../validation.js';
 
@@ -22,7 +23,7 @@ export function internalTokensRouter(deps: HttpDeps): Router {
   const router = Router();
   const { identity, validator, orm, config } = deps;
 
-  router.post('/agents/:agentId/tokens', async (req, res) => {
+  router.post('/agents/:agentId/tokens', noStore, async (req, res) => {
     const agentId = requireUuid('agent_id', req.params.agentId);
     const body = validator.body<TokenIssueBody>('internal/token-issue.json', req.body);
     const issued = await identity.tokens.issue(orm.em.fork(), agentId, { label: body.label ?? '', expiresAt: expiryOf(body) }, actingContext(req, res));
@@ -41,7 +42,7 @@ export function internalTokensRouter(deps: HttpDeps): Router {
     res.json({ token: await identity.tokens.revoke(orm.em.fork(), agentId, tokenId, actingContext(req, res)) });
   });
 
-  router.post('/agents/:agentId/tokens/:tokenId/rotate', async (req, res) => {
+  router.post('/agents/:agentId/tokens/:tokenId/rotate', noStore, async (req, res) => {
     const agentId = requireUuid('agent_id', req.params.agentId);
     const tokenId = requireUuid('token_id', req.params.tokenId);
     const body = validator.body<{ overlap_seconds?: number }>('internal/token-rotate.json', req.body);

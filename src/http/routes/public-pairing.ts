@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import type { ExchangeResult, FlowToken } from '../../pairing/index.js';
 import type { HttpDeps } from '../deps.js';
+import { noStore } from '../no-store.js';
 import { clientAddress, requestIdOf } from '../request-context.js';
 import { requireUuid } from '../validation.js';
 
@@ -20,24 +21,21 @@ export function publicPairingRouter(deps: HttpDeps): Router {
   const router = Router();
   const { pairing, validator } = deps;
 
-  router.post('/pairing/exchange', async (req, res) => {
+  router.post('/pairing/exchange', noStore, async (req, res) => {
     const body = validator.body<{ code: string; device_name: string }>('public/pairing-exchange.json', req.body);
     const result = await pairing.codes.exchange(body.code, body.device_name, clientAddress(req), requestIdOf(res));
-    res.setHeader('Cache-Control', 'no-store');
     res.status(201).json(tokenResponse(result));
   });
 
-  router.post('/pairing/flows', async (req, res) => {
+  router.post('/pairing/flows', noStore, async (req, res) => {
     const body = validator.body<{ device_name: string }>('public/pairing-flow-start.json', req.body);
-    res.setHeader('Cache-Control', 'no-store');
     res.status(201).json(await pairing.flows.start(body.device_name, clientAddress(req), requestIdOf(res)));
   });
 
-  router.post('/pairing/flows/:flowId/poll', async (req, res) => {
+  router.post('/pairing/flows/:flowId/poll', noStore, async (req, res) => {
     const flowId = requireUuid('flow_id', req.params.flowId);
     const body = validator.body<{ flow_secret: string }>('public/pairing-flow-poll.json', req.body);
     const result = await pairing.flows.poll(flowId, body.flow_secret, clientAddress(req), requestIdOf(res));
-    res.setHeader('Cache-Control', 'no-store');
     res.json(tokenResponse(result));
   });
   return router;

@@ -4,9 +4,10 @@ import { EntitySchema } from '@mikro-orm/core';
 export interface PairingCode {
   id: string;
   agentId: string;
-  /** The first group of the code, used to find the row (not unique: expired codes keep theirs); the code is only stored hashed. */
-  lookup: string;
-  codeHash: string;
+  /** HMAC-SHA-256 of the whole normalised code under the server key: finds the row (not unique: spent codes keep theirs). */
+  codeMac: string;
+  /** HMAC of the code's first group under the server key: lets a wrong guess count against the code it nearly matched. */
+  groupMac: string;
   createdBy: string;
   createdAt: Date;
   expiresAt: Date;
@@ -22,8 +23,8 @@ export const PairingCodeSchema = new EntitySchema<PairingCode>({
   properties: {
     id: { type: 'uuid', primary: true },
     agentId: { kind: 'm:1', entity: 'Agent', mapToPk: true, fieldName: 'agent_id', index: 'pairing_codes_agent_id_index' },
-    lookup: { type: 'text', index: 'pairing_codes_lookup_index' },
-    codeHash: { type: 'text' },
+    codeMac: { type: 'text', index: 'pairing_codes_code_mac_index' },
+    groupMac: { type: 'text', index: 'pairing_codes_group_mac_index' },
     createdBy: { type: 'text' },
     createdAt: { type: 'datetime', columnType: 'timestamptz' },
     expiresAt: { type: 'datetime', columnType: 'timestamptz' },

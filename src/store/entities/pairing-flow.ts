@@ -5,8 +5,10 @@ export type PairingFlowStatus = 'pending' | 'approved' | 'denied' | 'delivered';
 /** A device-style pairing flow (RFC 8628 in spirit): the CLI polls, the owner approves. */
 export interface PairingFlow {
   id: string;
-  secretHash: string;
-  userCodeHash: string;
+  /** HMAC-SHA-256 of the flow secret under the server key. */
+  secretMac: string;
+  /** HMAC-SHA-256 of the normalised user code under the server key: finds the row. */
+  userCodeMac: string;
   deviceName: string;
   clientAddress: string;
   status: PairingFlowStatus;
@@ -25,8 +27,8 @@ export const PairingFlowSchema = new EntitySchema<PairingFlow>({
   tableName: 'pairing_flows',
   properties: {
     id: { type: 'uuid', primary: true },
-    secretHash: { type: 'text' },
-    userCodeHash: { type: 'text', unique: 'pairing_flows_user_code_hash_unique' },
+    secretMac: { type: 'text' },
+    userCodeMac: { type: 'text', unique: 'pairing_flows_user_code_mac_unique' },
     deviceName: { type: 'text' },
     clientAddress: { type: 'text' },
     status: { type: 'text' },
