@@ -13,3 +13,4 @@ export { PendingActionSchema, APPROVAL_ENTITIES, type PendingAction, type Pendin
 export { approvalsRouter } from './router.js';
 export { actionView, actionStatusView, type ActionView, type ActionStatusView } from './views.js';
 export type { ActionFilter } from './store.js';
+export { ApprovalFeed, type ActionChange } from './feed.js';

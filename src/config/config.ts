@@ -33,6 +33,18 @@ export interface GatewayConfig {
   pairingVerificationUrl?: string;
   lastUsedFlushSeconds: number;
   authFailureBurstThreshold: number;
+  /** PUBLIC_URL: the gateway's origin as browsers reach it; absent means `http://HOST:PORT` (see publicOrigin). */
+  publicUrl?: string;
+  /** OIDC_ISSUER, OIDC_CLIENT_ID, OIDC_CLIENT_SECRET (all or none): console sign-in with OpenID Connect. */
+  oidc?: OidcConfig;
+  /** APPROVAL_WEBHOOK_URL: POSTed a JSON notice whenever an action is parked for approval. */
+  approvalWebhookUrl?: string;
+  /** CONSOLE_SESSION_TTL_SECONDS: a console session ends this long after its last use. */
+  consoleSessionTtlSeconds: number;
+  /** CONSOLE_SIGNIN_MAX_PER_ACCOUNT / _PER_ADDRESS: failed sign-ins allowed per CONSOLE_SIGNIN_WINDOW_SECONDS. */
+  consoleSignInMaxPerAccount: number;
+  consoleSignInMaxPerAddress: number;
+  consoleSignInWindowSeconds: number;
   /** AUDIT_SIGNING_KEY: an Ed25519 private key (PKCS#8 PEM or base64 DER) that signs audit checkpoints. */
   auditSigningKey?: string;
   /** AUDIT_SIGNING_KEY_FILE: a file holding that key; neither set = `<dataDir>/audit-signing-key.pem`, generated once. */
@@ -43,3 +55,18 @@ export interface GatewayConfig {
 
 export const DEFAULT_DATA_DIR = join(PACKAGE_ROOT, '.data');
 export const DEFAULT_EMBEDDED_PG_HOME = '/var/lib/agent-gateway';
+
+export interface OidcConfig {
+  issuer: string;
+  clientId: string;
+  clientSecret: string;
+  /** OIDC_ADMIN_SUBJECTS: subjects that sign in as `admin`; everyone else signs in as an `owner`. */
+  adminSubjects: string[];
+}
+
+/** The origin browsers use for the gateway: PUBLIC_URL, else `http://HOST:PORT` (a wildcard host reads as 127.0.0.1). */
+export function publicOrigin(config: Pick<GatewayConfig, 'publicUrl' | 'host' | 'port'>): string {
+  if (config.publicUrl) return config.publicUrl.replace(/\/+$/, '');
+  const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host.includes(':') ? `[${config.host}]` : config.host;
+  return `http://${host}:${config.port}`;
+}

@@ -121,6 +121,38 @@ function auditSigningKey(env: Env): Pick<GatewayConfig, 'auditSigningKey' | 'aud
   return {};
 }
 
+function httpUrl(env: Env, name: string): string | undefined {
+  const raw = present(env, name);
+  if (raw === undefined) return undefined;
+  try {
+    const url = new URL(raw);
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new Error();
+  } catch {
+    throw new ConfigError(name, 'expected an http(s) URL');
+  }
+  return raw;
+}
+
+/** The owner console's optional settings: its public origin, OpenID Connect, the approval webhook. */
+function consoleSettings(env: Env): Pick<GatewayConfig, 'publicUrl' | 'oidc' | 'approvalWebhookUrl'> {
+  const out: Pick<GatewayConfig, 'publicUrl' | 'oidc' | 'approvalWebhookUrl'> = {};
+  const publicUrl = httpUrl(env, 'PUBLIC_URL');
+  if (publicUrl) out.publicUrl = new URL(publicUrl).origin;
+  const webhook = httpUrl(env, 'APPROVAL_WEBHOOK_URL');
+  if (webhook) out.approvalWebhookUrl = webhook;
+  const oidc = { OIDC_ISSUER: httpUrl(env, 'OIDC_ISSUER'), OIDC_CLIENT_ID: present(env, 'OIDC_CLIENT_ID'), OIDC_CLIENT_SECRET: present(env, 'OIDC_CLIENT_SECRET') };
+  const given = Object.entries(oidc).filter(([, v]) => v !== undefined);
+  if (given.length > 0 && given.length < 3) {
+    const missing = Object.entries(oidc).filter(([, v]) => v === undefined).map(([k]) => k);
+    throw new ConfigError(missing[0]!, `OpenID Connect is half configured: set ${missing.join(', ')} too, or none of OIDC_ISSUER, OIDC_CLIENT_ID, OIDC_CLIENT_SECRET`);
+  }
+  if (given.length === 3) {
+    const adminSubjects = (present(env, 'OIDC_ADMIN_SUBJECTS') ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '');
+    out.oidc = { issuer: oidc.OIDC_ISSUER!, clientId: oidc.OIDC_CLIENT_ID!, clientSecret: oidc.OIDC_CLIENT_SECRET!, adminSubjects };
+  }
+  return out;
+}
+
 /**
  * Reads and validates the configuration. Throws a ConfigError naming the first bad variable, so
  * a mistyped setting stops the start instead of silently falling back to a default.
@@ -148,6 +180,10 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
     pairingAddressWindowSeconds: integer(env, 'PAIRING_ADDRESS_WINDOW_SECONDS', 900, 10, 86400),
     lastUsedFlushSeconds: seconds(env, 'LAST_USED_FLUSH_SECONDS', 10, 0.05, 3600),
     authFailureBurstThreshold: integer(env, 'AUTH_FAILURE_BURST_THRESHOLD', 20, 1, 100000),
+    consoleSessionTtlSeconds: integer(env, 'CONSOLE_SESSION_TTL_SECONDS', 12 * 3600, 60, 30 * 86400),
+    consoleSignInMaxPerAccount: integer(env, 'CONSOLE_SIGNIN_MAX_PER_ACCOUNT', 8, 1, 10000),
+    consoleSignInMaxPerAddress: integer(env, 'CONSOLE_SIGNIN_MAX_PER_ADDRESS', 24, 1, 100000),
+    consoleSignInWindowSeconds: integer(env, 'CONSOLE_SIGNIN_WINDOW_SECONDS', 900, 10, 86400),
     auditCheckpointIntervalSeconds: integer(env, 'AUDIT_CHECKPOINT_INTERVAL_SECONDS', 3600, 0, 31 * 86400),
     ...auditSigningKey(env),
   };
@@ -159,5 +195,6 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
   if (key) config.secretKey = key;
   const verification = verificationUrl(env);
   if (verification) config.pairingVerificationUrl = verification;
+  Object.assign(config, consoleSettings(env));
   return config;
 }

@@ -12,6 +12,8 @@ export interface GatewayDeps extends HttpDeps {
 export interface ExtensionParts {
   /** Mounted in order, after the foundation's routes and before the 404 handler. */
   routers?: MountedRouter[];
+  /** Mounted before the JSON body guard and parser: routers that read their own bodies (the console's forms). */
+  pageRouters?: MountedRouter[];
   /** Conditions `/readyz` also requires (e.g. "policy bundle loaded"). */
   readiness?: ReadinessCheck[];
   /** Merged into `/api/v1/meta/capabilities`. */

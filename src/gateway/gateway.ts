@@ -83,7 +83,8 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     const routers: MountedRouter[] = parts.flatMap((p) => p.routers ?? []);
     const readiness = [databaseCheck(orm), migrationsCheck(orm), ...parts.flatMap((p) => p.readiness ?? [])];
     const capabilities = () => Object.assign(foundationCapabilities(config), ...parts.map((p) => p.capabilities ?? {}));
-    const app = createHttpApp(deps, { internalApiToken: config.internalApiToken, routers, readiness, capabilities });
+    const pageRouters: MountedRouter[] = parts.flatMap((p) => p.pageRouters ?? []);
+    const app = createHttpApp(deps, { internalApiToken: config.internalApiToken, routers, pageRouters, readiness, capabilities });
 
     identity.lastUsed.start(config.lastUsedFlushSeconds * 1000);
     const sweeper = setInterval(() => void pairing.guard.sweep().catch(() => undefined), 10 * 60_000);

@@ -9,7 +9,9 @@ import { GATEWAY_ENTRYPOINTS, PolicyEngine, ensurePolicyBuilt, gatewayPolicyData
 import { restExtension } from '../rest/index.js';
 import { TaskerAdapter, startTaskerSandbox, type TaskerAdapterConfig, type TaskerAdapterOptions, type TaskerSandbox, type TaskerSandboxOptions } from '../tasker/index.js';
 import { auditCheckpointStage } from './checkpoint-stage.js';
+import { consoleExtension } from '../console/index.js';
 import type { GatewayExtension } from './extension.js';
+import { taskerGrantCatalogue } from './grant-catalogue.js';
 
 /** Where Tasker is: a real server (all three settings given) or the in-process sandbox. */
 export type TaskerTarget = { kind: 'remote'; options: TaskerAdapterOptions } | { kind: 'sandbox'; options: TaskerSandboxOptions };
@@ -123,6 +125,8 @@ function decisionStage(ctx: StageContext, options: StageOptions['decision']): Ga
       const extension = decisionExtension({ ...options, engine: ctx.engine, adapter: ctx.need('adapter'), registry: ctx.registry, loadCatalogue: false, registerMediatorEntities: false });
       const parts = await extension.setup(deps);
       ctx.decision = extension.stage;
+      // From here on a grant may name only what this Tasker and the tool contracts have.
+      deps.identity.grants.useCatalogue(taskerGrantCatalogue(ctx.need('adapter'), ctx.registry));
       return parts;
     },
   };
@@ -135,7 +139,7 @@ export interface Stages {
 
 /**
  * Every stage of the request path as gateway extensions, in dependency order: audit checkpoints, policy, Tasker,
- * decision (with approvals, metrics and the mediator), then the two front doors (MCP, agent REST).
+ * decision (with approvals, metrics and the mediator), then the front doors (MCP, agent REST, the owner console).
  */
 export function buildStages(logger: Logger, options: StageOptions = {}): Stages {
   const env = options.env ?? process.env;
@@ -153,6 +157,7 @@ export function buildStages(logger: Logger, options: StageOptions = {}): Stages 
       decisionStage(ctx, options.decision),
       mcpExtension({ registry: ctx.registry, decision, allowedOrigins }),
       restExtension({ registry: ctx.registry, decision }),
+      consoleExtension({ decision, policyRevision: () => (ctx.engine.ready ? ctx.engine.revision : null) }),
     ],
   };
 }

@@ -23,6 +23,8 @@ export interface HttpAppOptions extends OpsOptions {
   internalApiToken: string;
   /** Mounted in order after the foundation's routes, e.g. `/mcp`, `/api/v1` tool routes. */
   routers?: MountedRouter[];
+  /** Mounted before the JSON-only body guard: front doors that read bodies of their own (the console's HTML forms). */
+  pageRouters?: MountedRouter[];
 }
 
 /** The bearer-token middleware, shared with later stages through the gateway deps. */
@@ -40,6 +42,7 @@ export function createHttpApp(deps: HttpDeps, options: HttpAppOptions): Express 
   // The service token is checked before the body is even parsed: anonymous callers of the
   // internal API learn nothing, not even whether their JSON was well-formed.
   app.use('/internal/v1', internalAuth(options.internalApiToken));
+  for (const { path, router } of options.pageRouters ?? []) app.use(path, router);
   app.use(requireJsonBodies);
   app.use(express.json({ limit: deps.config.bodyLimitBytes, type: ['application/json', 'application/*+json'], strict: true }));
 

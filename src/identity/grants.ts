@@ -3,6 +3,7 @@ import type { AuditLog } from '../audit/index.js';
 import { GatewayError } from '../errors/index.js';
 import { GrantSchema, asDate, runPrepared, type GrantProjects, type EntityManager, type PreparedStatement } from '../store/index.js';
 import type { AgentService } from './agents.js';
+import { checkGrantNames, type GrantCatalogue } from './grant-catalogue.js';
 import { agentChangeEvent, type ActingContext } from './context.js';
 import { grantView, type GrantView } from './views.js';
 
@@ -57,12 +58,26 @@ const LIVE_GRANTS: PreparedStatement = {
 };
 
 export class GrantService {
+  private names: GrantCatalogue | undefined;
+
   constructor(
     private readonly agents: AgentService,
     private readonly audit: AuditLog,
   ) {}
 
+  /** The Tasker stage hands over what grants may name; from then on every new grant is checked against it. */
+  useCatalogue(catalogue: GrantCatalogue): void {
+    this.names = catalogue;
+  }
+
+  /** What grants may name, when a Tasker stage provided it (the console's grant editor offers exactly this). */
+  get catalogue(): GrantCatalogue | undefined {
+    return this.names;
+  }
+
   async create(em: EntityManager, agentId: string, input: NewGrant, ctx: ActingContext): Promise<GrantView> {
+    // Checked before the transaction: it may ask Tasker for its projects, which must not hold the agent's lock.
+    if (this.names) await checkGrantNames(this.names, input);
     return em.transactional(async (tx) => {
       const agent = await this.agents.lock(tx, agentId);
       if (agent.status === 'revoked') throw new GatewayError('conflict', 'The agent is revoked; it cannot receive grants.');

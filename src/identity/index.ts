@@ -11,6 +11,7 @@ import { TokenService } from './tokens.js';
 export { AgentService, type NewAgent, type AgentListFilter, type AgentTransition } from './agents.js';
 export { TokenService, type IssueTokenInput, type IssuedToken } from './tokens.js';
 export { GrantService, type NewGrant, type LiveGrant } from './grants.js';
+export { checkGrantNames, type GrantCatalogue, type CatalogueProject, type GrantNames, type ToolKind } from './grant-catalogue.js';
 export { Authenticator, unauthenticated, type AuthenticatedAgent } from './authenticate.js';
 export { LastUsedRecorder } from './last-used.js';
 export { agentChangeEvent, type ActingContext } from './context.js';
