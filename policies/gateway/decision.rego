@@ -104,6 +104,7 @@ decision := {
 	"obligations": {
 		"approval_required": count(approval_reasons) > 0,
 		"approval_reasons": approval_reasons,
+		"project_scope": project_scope,
 	},
 	"matched_grants": sort([id | some id in matched_grant_ids]),
 }

@@ -1,6 +1,6 @@
 /** Tool contracts: the registry of `schemas/tools/*.json`, argument and result validation, resource derivation. */
 export { ContractRegistry, ContractError, TOOL_CONTRACTS_DIR, type ValidationResult } from './registry.js';
-export { deriveResource, readPointer } from './resource.js';
+export { canonicalProjectRef, deriveResource, readPointer } from './resource.js';
 export { toFieldErrors } from './field-errors.js';
 export type {
   ToolContract,

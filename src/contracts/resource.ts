@@ -29,16 +29,38 @@ function firstString(args: unknown, pointers: string[] | undefined): string | nu
  * project may still be an identifier or a UUID.
  */
 export function deriveResource(spec: ResourceSpec, args: unknown): DerivedResource {
-  const project = firstString(args, spec.project);
-  const humanId = project === null ? null : HUMAN_ID.exec(project);
   return {
     workspace: firstString(args, spec.workspace),
-    project: humanId ? humanId[1]!.toUpperCase() : project === null ? null : normaliseProjectRef(project),
+    project: projectOf(spec, args),
     work_item: firstString(args, spec.work_item),
   };
 }
 
-/** Identifiers are stored uppercase; UUIDs are compared lowercase. */
-function normaliseProjectRef(ref: string): string {
-  return ref.length === 36 ? ref.toLowerCase() : ref.toUpperCase();
+/**
+ * The project a call names: the first project pointer with a value. A work item's UUID says
+ * nothing about its project (only a human id carries one), so a pointer that also locates the
+ * work item counts only when it holds a human id; taking the item's UUID for a project would have
+ * the policy decide on a project that does not exist.
+ */
+function projectOf(spec: ResourceSpec, args: unknown): string | null {
+  for (const pointer of spec.project ?? []) {
+    const found = readPointer(args, pointer);
+    if (typeof found !== 'string' || found.length === 0) continue;
+    const humanId = HUMAN_ID.exec(found);
+    if (humanId) return humanId[1]!.toUpperCase();
+    if (spec.work_item?.includes(pointer)) continue;
+    return canonicalProjectRef(found);
+  }
+  return null;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * A project reference in the one spelling the policy compares: identifiers uppercase (Tasker
+ * stores and matches them so), UUIDs lowercase. Grants and approval constraints go through the
+ * same function, so `pub` in a grant covers a call on `PUB`.
+ */
+export function canonicalProjectRef(ref: string): string {
+  return UUID.test(ref) ? ref.toLowerCase() : ref.toUpperCase();
 }

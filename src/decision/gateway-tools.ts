@@ -23,7 +23,7 @@ function explainResult(tool: string, a: Assessment) {
     tool,
     decision: a.verdict,
     reasons: a.verdict === 'approval_required' ? a.approvalReasons : a.reasons,
-    obligations: a.decision?.obligations ?? { approval_required: false, approval_reasons: [] },
+    obligations: a.decision?.obligations ?? { approval_required: false, approval_reasons: [], project_scope: [] },
     matched_grants: a.matchedGrants,
     resource: a.resource,
     policy_revision: a.policyRevision ?? '',

@@ -299,7 +299,7 @@ export class RequestPipeline implements ApprovedActionRunner {
     const viaTasker = contract['x-gateway'].handler === 'tasker';
     let done: Execution;
     try {
-      done = viaTasker ? await this.deps.mediator.execute({ tool: contract, args: a.args, agent: actingAgent(ctx), decisionId, idempotencyKey: ctx.idempotencyKey }) : await this.answerItself(a, started, call);
+      done = viaTasker ? await this.deps.mediator.execute({ tool: contract, args: a.args, agent: actingAgent(ctx), decisionId, projectScope: a.projectScope, idempotencyKey: ctx.idempotencyKey }) : await this.answerItself(a, started, call);
     } catch (err) {
       const failure = asGatewayError(err);
       const latencyMs = elapsedMs(started);

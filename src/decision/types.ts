@@ -3,6 +3,7 @@ import type { FieldError, GatewayError } from '../errors/index.js';
 import type { Actor } from '../audit/index.js';
 import type { AuthenticatedAgent, LiveGrant } from '../identity/index.js';
 import type { TaskerReference } from '../mediator/index.js';
+import type { ProjectScope } from '../tasker/index.js';
 import type { Decision, DecisionInput, DecisionReason } from '../policy/index.js';
 
 export type Transport = 'mcp' | 'rest';
@@ -55,6 +56,8 @@ export interface Assessment {
   reasons: DecisionReason[];
   /** Why the owner must approve (empty unless `approval_required`). */
   approvalReasons: DecisionReason[];
+  /** The projects the call may touch (obligation `project_scope`); empty when the policy did not allow it. */
+  projectScope: ProjectScope;
   matchedGrants: string[];
   policyRevision: string | null;
   /** The error a real call answers with when the verdict is `deny`. */

@@ -5,7 +5,7 @@ import type { ContractRegistry, ToolContract } from '../contracts/index.js';
 import { GatewayError, isGatewayError } from '../errors/index.js';
 import { silentLogger, type Logger } from '../log/index.js';
 import type { EntityManager } from '../store/index.js';
-import { runToolOperation, type Actor, type TaskerAdapter } from '../tasker/index.js';
+import { runToolOperation, type Actor, type ProjectScope, type TaskerAdapter } from '../tasker/index.js';
 import { claimKey, completeKey, purgeExpiredKeys, readKey, releaseKey, type ClaimRequest, type IdempotencyRow } from './idempotency-store.js';
 import { resolveIdempotencyKey } from './idempotency-key.js';
 import { IDEMPOTENCY_ARGUMENT, requestHash, withoutIdempotencyKey } from './request-hash.js';
@@ -89,7 +89,7 @@ export class Mediator {
     if (key === null) {
       // Reads are idempotent by nature and keep no record; an unkeyed write has no replay
       // protection beyond the adapter's own retry safety (a fresh external id per create).
-      const outcome = await this.perform(contract, action.args, action.agent);
+      const outcome = await this.perform(contract, action.args, action.agent, action.projectScope);
       return this.answer(contract, outcome, startedAt, { replayed: false, key: null, decisionId: action.decisionId });
     }
     return this.executeOnce(contract, action, key, startedAt);
@@ -145,7 +145,7 @@ export class Mediator {
     const adapterArgs = { ...withoutIdempotencyKey(action.args), [IDEMPOTENCY_ARGUMENT]: key };
     let outcome: Outcome;
     try {
-      outcome = await this.perform(contract, adapterArgs, action.agent, true);
+      outcome = await this.perform(contract, adapterArgs, action.agent, action.projectScope, true);
     } catch (err) {
       await releaseKey(em, request.agentId, key, request.claimToken).catch((releaseError: unknown) => {
         // The row stays in_progress until its lease ends; then a retry takes it over.
@@ -201,10 +201,10 @@ export class Mediator {
   }
 
   /** Runs the adapter operation and checks its answer; Tasker failures arrive as GatewayErrors with stable codes. */
-  private async perform(contract: ToolContract, args: Record<string, unknown>, agent: ActingAgent, asStored = false): Promise<Outcome> {
+  private async perform(contract: ToolContract, args: Record<string, unknown>, agent: ActingAgent, scope: ProjectScope, asStored = false): Promise<Outcome> {
     let raw: unknown;
     try {
-      raw = await runToolOperation(this.deps.adapter, contract['x-gateway'].operation, args, actorOf(agent));
+      raw = await runToolOperation(this.deps.adapter, contract['x-gateway'].operation, args, actorOf(agent), scope);
     } catch (err) {
       if (isGatewayError(err)) throw err;
       this.logger.error('the Tasker adapter failed unexpectedly', { tool: contract.name, error: String(err) });

@@ -1,4 +1,5 @@
 import type { ToolContract } from '../contracts/index.js';
+import type { ProjectScope } from '../tasker/index.js';
 import type { TaskerReference } from './tasker-reference.js';
 
 /** The agent an action runs for; its name and owner go into Tasker as attribution. */
@@ -17,6 +18,11 @@ export interface ApprovedAction {
   agent: ActingAgent;
   /** The recorded allow decision this execution rests on. */
   decisionId: string;
+  /**
+   * The decision's `project_scope` obligation: the projects the action may touch. The adapter
+   * answers anything outside it as not found, and confines searches and listings to it.
+   */
+  projectScope: ProjectScope;
   /**
    * The caller's idempotency key (REST `Idempotency-Key` header, or the MCP `idempotency_key`
    * argument). When absent, the `idempotency_key` argument is used; when both are given they must agree.

@@ -9,6 +9,9 @@ import {
   mapComment, mapCycle, mapLabel, mapMember, mapModule, mapProject, mapSearchHit, mapState, mapWorkItem, type PlaneObject,
 } from './mapping.js';
 import { ProjectCache } from './project-cache.js';
+import { nullWhenNotFound, projectNotFound, workItemNotFound } from './not-found.js';
+import { inScope, isConfined } from './project-scope.js';
+import { searchProjects } from './scoped-search.js';
 import { findLabel, findMember, findState, stateForGroup } from './reference-data.js';
 import type {
   Actor, AddCommentArgs, AddToCycleArgs, AddToModuleArgs, Comment, CreateWorkItemArgs, CurrentUser, Cycle,
@@ -65,7 +68,7 @@ export class TaskerAdapter {
 
   async listProjects(args: ListProjectsArgs = {}): Promise<{ projects: Project[] }> {
     const all = await this.loadProjects(this.http.deadline());
-    const projects = all.filter((p) => (args.include_archived || !p.archived) && (!args.member_only || p.is_member));
+    const projects = all.filter((p) => inScope(p) && (args.include_archived || !p.archived) && (!args.member_only || p.is_member));
     return { projects };
   }
 
@@ -73,17 +76,24 @@ export class TaskerAdapter {
     return { project: await this.resolveProject(args.project) };
   }
 
-  /** A project by identifier (`PROJ`, any case) or UUID; `not_found` when Tasker has no such visible project. */
+  /**
+   * A project by identifier (`PROJ`, any case) or UUID; `not_found` when Tasker has no such visible
+   * project or it lies outside the running call's project scope (the same answer for both).
+   */
   async resolveProject(ref: string, pointer = '/project', deadline: number = this.http.deadline()): Promise<Project> {
-    if (isUuid(ref)) return this.projects.byProjectId(ref) ?? this.fetchProject(ref, deadline);
+    const project = await this.findProject(ref, pointer, deadline);
+    if (!project || !inScope(project)) throw projectNotFound(ref);
+    return project;
+  }
+
+  private async findProject(ref: string, pointer: string, deadline: number): Promise<Project | null> {
+    if (isUuid(ref)) return this.projects.byProjectId(ref) ?? this.fetchProject(ref, deadline).catch(nullWhenNotFound);
     if (!isProjectIdentifier(ref)) {
       throw new GatewayError('validation_failed', 'Not a project identifier or UUID.', { fields: [{ pointer, message: 'must be a project identifier or UUID' }] });
     }
     const cached = this.projects.byProjectIdentifier(ref);
     if (cached) return cached;
-    const found = (await this.loadProjects(deadline)).find((p) => p.identifier.toUpperCase() === ref.toUpperCase());
-    if (!found) throw new GatewayError('not_found', `No project with identifier ${ref.toUpperCase()} in this workspace.`, { context: { project: ref } });
-    return found;
+    return (await this.loadProjects(deadline)).find((p) => p.identifier.toUpperCase() === ref.toUpperCase()) ?? null;
   }
 
   // ---- reading work items ---------------------------------------------------------------
@@ -121,37 +131,59 @@ export class TaskerAdapter {
     return mapWorkItem(body, project.identifier, true);
   }
 
-  /** A work item by human id, or by UUID within a project; a human id must agree with a given project. */
+  /**
+   * A work item by human id, or by UUID within a project; a human id must agree with a given
+   * project. An item that does not exist, is not in the given project or lies outside the running
+   * call's project scope gets one and the same answer, so no answer tells an agent that an item
+   * exists where it may not look.
+   */
   async resolveWorkItem(ref: string, projectRef?: string, deadline: number = this.http.deadline()): Promise<WorkItem> {
-    if (!isUuid(ref)) {
-      const item = await this.getWorkItemByHumanId(ref, deadline);
-      if (projectRef !== undefined) {
-        const project = await this.resolveProject(projectRef, '/project', deadline);
-        if (project.id !== item.project_id) {
-          throw new GatewayError('validation_failed', `${item.human_id} is not in project ${project.identifier}.`, {
-            fields: [{ pointer: '/project', message: `does not contain ${item.human_id}` }],
-          });
-        }
-      }
-      return item;
-    }
-    if (projectRef === undefined) {
+    if (isUuid(ref) && projectRef === undefined) {
       throw new GatewayError('validation_failed', 'A work item UUID needs its project.', { fields: [{ pointer: '/project', message: 'is required with a work item UUID' }] });
     }
-    return this.getWorkItemById(projectRef, ref, deadline);
+    try {
+      const item = await this.findWorkItem(ref, projectRef, deadline);
+      if (inScope({ id: item.project_id, identifier: item.project_identifier })) return item;
+    } catch (err) {
+      if (!(isGatewayError(err) && err.code === 'not_found')) throw err;
+    }
+    throw workItemNotFound(ref);
   }
 
+  private async findWorkItem(ref: string, projectRef: string | undefined, deadline: number): Promise<WorkItem> {
+    if (isUuid(ref)) return this.getWorkItemById(projectRef!, ref, deadline);
+    if (projectRef === undefined) return this.getWorkItemByHumanId(ref, deadline);
+    const project = await this.resolveProject(projectRef, '/project', deadline);
+    // Compared before anything is fetched: an item of another project is never looked up.
+    const parsed = parseHumanId(ref);
+    if (parsed && parsed.identifier !== project.identifier.toUpperCase()) throw workItemNotFound(ref);
+    return this.getWorkItemByHumanId(ref, deadline);
+  }
+
+  /**
+   * Searches one project, the whole workspace, or (for a call confined to some projects) each of
+   * them. Hits outside the scope are dropped as well, in case a Tasker ignores `project_id`.
+   */
   async searchWorkItems(args: SearchWorkItemsArgs): Promise<{ items: SearchHit[] }> {
     const deadline = this.http.deadline();
-    const project = args.project === undefined ? undefined : await this.resolveProject(args.project, '/project', deadline);
+    const limit = args.limit ?? 10;
+    const search = (projectId: string | null) => this.searchIn(args.query, limit, projectId, deadline);
+    let hits: SearchHit[];
+    if (args.project !== undefined) hits = await search((await this.resolveProject(args.project, '/project', deadline)).id);
+    else if (!isConfined()) hits = await search(null);
+    else hits = await searchProjects((await this.loadProjects(deadline)).filter(inScope), limit, search);
+    return { items: hits.filter((h) => inScope({ id: h.project_id, identifier: h.project_identifier })) };
+  }
+
+  private async searchIn(query: string, limit: number, projectId: string | null, deadline: number): Promise<SearchHit[]> {
     const { body } = await this.http.request<{ issues?: unknown }>({
       method: 'GET',
       path: this.endpoints.search(),
-      query: { search: args.query, limit: args.limit ?? 10, workspace_search: project ? 'false' : 'true', project_id: project?.id },
+      query: { search: query, limit, workspace_search: projectId ? 'false' : 'true', project_id: projectId ?? undefined },
       deadline,
     });
     if (!body || !Array.isArray(body.issues)) throw new GatewayError('tasker_unavailable', 'Tasker answered the search in an unexpected shape.', { context: { reason: 'shape' } });
-    return { items: (body.issues as PlaneObject[]).map(mapSearchHit) };
+    return (body.issues as PlaneObject[]).map(mapSearchHit);
   }
 
   async listComments(args: ListCommentsArgs): Promise<{ comments: Comment[]; next_cursor: string | null }> {

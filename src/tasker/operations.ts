@@ -1,5 +1,6 @@
 import { GatewayError } from '../errors/index.js';
 import type { TaskerAdapter } from './adapter.js';
+import { confine, type ProjectScope } from './project-scope.js';
 import type { Actor } from './types.js';
 
 /**
@@ -41,10 +42,13 @@ export function isToolOperation(name: string): name is ToolOperationName {
   return Object.hasOwn(TOOL_OPERATIONS, name);
 }
 
-/** Runs the named operation with a tool's validated arguments; an unknown name fails closed. */
-export function runToolOperation(adapter: TaskerAdapter, operation: string, args: Record<string, unknown>, actor: Actor): Promise<unknown> {
+/**
+ * Runs the named operation with a tool's validated arguments, confined to the decision's project
+ * scope: what lies outside it does not exist for the operation. An unknown name fails closed.
+ */
+export function runToolOperation(adapter: TaskerAdapter, operation: string, args: Record<string, unknown>, actor: Actor, scope: ProjectScope): Promise<unknown> {
   if (!isToolOperation(operation)) {
     return Promise.reject(new GatewayError('internal_error', `No Tasker adapter operation named ${operation}.`));
   }
-  return TOOL_OPERATIONS[operation](adapter, args as never, actor);
+  return confine(scope, () => TOOL_OPERATIONS[operation](adapter, args as never, actor));
 }

@@ -46,8 +46,9 @@ export function newAgent(): ActingAgent {
   return { id: randomUUID(), display_name: 'mediator-test-agent', owner_user_id: 'user-42', owner_email: 'owner@nodedc.example' };
 }
 
-export function action(world: MediatorWorld, tool: string, args: Record<string, unknown>, agent: ActingAgent, idempotencyKey?: string): ApprovedAction {
-  return { tool: world.registry.get(tool), args, agent, decisionId: `dec-${randomUUID()}`, idempotencyKey: idempotencyKey ?? null };
+/** An allowed action; its project scope is every project unless the test confines it. */
+export function action(world: MediatorWorld, tool: string, args: Record<string, unknown>, agent: ActingAgent, idempotencyKey?: string, projectScope: ApprovedAction['projectScope'] = '*'): ApprovedAction {
+  return { tool: world.registry.get(tool), args, agent, decisionId: `dec-${randomUUID()}`, projectScope, idempotencyKey: idempotencyKey ?? null };
 }
 
 export function newKey(): string {

@@ -41,7 +41,12 @@ export interface DecisionReason {
 export interface Decision {
   allow: boolean;
   reasons: DecisionReason[];
-  obligations: { approval_required: boolean; approval_reasons: DecisionReason[] };
+  obligations: {
+    approval_required: boolean;
+    approval_reasons: DecisionReason[];
+    /** The projects the call may touch (keys as grants name them), or '*' for every project. */
+    project_scope: '*' | string[];
+  };
   matched_grants: string[];
 }
 

@@ -61,10 +61,15 @@ describe('Tasker adapter: reads against the sandbox', () => {
     expect(missing.fields![0]!.pointer).to.equal('/project');
   });
 
-  it('getWorkItem refuses a human id that is not in the given project', async () => {
-    const err = await failureOf(() => adapter.getWorkItem({ work_item: 'OPS-1', project: 'PUB' }));
-    expect(err.code).to.equal('validation_failed');
-    expect(err.fields![0]!.pointer).to.equal('/project');
+  it('getWorkItem answers a human id of another project exactly like one that does not exist', async () => {
+    // Telling the two apart would let a caller confined to PUB probe which OPS items exist.
+    const elsewhere = await failureOf(() => adapter.getWorkItem({ work_item: 'OPS-1', project: 'PUB' }));
+    const missing = await failureOf(() => adapter.getWorkItem({ work_item: 'OPS-999', project: 'PUB' }));
+    const missingHere = await failureOf(() => adapter.getWorkItem({ work_item: 'PUB-999', project: 'PUB' }));
+    expect(elsewhere.code).to.equal('not_found');
+    const shape = (e: typeof elsewhere, ref: string) => JSON.stringify({ ...e, message: e.message.replace(ref, '<ref>') });
+    expect(shape(elsewhere, 'OPS-1')).to.equal(shape(missing, 'OPS-999'));
+    expect(shape(elsewhere, 'OPS-1')).to.equal(shape(missingHere, 'PUB-999'));
   });
 
   it('an unknown sequence number and an unknown identifier are both not_found', async () => {

@@ -42,13 +42,13 @@ describe('Tasker adapter: every Tasker tool through its contract', () => {
   for (const [tool, args] of CALLS) {
     it(`${tool}: valid arguments in, a result matching the outputSchema out`, async () => {
       expect(contracts.validateArguments(tool, args)).to.deep.equal({ ok: true });
-      const result = await runToolOperation(adapter, contracts.get(tool)['x-gateway'].operation, args, ACTOR);
+      const result = await runToolOperation(adapter, contracts.get(tool)['x-gateway'].operation, args, ACTOR, '*');
       expect(contracts.validateResult(tool, result)).to.deep.equal({ ok: true });
     });
   }
 
   it('fails closed on an operation name the adapter does not have', async () => {
-    const err = await failureOf(() => runToolOperation(adapter, 'constructor', {}, ACTOR));
+    const err = await failureOf(() => runToolOperation(adapter, 'constructor', {}, ACTOR, '*'));
     expect(err.code).to.equal('internal_error');
   });
 });
