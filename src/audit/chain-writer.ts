@@ -1,7 +1,7 @@
 import type { EntityManager } from '../store/index.js';
 import { pgErrorCode, runPrepared, sql, type PreparedStatement } from '../store/index.js';
 import { GENESIS_HASH, eventHash, toRecord, type AuditEventInput, type AuditRecord, type AuditRow } from './event.js';
-import { canonicalJson } from './canonical.js';
+import { recordable, recordableString } from './recordable.js';
 
 /** Arbitrary but fixed key of the transaction-level advisory lock that orders the chain. */
 export const AUDIT_CHAIN_LOCK_KEY = 4_100_002;
@@ -10,18 +10,36 @@ const COLUMNS = 'seq, occurred_at, kind, actor_type, actor_id, agent_id, owner_u
 const ROW_PLACEHOLDERS = '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?)';
 
 /**
- * An event checked to have a JSON form (so one bad event fails only its own caller, never the
- * batch it would have joined), with its detail exactly as jsonb will give it back.
+ * An event in the form the chain keeps it: every caller-given string and the detail made storable
+ * (see recordable.ts), so one hostile value cannot make PostgreSQL refuse the batch it joins, and
+ * the stored row is exactly what was hashed. An event without a JSON form (a bigint in its detail)
+ * fails here, for its own caller only.
  */
 export interface PreparedEvent {
   event: AuditEventInput;
   detail: Record<string, unknown>;
 }
 
+function requiredString(name: string, s: unknown): string {
+  if (typeof s !== 'string') throw new TypeError(`the audit event's ${name} must be a string`);
+  return recordableString(s);
+}
+
+const optionalString = (name: string, s: unknown): string | null => (s === null || s === undefined ? null : requiredString(name, s));
+
 export function prepareEvent(event: AuditEventInput): PreparedEvent {
-  const detail = JSON.parse(JSON.stringify(event.detail ?? {})) as Record<string, unknown>;
-  canonicalJson(detail);
-  return { event, detail };
+  const detail = recordable(event.detail ?? {}) as Record<string, unknown>;
+  const stored: AuditEventInput = {
+    kind: requiredString('kind', event.kind),
+    actor: { type: event.actor.type, id: requiredString('actor id', event.actor.id) },
+    agentId: event.agentId ?? null,
+    ownerUserId: optionalString('owner user id', event.ownerUserId),
+    subject: event.subject ? { type: requiredString('subject type', event.subject.type), id: requiredString('subject id', event.subject.id) } : null,
+    requestId: optionalString('request id', event.requestId),
+    outcome: requiredString('outcome', event.outcome),
+    detail,
+  };
+  return { event: stored, detail };
 }
 
 /** Whether the transaction of `tx` already holds the chain lock (it appended before). */

@@ -1,6 +1,7 @@
 import type { EntityManager } from '../store/index.js';
 import type { AuditEventInput, AuditRecord } from './event.js';
 import { StaleChainHead, appendAfterHead, prepareEvent, readChainHead, type ChainHead, type PreparedEvent } from './chain-writer.js';
+import { isEventFault, refusalEvent } from './refusal.js';
 
 interface Waiter {
   prepared: PreparedEvent;
@@ -41,9 +42,12 @@ export interface AppendOptions {
  * queued event is written by ONE statement (one round trip, one commit, so one fsync). The
  * appender remembers the chain head it last wrote, so a batch needs no read first; when another
  * writer (another process, or a transaction of this one) appended since, the statement is refused
- * whole and the batch is chained again behind the new head. A caller's promise settles only after that commit;
- * if the batch fails, every caller in it is rejected and nothing of it is written, so callers that
- * must not act on an unrecorded decision fail closed. While a batch is being written, new events
+ * whole and the batch is chained again behind the new head. A caller's promise settles only after that commit.
+ * One event the database refuses never fails the others (see writeBatch): the batch is split and
+ * the halves written again until the refused event stands alone; its caller alone is rejected (a
+ * caller that must not act on an unrecorded decision fails closed) and the refusal itself is
+ * recorded as an `audit.event_refused` event. A failure of the database itself (connection lost,
+ * shutdown) rejects every caller of the batch. While a batch is being written, new events
  * queue for the next one; when idle, a batch starts at once (after the current tick, so events
  * appended together go together), never after a timer.
  */
@@ -107,15 +111,37 @@ export class GroupCommitAppender {
     }
   }
 
+  /**
+   * Writes a batch; when the database refuses it for something an event holds (see isEventFault),
+   * writes each half again, so a poisoned event costs about 2·log2(batch) extra statements and
+   * fails only its own caller.
+   */
   private async writeBatch(batch: Waiter[]): Promise<void> {
     let records: AuditRecord[];
     try {
       records = await this.appendToChain(batch.map((w) => w.prepared));
     } catch (err) {
-      for (const waiter of batch) waiter.reject(err);
+      if (!isEventFault(err)) {
+        for (const waiter of batch) waiter.reject(err);
+        return;
+      }
+      if (batch.length === 1) return this.refuse(batch[0]!, err);
+      const half = Math.ceil(batch.length / 2);
+      await this.writeBatch(batch.slice(0, half));
+      await this.writeBatch(batch.slice(half));
       return;
     }
     batch.forEach((waiter, i) => waiter.resolve(records[i]!));
+  }
+
+  /** Records that an event was refused (what it was, a digest of its detail, why), then rejects its caller. */
+  private async refuse(waiter: Waiter, err: unknown): Promise<void> {
+    try {
+      await this.appendToChain([prepareEvent(refusalEvent(waiter.prepared, err))]);
+    } catch {
+      // The caller's rejection below carries the error; its caller logs it.
+    }
+    waiter.reject(err);
   }
 
   private async appendToChain(events: PreparedEvent[]): Promise<AuditRecord[]> {

@@ -78,6 +78,7 @@ export function decisionExtension(options: DecisionExtensionOptions): DecisionEx
       const stopSweeping = approvals.startSweeping(options.expirySweepMs ?? DEFAULT_EXPIRY_SWEEP_MS);
       const stopPurging = mediator.startPurging();
       const stopPurgingUsage = startPurgingUsage(deps.orm, deps.logger);
+      const stopRelay = pipeline.startOutboxRelay();
       return {
         routers: [
           { path: '/internal/v1/approvals', router: approvalsRouter(approvals, deps.validator) },
@@ -99,6 +100,7 @@ export function decisionExtension(options: DecisionExtensionOptions): DecisionEx
           stopPurgingUsage();
           // Outcomes recorded after their answer must reach the chain before the database closes.
           await pipeline.settled();
+          await stopRelay();
         },
       };
     },

@@ -1,11 +1,15 @@
-import { canonicalJson, sha256Hex, type Actor, type AppendOptions, type AuditLog } from '../audit/index.js';
+import { canonicalJson, recordable, sha256Hex, type Actor, type AppendOptions, type AuditEventInput, type AuditLog, type AuditOutbox, type Durability } from '../audit/index.js';
 import type { TaskerReference } from '../mediator/index.js';
 import type { EntityManager } from '../store/index.js';
 import type { Assessment, Transport } from './types.js';
 
-/** SHA-256 of the canonical JSON of the arguments: the audit names what was asked without storing it. */
+/**
+ * SHA-256 of the canonical JSON of the arguments in their recorded form (see src/audit/recordable.ts,
+ * the identity for any storable value): the audit names what was asked without storing it, and
+ * arguments refused for a NUL, a lone surrogate or `1e999` still get a digest.
+ */
 export function argsDigest(args: unknown): string {
-  return sha256Hex(canonicalJson(args ?? {}));
+  return sha256Hex(canonicalJson(recordable(args ?? {})));
 }
 
 export interface DecisionRecord {
@@ -72,12 +76,9 @@ export interface OutcomeRecord {
   approvedAction?: string;
 }
 
-/**
- * Appends the `outcome` event of an allowed call: ok or the error code, latency, Tasker reference.
- * `lazy` when nobody waits on it: it then rides with the next batch of the audit log.
- */
-export async function recordOutcome(audit: AuditLog, em: EntityManager, r: OutcomeRecord, lazy = false): Promise<void> {
-  await audit.append(em, {
+/** The `outcome` event of an allowed call: ok or the error code, latency, Tasker reference. */
+export function outcomeEvent(r: OutcomeRecord): AuditEventInput {
+  return {
     kind: 'outcome',
     actor: r.actor,
     agentId: r.agentId,
@@ -96,5 +97,27 @@ export async function recordOutcome(audit: AuditLog, em: EntityManager, r: Outco
       ...(r.executedUnderDecisionId && r.executedUnderDecisionId !== r.decisionId ? { executed_under_decision_id: r.executedUnderDecisionId } : {}),
       ...(r.approvedAction ? { approved_action: r.approvedAction } : {}),
     },
-  }, { lazy });
+  };
+}
+
+/** Where an outcome ended up, and why it is not in the chain yet when it is not. */
+export interface OutcomeDurability {
+  kept: Durability;
+  error?: unknown;
+}
+
+/**
+ * Appends the outcome event; when the chain does not take it, keeps it in the outbox (or, when
+ * the database cannot even take that, in memory), from where the relay appends it. Never throws:
+ * the action has happened, so its outcome must be kept, not turned into a second failure.
+ * `lazy` when nobody waits on the chain: it then rides with the next batch of the audit log.
+ */
+export async function recordOutcome(audit: AuditLog, outbox: AuditOutbox, em: EntityManager, r: OutcomeRecord, lazy = false): Promise<OutcomeDurability> {
+  const event = outcomeEvent(r);
+  try {
+    await audit.append(em, event, { lazy });
+    return { kept: 'chain' };
+  } catch (error) {
+    return { kept: await outbox.keep(event, error), error };
+  }
 }

@@ -47,6 +47,8 @@ export const ERROR_CODES = {
   throttled: 429,
   // approvals: the gateway stopped while an approved action ran, so whether it reached Tasker is unknown
   action_interrupted: 500,
+  // audit: a write was carried out but its outcome is neither in the audit chain nor in its outbox yet
+  audit_unavailable: 503,
   // everything else
   internal_error: 500,
   service_unavailable: 503,

@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
+import { argumentProblem } from '../contracts/index.js';
 import { GatewayError, type FieldError } from '../errors/index.js';
 import { SCHEMAS_DIR } from '../paths.js';
 
@@ -44,6 +45,11 @@ export function fieldErrors(errors: ErrorObject[] | null | undefined): FieldErro
   return [...seen.entries()].map(([pointer, message]) => ({ pointer, message }));
 }
 
+function refuseUnstorable(value: unknown, message: string): void {
+  const problem = argumentProblem(value);
+  if (problem) throw new GatewayError('validation_failed', message, { fields: [problem] });
+}
+
 /** Compiled validators for the request bodies and query strings under `schemas/`. */
 export class RequestValidator {
   private readonly bodies = loadInto(addFormats(new Ajv2020({ allErrors: true, strict: true, strictRequired: false })));
@@ -68,9 +74,14 @@ export class RequestValidator {
     return validate;
   }
 
-  /** Validates a JSON body; an absent body counts as `{}` so optional-only bodies may be omitted. */
+  /**
+   * Validates a JSON body; an absent body counts as `{}` so optional-only bodies may be omitted.
+   * Bodies and query strings obey the tool arguments' limits too (depth, size, no U+0000, lone
+   * surrogate or non-finite number): what passes here may be stored in text and jsonb columns.
+   */
   body<T>(id: string, body: unknown): T {
     const value = body === undefined ? {} : body;
+    refuseUnstorable(value, 'The request body is not valid.');
     const validate = this.compiled(this.bodies, id, `body:${id}`);
     if (!validate(value)) throw new GatewayError('validation_failed', 'The request body is not valid.', { fields: fieldErrors(validate.errors) });
     return value as T;
@@ -79,6 +90,7 @@ export class RequestValidator {
   /** Validates (and coerces) the query string into a fresh object. */
   query<T>(id: string, query: unknown): T {
     const value = { ...(query as Record<string, unknown>) };
+    refuseUnstorable(value, 'The query parameters are not valid.');
     const validate = this.compiled(this.queries, id, `query:${id}`);
     if (!validate(value)) throw new GatewayError('validation_failed', 'The query parameters are not valid.', { fields: fieldErrors(validate.errors) });
     return value as T;

@@ -2,11 +2,22 @@ import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { toErrorBody, type GatewayError } from '../errors/index.js';
 import type { ToolCallOutcome } from './pipeline-port.js';
 
-/** A successful call: the result as structured content (valid against the tool's outputSchema) and as text. */
-export function successResult(result: unknown): CallToolResult {
+/** Where a write's outcome event is, in `_meta` (the structured content must match the tool's outputSchema). */
+export const AUDIT_OUTCOME_META = 'nodedc.dev/audit_outcome';
+
+const PENDING_NOTE =
+  'Note: this action was carried out; its outcome is kept in the gateway\'s audit outbox and will be appended to the audit log shortly (the audit log could not take it at once).';
+
+/**
+ * A successful call: the result as structured content (valid against the tool's outputSchema) and
+ * as text. A write also says where its outcome event is; when it is only kept in the outbox, a
+ * second text block tells the model too.
+ */
+export function successResult(result: unknown, auditOutcome?: 'recorded' | 'pending'): CallToolResult {
   return {
-    content: [{ type: 'text', text: JSON.stringify(result) }],
+    content: [{ type: 'text', text: JSON.stringify(result) }, ...(auditOutcome === 'pending' ? [{ type: 'text' as const, text: PENDING_NOTE }] : [])],
     structuredContent: result as Record<string, unknown>,
+    ...(auditOutcome ? { _meta: { [AUDIT_OUTCOME_META]: auditOutcome } } : {}),
   };
 }
 

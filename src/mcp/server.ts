@@ -43,7 +43,7 @@ async function callTool(deps: McpServerDeps, context: McpCallContext, name: stri
       ...(typeof key === 'string' ? { idempotencyKey: key } : {}),
       address: context.address,
     });
-    return outcome.status === 'ok' ? successResult(outcome.result) : approvalPendingResult(outcome, context.requestId);
+    return outcome.status === 'ok' ? successResult(outcome.result, outcome.auditOutcome) : approvalPendingResult(outcome, context.requestId);
   } catch (err) {
     const known = asGatewayError(err);
     if (known.code === 'internal_error') deps.logger.error('mcp tool call failed', { request_id: context.requestId, tool: name, error: err instanceof Error ? err.message : String(err) });

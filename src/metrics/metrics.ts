@@ -1,4 +1,4 @@
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 export type DecisionResult = 'allow' | 'deny' | 'approval_required';
 
@@ -27,6 +27,8 @@ export class GatewayMetrics {
   readonly policyDuration: Histogram<'entrypoint'>;
   readonly taskerDuration: Histogram<'tool' | 'outcome'>;
   readonly httpDuration: Histogram<'door' | 'status_class'>;
+  readonly auditOutboxBacklog: Gauge;
+  readonly auditOutboxEvents: Counter<'event'>;
 
   constructor(options: GatewayMetricsOptions = {}) {
     const prefix = options.prefix ?? 'agent_gateway_';
@@ -39,6 +41,8 @@ export class GatewayMetrics {
     this.policyDuration = new Histogram({ name: `${prefix}policy_evaluation_duration_seconds`, help: 'Time spent evaluating a policy entrypoint.', labelNames: ['entrypoint'], buckets: LATENCY_BUCKETS, registers });
     this.taskerDuration = new Histogram({ name: `${prefix}tasker_call_duration_seconds`, help: 'Time the mediator spent on an action, Tasker round trips included.', labelNames: ['tool', 'outcome'], buckets: LATENCY_BUCKETS, registers });
     this.httpDuration = new Histogram({ name: `${prefix}http_request_duration_seconds`, help: 'HTTP requests of the agent front doors, by door and status class.', labelNames: ['door', 'status_class'], buckets: LATENCY_BUCKETS, registers });
+    this.auditOutboxBacklog = new Gauge({ name: `${prefix}audit_outbox_backlog`, help: 'Outcome events the audit chain has not taken yet, kept in the audit outbox (or in memory) until it does; as this instance last counted them. Above 0 means executed calls whose outcome is not in the chain yet.', registers });
+    this.auditOutboxEvents = new Counter({ name: `${prefix}audit_outbox_events_total`, help: 'Outcome events kept because the audit chain did not take them at once (kept: in the outbox; held: in memory, the outbox failed too) and kept events later appended to the chain (relayed).', labelNames: ['event'], registers });
     if (options.processMetrics ?? true) collectDefaultMetrics({ register: this.registry, prefix });
   }
 

@@ -14,6 +14,8 @@ const API_BASE = '/api/v1';
 function sendOutcome(res: Response, route: RestRoute, outcome: ToolCallOutcome): void {
   res.setHeader('X-Decision-Id', outcome.decisionId);
   if (outcome.status === 'ok') {
+    // Writes say where their outcome event is: `recorded` (in the audit chain) or `pending` (kept in the audit outbox).
+    if (outcome.auditOutcome) res.setHeader('X-Audit-Outcome', outcome.auditOutcome);
     res.status(route.successStatus).json(outcome.result);
     return;
   }

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import { AuditLog, verifyChain, type AuditEventInput, type AuditRecord } from '../../src/audit/index.js';
+import { AuditLog, REFUSED_EVENT_KIND, verifyChain, type AuditEventInput, type AuditRecord } from '../../src/audit/index.js';
+import { isEventFault } from '../../src/audit/refusal.js';
 import { createOrm, sql, type Orm } from '../../src/store/index.js';
 import { testDatabaseUrl } from '../support/index.js';
 
@@ -86,21 +87,32 @@ describe('audit: group commit of events appended outside a transaction', functio
     expect((await verifyChain(orm.em.fork())).ok).to.equal(true);
   });
 
-  it('rejects every caller of a failing batch and writes nothing of it', async () => {
+  it('commits the other events of a batch with one poisoned event, rejects only its caller and records the refusal', async () => {
     const audit = new AuditLog();
     const before = await audit.query(orm.em.fork(), {}, 1);
-    const valid = Array.from({ length: 5 }, (_, i) => audit.append(orm.em.fork(), event('test.group.failed', 'failing', i)));
-    // A null kind violates NOT NULL: the database refuses the whole multi-row insert.
-    const broken = audit.append(orm.em.fork(), { ...event('test.group.failed', 'failing', 5), kind: null as unknown as string });
-    const results = await settle([...valid, broken]);
-    expect(results.map((r) => r.status)).to.deep.equal(Array(6).fill('rejected'));
-    expect(await countOf(orm, 'test.group.failed')).to.equal(0);
-    const after = await audit.query(orm.em.fork(), {}, 1);
-    expect(after.items[0]!.seq).to.equal(before.items[0]!.seq);
-    // The appender recovers: the next batch is written and chained to the last good event.
-    const next = await audit.append(orm.em.fork(), event('test.group.after_failure', 'failing', 0));
-    expect(next.prev_hash).to.equal(before.items[0]!.hash);
+    const valid = Array.from({ length: 9 }, (_, i) => audit.append(orm.em.fork(), event('test.group.poisoned', 'poisoned', i)));
+    // agent_id is a uuid column: the database refuses the row, and so the multi-row statement.
+    const poisoned = audit.append(orm.em.fork(), { ...event('test.group.poisoned', 'poisoned', 9), agentId: 'not-a-uuid', requestId: 'req-poisoned' });
+    const more = Array.from({ length: 5 }, (_, i) => audit.append(orm.em.fork(), event('test.group.poisoned', 'poisoned', 10 + i)));
+    const results = await settle([...valid, poisoned, ...more]);
+    expect(results.map((r) => r.status)).to.deep.equal([...Array(9).fill('fulfilled'), 'rejected', ...Array(5).fill('fulfilled')]);
+    expect(String((results[9] as PromiseRejectedResult).reason)).to.match(/uuid/);
+    expect(await countOf(orm, 'test.group.poisoned')).to.equal(14);
+    const written = (results.filter((r) => r.status === 'fulfilled') as PromiseFulfilledResult<AuditRecord>[]).map((r) => r.value);
+    expect(written.map((r) => r.detail.i)).to.deep.equal([0, 1, 2, 3, 4, 5, 6, 7, 8, 10, 11, 12, 13, 14]);
+    const refusals = await audit.query(orm.em.fork(), { kind: REFUSED_EVENT_KIND }, 10);
+    const refusal = refusals.items.find((r) => r.request_id === 'req-poisoned')!;
+    expect(refusal, 'the refusal is recorded').to.not.equal(undefined);
+    expect(refusal.detail.refused).to.include({ kind: 'test.group.poisoned', agent_id: 'not-a-uuid', request_id: 'req-poisoned' });
+    expect((refusal.detail.error as { sqlstate: string }).sqlstate).to.equal('22P02');
+    expect(BigInt(refusal.seq) > BigInt(before.items[0]!.seq)).to.equal(true);
     expect((await verifyChain(orm.em.fork())).ok).to.equal(true);
+  });
+
+  it('splits only for faults an event can cause, not for a failing database', () => {
+    for (const code of ['22P02', '23502', '23514', '54000', 'P0001']) expect(isEventFault({ code }), code).to.equal(true);
+    for (const code of ['57014', '57P01', '08006', '40P01', '53300', 'XX000']) expect(isEventFault({ code }), code).to.equal(false);
+    expect(isEventFault(new Error('Connection terminated unexpectedly'))).to.equal(false);
   });
 
   it('writes a lazy event with the next batch, or on its own when none comes', async () => {
