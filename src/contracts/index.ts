@@ -2,6 +2,7 @@
 export { ContractRegistry, ContractError, TOOL_CONTRACTS_DIR, type ValidationResult } from './registry.js';
 export { canonicalProjectRef, deriveResource, readPointer } from './resource.js';
 export { toFieldErrors } from './field-errors.js';
+export { ARGUMENT_LIMITS, argumentProblem, unstorableText, type ArgumentLimits } from './argument-limits.js';
 export type {
   ToolContract,
   ToolKind,

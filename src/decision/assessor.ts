@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import type { ContractRegistry, ToolContract } from '../contracts/index.js';
+import { argumentProblem, type ContractRegistry, type ToolContract } from '../contracts/index.js';
 import { GatewayError, type FieldError } from '../errors/index.js';
 import type { Identity } from '../identity/index.js';
 import type { Logger } from '../log/index.js';
@@ -51,6 +51,13 @@ export class Assessor {
       return this.refused(call.tool, null, args, [], reasons, new GatewayError('not_found', `Unknown tool: ${call.tool}.`, { reasons, context: { tool: call.tool } }));
     }
     const contract = this.deps.registry.get(call.tool);
+    // Limits and unstorable values before ajv walks the arguments: both front doors (and explain)
+    // come through here, and the refusal is recorded like any other argument error.
+    const problem = argumentProblem(call.args ?? {});
+    if (problem) {
+      const reasons = [{ code: 'invalid_arguments', message: `the arguments of ${call.tool} exceed the gateway's limits or hold a value that cannot be stored` }];
+      return this.refused(call.tool, contract, args, [problem], reasons, new GatewayError('validation_failed', `The arguments of ${call.tool} are invalid: ${problem.pointer || 'the arguments'} ${problem.message}.`, { fields: [problem], reasons }));
+    }
     const checked = this.deps.registry.validateArguments(call.tool, call.args ?? {});
     if (!checked.ok) {
       const reasons = [{ code: 'invalid_arguments', message: `the arguments of ${call.tool} do not match its input schema` }];

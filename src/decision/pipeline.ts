@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { type ApprovalService, type ApprovedActionOutcome, type ApprovedActionRunner, type ParkResult, type PendingAction } from '../approvals/index.js';
-import type { AuditLog } from '../audit/index.js';
+import { AuditOutbox, type AuditLog, type RelayPass } from '../audit/index.js';
 import type { ContractRegistry, ToolContract } from '../contracts/index.js';
 import { GatewayError, asGatewayError } from '../errors/index.js';
 import type { ActingContext, AuthenticatedAgent, Identity } from '../identity/index.js';
@@ -39,7 +39,24 @@ export interface PipelineOptions {
 }
 
 /** What running an allowed action gave: the result, the Tasker object it is about, and whether it was a replay. */
-type Execution = Pick<MediatorResult, 'result' | 'tasker' | 'latencyMs' | 'replayed'> & { executedUnderDecisionId?: string };
+type Execution = Pick<MediatorResult, 'result' | 'tasker' | 'latencyMs' | 'replayed'> & { executedUnderDecisionId?: string; auditOutcome?: AuditOutcome };
+
+/**
+ * Where a call's outcome event is when the call is answered: in the chain (`recorded`), kept in
+ * the audit outbox until the chain takes it (`pending`), held in memory because not even the
+ * outbox took it (`unrecorded`), or on its way after the answer (`lazy`, reads only).
+ */
+type AuditOutcome = 'recorded' | 'pending' | 'unrecorded' | 'lazy';
+
+/** The same error with more context for the caller. */
+function withContext(err: GatewayError, context: Record<string, unknown>): GatewayError {
+  return new GatewayError(err.code, err.message, {
+    ...(err.fields ? { fields: err.fields } : {}),
+    ...(err.reasons ? { reasons: err.reasons } : {}),
+    context: { ...err.context, ...context },
+    cause: (err as { cause?: unknown }).cause ?? err,
+  });
+}
 
 /** The same error with the decision id added to its context, so the caller can quote it. */
 function withDecisionId(err: GatewayError, decisionId: string): GatewayError {
@@ -63,7 +80,9 @@ export class RequestPipeline implements ApprovedActionRunner {
   private readonly assessor: Assessor;
   private readonly gatewayTools: GatewayToolDeps;
   /** Outcome records still being written after their call was answered. */
-  private readonly pendingOutcomes = new Set<Promise<void>>();
+  private readonly pendingOutcomes = new Set<Promise<AuditOutcome>>();
+  /** Outcomes the chain could not take at once, kept until it does. */
+  private readonly outbox: AuditOutbox;
   /** Budgeted agents' decisions, one at a time per agent in this process (see decideAndRecord). */
   private readonly budgetTurns = new AgentTurns();
 
@@ -72,6 +91,7 @@ export class RequestPipeline implements ApprovedActionRunner {
     private readonly options: PipelineOptions,
   ) {
     this.log = new DecisionLog(deps.logger, options.maskedPointers);
+    this.outbox = new AuditOutbox(deps.orm.em);
     this.assessor = new Assessor(deps, options.workspace);
     this.gatewayTools = { orm: deps.orm, registry: deps.registry, grants: deps.identity.grants, approvals: deps.approvals, logger: deps.logger, assess: (call) => this.assess(call) };
   }
@@ -257,7 +277,7 @@ export class RequestPipeline implements ApprovedActionRunner {
     if (parked) return this.parkedResult(ctx, decisionId, parked);
     if (a.verdict === 'deny') throw a.failure ?? new GatewayError('denied', denialMessage(a.reasons), { reasons: a.reasons });
     const done = await this.execute(ctx, decisionId, a, undefined, call);
-    return { status: 'ok', decisionId, result: done.result, tasker: done.tasker, replayed: done.replayed };
+    return { status: 'ok', decisionId, result: done.result, tasker: done.tasker, replayed: done.replayed, ...(done.auditOutcome === 'recorded' || done.auditOutcome === 'pending' ? { auditOutcome: done.auditOutcome } : {}) };
   }
 
   /** The decision and the pending action, in the caller's transaction. */
@@ -291,12 +311,14 @@ export class RequestPipeline implements ApprovedActionRunner {
   /**
    * Runs an allowed action and records its outcome (for failures too): Tasker tools through the
    * mediator, the gateway's own tools here. Those answer only the agent itself (`call` is absent
-   * for approved actions, and self-service tools are never parked).
+   * for approved actions, and self-service tools are never parked). A write is answered only once
+   * its outcome is in the chain or kept in the outbox, and the answer says which.
    */
   private async execute(ctx: CallContext, decisionId: string, a: Assessment, approvedAction?: string, call?: ToolCall): Promise<Execution> {
     const contract = a.contract!;
     const started = performance.now();
     const viaTasker = contract['x-gateway'].handler === 'tasker';
+    const awaited = approvedAction !== undefined || contract['x-gateway'].kind !== 'read';
     let done: Execution;
     try {
       done = viaTasker ? await this.deps.mediator.execute({ tool: contract, args: a.args, agent: actingAgent(ctx), decisionId, projectScope: a.projectScope, idempotencyKey: ctx.idempotencyKey }) : await this.answerItself(a, started, call);
@@ -304,32 +326,54 @@ export class RequestPipeline implements ApprovedActionRunner {
       const failure = asGatewayError(err);
       const latencyMs = elapsedMs(started);
       if (viaTasker) this.observeTasker(contract.name, failure.code, latencyMs);
-      await this.recordOutcomeOf(ctx, decisionId, contract.name, latencyMs, failure.code, null, false, approvedAction);
-      throw failure;
+      const audited = await this.recordOutcomeOf(ctx, decisionId, contract.name, awaited, latencyMs, failure.code, null, false, approvedAction);
+      throw audited === 'pending' || audited === 'unrecorded' ? withContext(failure, { audit_outcome: audited }) : failure;
     }
     if (viaTasker) this.observeTasker(contract.name, done.replayed ? 'replayed' : 'ok', done.latencyMs);
-    await this.recordOutcomeOf(ctx, decisionId, contract.name, done.latencyMs, null, done.tasker, done.replayed, approvedAction, done.executedUnderDecisionId);
-    return done;
+    const audited = await this.recordOutcomeOf(ctx, decisionId, contract.name, awaited, done.latencyMs, null, done.tasker, done.replayed, approvedAction, done.executedUnderDecisionId);
+    if (audited === 'unrecorded' && !approvedAction) throw unrecordedWrite(done);
+    return { ...done, auditOutcome: audited };
   }
 
   /**
-   * The outcome of a direct call is recorded after the answer goes out: the action has happened by
-   * then whatever the audit says, and waiting for a second commit only delays the caller (the
-   * decision, which must precede the action, was committed before it). The event is queued before
-   * the answer leaves, so this process's audit reads include it, and `settled()` (called on close)
-   * waits for it. It is appended lazily: it rides with the next decision's commit instead of taking
-   * one of its own. An approved action's outcome is awaited, as its approval record follows it.
+   * Records the outcome of a call. A write's (and an approved action's) is awaited: the call is not
+   * answered as done before its outcome is durable, in the chain or in the outbox.
+   *
+   * A read's outcome is recorded after the answer goes out, appended lazily (it rides with the
+   * next decision's commit instead of taking one of its own): a read changes nothing in Tasker,
+   * and its decision, which names who read what, was durable before the result left (see the hot
+   * path in DESIGN.md); the outcome adds only its result and latency, so waiting for a second
+   * commit would only slow the hot path. It is queued before the answer leaves, so this process's
+   * audit reads include it, and `settled()` (called on close) waits for it; if the chain refuses
+   * it, it is kept in the outbox like a write's.
    */
-  private async recordOutcomeOf(ctx: CallContext, decisionId: string, tool: string, latencyMs: number, errorCode: string | null, tasker: MediatorResult['tasker'], replayed: boolean, approvedAction?: string, executedUnder?: string): Promise<void> {
-    const recording = this.outcome(ctx, decisionId, tool, latencyMs, errorCode, tasker, replayed, approvedAction, executedUnder);
-    if (approvedAction) return recording;
+  private async recordOutcomeOf(ctx: CallContext, decisionId: string, tool: string, awaited: boolean, latencyMs: number, errorCode: string | null, tasker: MediatorResult['tasker'], replayed: boolean, approvedAction?: string, executedUnder?: string): Promise<AuditOutcome> {
+    const recording = this.outcome(ctx, decisionId, tool, !awaited, latencyMs, errorCode, tasker, replayed, approvedAction, executedUnder);
+    if (awaited) return recording;
     this.pendingOutcomes.add(recording);
     void recording.finally(() => this.pendingOutcomes.delete(recording));
+    return 'lazy';
   }
 
-  /** Resolves once every outcome recorded after its answer has been written (or its loss logged). */
+  /** Resolves once every outcome recorded after its answer has been written or kept. */
   async settled(): Promise<void> {
     while (this.pendingOutcomes.size > 0) await Promise.all([...this.pendingOutcomes]);
+  }
+
+  /**
+   * Starts moving kept outcomes from the outbox into the chain (now, then every second while some
+   * are waiting); the backlog gauge follows. Returns the stop function.
+   */
+  startOutboxRelay(intervalMs?: number): () => Promise<void> {
+    return this.outbox.startRelay({ onPass: (pass) => this.reportRelay(pass) }, intervalMs);
+  }
+
+  private reportRelay(pass: RelayPass): void {
+    const { metrics, logger } = this.deps;
+    metrics.auditOutboxBacklog.set(pass.backlog);
+    if (pass.relayed > 0) metrics.auditOutboxEvents.inc({ event: 'relayed' }, pass.relayed);
+    if (pass.relayed > 0) logger.warn('audit outbox: kept events appended to the audit chain', { relayed: pass.relayed, backlog: pass.backlog });
+    if (pass.error !== undefined) logger.error('audit outbox: the audit chain still does not take kept events', { backlog: pass.backlog, error: pass.error instanceof Error ? pass.error.message : String(pass.error) });
   }
 
   private observeTasker(tool: string, outcome: string, latencyMs: number): void {
@@ -337,32 +381,35 @@ export class RequestPipeline implements ApprovedActionRunner {
     this.deps.metrics.taskerDuration.observe({ tool, outcome }, latencyMs / 1000);
   }
 
-  /** The action has happened (or failed) by now: a lost outcome record is logged, not turned into a failure. */
-  private async outcome(ctx: CallContext, decisionId: string, tool: string, latencyMs: number, errorCode: string | null, tasker: MediatorResult['tasker'], replayed: boolean, approvedAction?: string, executedUnder?: string): Promise<void> {
-    try {
-      await recordOutcome(this.deps.audit, this.deps.orm.em.fork(), {
-        decisionId,
-        actor: ctx.actor,
-        agentId: ctx.agent.id,
-        ownerUserId: ctx.agent.ownerUserId,
-        requestId: ctx.requestId,
-        tool,
-        latencyMs,
-        errorCode,
-        tasker,
-        replayed,
-        ...(executedUnder ? { executedUnderDecisionId: executedUnder } : {}),
-        ...(approvedAction ? { approvedAction } : {}),
-      }, !approvedAction);
-    } catch (err) {
-      this.deps.logger.error('AUDIT GAP: the outcome of an executed call could not be recorded in the audit chain', {
-        decision_id: decisionId,
-        agent_id: ctx.agent.id,
-        tool,
-        outcome: errorCode ?? 'ok',
-        error: err instanceof Error ? err.message : String(err),
-      });
-    }
+  /** Appends the outcome, or keeps it (outbox, else memory) with a metric and an error log line for the gap. */
+  private async outcome(ctx: CallContext, decisionId: string, tool: string, lazy: boolean, latencyMs: number, errorCode: string | null, tasker: MediatorResult['tasker'], replayed: boolean, approvedAction?: string, executedUnder?: string): Promise<AuditOutcome> {
+    const { kept, error } = await recordOutcome(this.deps.audit, this.outbox, this.deps.orm.em.fork(), {
+      decisionId,
+      actor: ctx.actor,
+      agentId: ctx.agent.id,
+      ownerUserId: ctx.agent.ownerUserId,
+      requestId: ctx.requestId,
+      tool,
+      latencyMs,
+      errorCode,
+      tasker,
+      replayed,
+      ...(executedUnder ? { executedUnderDecisionId: executedUnder } : {}),
+      ...(approvedAction ? { approvedAction } : {}),
+    }, lazy);
+    if (kept === 'chain') return 'recorded';
+    const { metrics, logger } = this.deps;
+    metrics.auditOutboxEvents.inc({ event: kept === 'outbox' ? 'kept' : 'held' });
+    if (kept === 'outbox') metrics.auditOutboxBacklog.inc();
+    logger.error(kept === 'outbox' ? 'audit outcome kept in the outbox: the audit chain did not take it; it is appended once the chain does' : 'audit outcome held in memory: neither the audit chain nor the outbox took it; retried until one does', {
+      decision_id: decisionId,
+      agent_id: ctx.agent.id,
+      tool,
+      outcome: errorCode ?? 'ok',
+      kept,
+      error: error instanceof Error ? error.message : String(error),
+    });
+    return kept === 'outbox' ? 'pending' : 'unrecorded';
   }
 
   private async answerItself(a: Assessment, started: number, call?: ToolCall): Promise<Execution> {
@@ -390,6 +437,13 @@ export class RequestPipeline implements ApprovedActionRunner {
   private toolLabel(tool: string): string {
     return this.deps.registry.has(tool) ? tool : 'unknown';
   }
+}
+
+/** A write that happened but whose outcome is neither in the chain nor in the outbox: not answered as done. */
+function unrecordedWrite(done: Execution): GatewayError {
+  return new GatewayError('audit_unavailable', 'The action was carried out, but its outcome could not be recorded in the audit log yet; the gateway keeps trying. Repeat it only with the same idempotency key.', {
+    context: { audit_outcome: 'unrecorded', ...(done.tasker ? { tasker: done.tasker } : {}) },
+  });
 }
 
 function actingAgent(ctx: CallContext): ActingAgent {

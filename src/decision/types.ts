@@ -28,7 +28,15 @@ export interface ToolCall {
  * tasker_*, ...) whose `context.decision_id` names the recorded decision.
  */
 export type ToolCallResult =
-  | { status: 'ok'; decisionId: string; result: unknown; tasker: TaskerReference | null; replayed: boolean }
+  | {
+      status: 'ok';
+      decisionId: string;
+      result: unknown;
+      tasker: TaskerReference | null;
+      replayed: boolean;
+      /** Writes only: whether the outcome event is in the audit chain or kept in the audit outbox until the chain takes it. */
+      auditOutcome?: 'recorded' | 'pending';
+    }
   | { status: 'approval_pending'; decisionId: string; actionId: string; expiresAt: string; reasons: DecisionReason[] };
 
 export type Verdict = 'allow' | 'deny' | 'approval_required';
