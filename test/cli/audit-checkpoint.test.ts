@@ -104,8 +104,9 @@ describe('cli: audit checkpoint and audit verify --checkpoint', function () {
     await asSuperuser(async (c) => {
       let prevHash = saved[0]!.prev_hash as string;
       for (const original of saved) {
-        const { hash: _old, ...row } = { ...original, prev_hash: prevHash, outcome: original.seq === '2' ? 'failure' : original.outcome };
-        const hash = eventHash(row as never);
+        const edited: Row = { ...original, prev_hash: prevHash, outcome: original.seq === '2' ? 'failure' : original.outcome };
+        const { hash: _old, ...row } = edited;
+        const hash = eventHash(row as Parameters<typeof eventHash>[0]);
         await c.query('update audit_events set outcome = $1, prev_hash = $2, hash = $3 where seq = $4', [row.outcome, prevHash, hash, row.seq]);
         prevHash = hash;
       }
