@@ -4,6 +4,7 @@ import { StaleChainHead, appendAfterHead, prepareEvent, readChainHead, type Chai
 import { isEventFault, refusalEvent } from './refusal.js';
 
 interface Waiter {
+  source: AuditEventInput;
   prepared: PreparedEvent;
   resolve(record: AuditRecord): void;
   reject(err: unknown): void;
@@ -71,7 +72,7 @@ export class GroupCommitAppender {
       return Promise.reject(err);
     }
     const appended = new Promise<AuditRecord>((resolve, reject) => {
-      this.queue.push({ prepared, resolve, reject });
+      this.queue.push({ source: event, prepared, resolve, reject });
       if (options.lazy) this.startSoon();
       else this.start();
     });
@@ -137,7 +138,7 @@ export class GroupCommitAppender {
   /** Records that an event was refused (what it was, a digest of its detail, why), then rejects its caller. */
   private async refuse(waiter: Waiter, err: unknown): Promise<void> {
     try {
-      await this.appendToChain([prepareEvent(refusalEvent(waiter.prepared, err))]);
+      await this.appendToChain([prepareEvent(refusalEvent(waiter.source, waiter.prepared, err))]);
     } catch {
       // The caller's rejection below carries the error; its caller logs it.
     }

@@ -2,7 +2,7 @@ import type { EntityManager } from '../store/index.js';
 import { sql } from '../store/index.js';
 import type { AuditEventInput } from './event.js';
 import { prepareEvent, writeChained, type PreparedEvent } from './chain-writer.js';
-import { isEventFault } from './refusal.js';
+import { errorSummary, isEventFault } from './refusal.js';
 import { recordableString } from './recordable.js';
 
 /** Where an event that must not be lost ended up. */
@@ -14,7 +14,6 @@ export const RELAY_BATCH = 200;
 export const RELAY_INTERVAL_MS = 1_000;
 /** While it knows of none, it still looks every this many intervals (events kept by other or crashed instances). */
 const IDLE_LOOK_EVERY = 30;
-const MAX_ERROR_TEXT = 300;
 
 interface OutboxRow {
   id: string;
@@ -36,7 +35,7 @@ export interface RelayHooks {
 }
 
 function errorText(err: unknown): string {
-  return recordableString((err instanceof Error ? err.message : String(err)).slice(0, MAX_ERROR_TEXT));
+  return recordableString(errorSummary(err));
 }
 
 /** A kept event as the chain takes it; it was made storable when it was kept, so it is not encoded twice. */

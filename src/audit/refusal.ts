@@ -20,17 +20,27 @@ export function isEventFault(err: unknown): boolean {
   return code !== undefined && EVENT_FAULT_CLASSES.has(code.slice(0, 2));
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const MAX_ERROR_TEXT = 300;
 
 /**
- * The event recording that `refused` could not be written: its columns go into the detail (not
- * into columns, one of which may be what the database refused) with a digest of its detail.
+ * An error's message, short enough for a record. The driver writes the statement first and the
+ * database's reason last (`insert ... - invalid input syntax for type uuid`), so the end is kept.
  */
-export function refusalEvent(refused: PreparedEvent, err: unknown): AuditEventInput {
-  const e = refused.event;
-  const agentId = typeof e.agentId === 'string' && UUID.test(e.agentId) ? e.agentId : null;
+export function errorSummary(err: unknown): string {
   const message = err instanceof Error ? err.message : String(err);
+  return message.length <= MAX_ERROR_TEXT ? message : `…${message.slice(-MAX_ERROR_TEXT)}`;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * The event recording that `source` (as `refused`, its stored form) could not be written: its
+ * columns go into the detail (not into columns, one of which may be what the database refused)
+ * with a digest of its stored detail. Built from the caller's event, so nothing is encoded twice.
+ */
+export function refusalEvent(source: AuditEventInput, refused: PreparedEvent, err: unknown): AuditEventInput {
+  const e = source;
+  const agentId = typeof e.agentId === 'string' && UUID.test(e.agentId) ? e.agentId : null;
   return {
     kind: REFUSED_EVENT_KIND,
     actor: { type: 'system', id: 'audit' },
@@ -48,7 +58,7 @@ export function refusalEvent(refused: PreparedEvent, err: unknown): AuditEventIn
         outcome: e.outcome,
         detail_sha256: sha256Hex(canonicalJson(refused.detail)),
       },
-      error: { sqlstate: pgErrorCode(err) ?? null, message: message.slice(0, MAX_ERROR_TEXT) },
+      error: { sqlstate: pgErrorCode(err) ?? null, message: errorSummary(err) },
     },
   };
 }
