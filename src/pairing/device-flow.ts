@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { LockMode } from '@mikro-orm/core';
 import type { AuditLog } from '../audit/index.js';
-import type { GatewayConfig } from '../config/index.js';
+import { publicOrigin, type GatewayConfig } from '../config/index.js';
 import { GatewayError } from '../errors/index.js';
 import { agentChangeEvent, agentView, newFlowSecret, type ActingContext, type AgentService, type AgentView, type IssuedToken, type SecretHasher, type TokenService } from '../identity/index.js';
 
@@ -112,7 +112,8 @@ export class DeviceFlowService {
       outcome: 'success',
       detail: { device_name: deviceName },
     });
-    const base = this.config.pairingVerificationUrl ?? null;
+    // Unset: the console's pairing page on the gateway's own origin (PUBLIC_URL, else http://HOST:PORT).
+    const base = this.config.pairingVerificationUrl ?? `${publicOrigin(this.config)}/console/pair`;
     return {
       flow_id: flow.id,
       flow_secret: secret.plaintext,
