@@ -20,7 +20,8 @@ create table "console_users" (
 
 create table "console_sessions" (
   "id_hash" text not null,
-  "user_id" text not null references "console_users" ("id"),
+  -- No foreign key: accounts are never deleted, and sessions end explicitly with every account change.
+  "user_id" text not null,
   "csrf_token" text not null,
   "created_at" timestamptz not null,
   "last_seen_at" timestamptz not null,
