@@ -2,18 +2,19 @@
  * Secrets must never reach a log line. Two nets: values under keys that name a secret are
  * replaced, and any string that looks like a secret the gateway mints is masked wherever it
  * appears (a message, a URL, an error text). The formats, from src/identity/secrets.ts,
- * src/pairing/user-codes.ts and src/gateway/runtime.ts:
+ * src/pairing/user-codes.ts, src/gateway/runtime.ts and src/console/secrets.ts:
  *   agw_<12>_<43>   agent token             agwf_<43>   device-flow secret
  *   agwi_<43>       generated internal token
+ *   agws_, agwv_, agwc_ + base64url          console setup link, invitation, session
  *   XXXX-XXXX       pairing code and device-flow user code (Crockford base32)
  * plus `Bearer <anything>` and PEM private keys.
  */
-const SECRET_KEY = /(token|secret|password|passwd|authorization|cookie|code|credential|api[-_]?key|private[-_]?key|signing[-_]?key)/i;
+const SECRET_KEY = /(token|secret|password|passwd|authorization|cookie|code|credential|csrf|session|api[-_]?key|private[-_]?key|signing[-_]?key)/i;
 /** Keys that contain a secret-sounding word but hold harmless identifiers. */
 const HARMLESS_KEYS = new Set(['token_id', 'tokenId', 'internal_api_token_file', 'secret_key_file', 'error_code', 'errorCode', 'code_id', 'status_code', 'statusCode']);
 
-/** agw_, agwi_, agwf_ and whatever follows: a truncated or mangled token is still masked. */
-const GATEWAY_SECRET = /(agw[if]?_)[A-Za-z0-9_]+/g;
+/** agw_ and every agw?_ kind, and whatever follows (base62 or base64url): a truncated or mangled token is still masked. */
+const GATEWAY_SECRET = /(agw[a-z]?_)[A-Za-z0-9_-]+/g;
 const BEARER = /(bearer\s+)[^\s",]+/gi;
 const PRIVATE_KEY_PEM = /-----BEGIN ([A-Z0-9 ]*)PRIVATE KEY-----[\s\S]*?(-----END \1PRIVATE KEY-----|$)/g;
 /** Two groups of four, standing alone (not a piece of a UUID or of a longer dashed word). */

@@ -18,6 +18,9 @@ const masked: Array<[string, string, string]> = [
   ['agent token in a URL query', `/api/v1/me?token=${agentToken}&x=1`, agentToken],
   ['internal token (agwi_)', `service token was ${internalToken}.`, internalToken],
   ['flow secret (agwf_)', `{"flow_secret":"${flowSecret}"}`, flowSecret],
+  ['console setup link secret (agws_, base64url)', `open /console/setup?token=agws_${'a-b_C9'.repeat(7)}x now`, `${'a-b_C9'.repeat(7)}x`],
+  ['console invitation secret (agwv_)', `invite agwv_${'Zz-_09'.repeat(7)}q sent`, `${'Zz-_09'.repeat(7)}q`],
+  ['console session id in a cookie header (agwc_)', `cookie: agw_console=agwc_${'Q-w_E1'.repeat(7)}r; path=/`, `${'Q-w_E1'.repeat(7)}r`],
   ['bearer header with any token', 'Authorization: Bearer s3cr3t-0paque-value', 's3cr3t-0paque-value'],
   ['bearer header, lower case', 'authorization: bearer another.opaque.value', 'another.opaque.value'],
   ['pairing code as minted', `use ${pairingCode} to pair`, pairingCode],
@@ -72,8 +75,10 @@ describe('log: redaction of every secret the gateway mints', () => {
       token_id: 'c3a1b2d4-0000-4000-8000-000000000000',
       secret_key_file: '/var/lib/agw/secret-key',
       status_code: 400,
+      csrf_token: 'double-submit value',
+      session_id: 'opaque',
     }) as Record<string, any>;
-    expect(out).to.deep.include({ user_code: REDACTED, pairing_code: REDACTED, flow_secret: REDACTED, secretKey: REDACTED, status_code: 400 });
+    expect(out).to.deep.include({ user_code: REDACTED, pairing_code: REDACTED, flow_secret: REDACTED, secretKey: REDACTED, csrf_token: REDACTED, session_id: REDACTED, status_code: 400 });
     expect(out.config).to.deep.equal({ GATEWAY_SECRET_KEY: REDACTED, auditSigningKey: REDACTED, nested: { raw: '[binary]' } });
     expect(out.token_id).to.equal('c3a1b2d4-0000-4000-8000-000000000000');
     expect(out.secret_key_file).to.equal('/var/lib/agw/secret-key');
