@@ -48,7 +48,7 @@ export async function startLocalStack(grant: Record<string, unknown>, stageOptio
     const orm = await createOrm({ databaseUrl, poolMax: 2 });
     await migrateToLatest(orm, databaseUrl).finally(() => orm.close(true));
     const internalToken = randomBytes(32).toString('base64url');
-    const config = { ...loadConfig({}), databaseUrl, internalApiToken: internalToken, host: '127.0.0.1', port: 0, logLevel: 'error' as const };
+    const config = { ...loadConfig({}), databaseUrl, internalApiToken: internalToken, secretKey: randomBytes(32), host: '127.0.0.1', port: 0, logLevel: 'error' as const };
     const logger = createLogger({ level: 'error' });
     const stages = buildStages(logger, { env: {}, sandbox: { rateLimit: '10000000/minute' }, ...stageOptions });
     gateway = await createGateway(config, { logger, migrate: false, extensions: stages.extensions });
