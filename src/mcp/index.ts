@@ -12,7 +12,7 @@ import { mcpRouter } from './router.js';
 export { originGuard, parseAllowedOrigins } from './origin.js';
 export { mcpRouter, serveStateless, type McpRouterOptions } from './router.js';
 export { requestServer, sharedValidator, toolDefinitions, type McpServerDeps, type McpCallContext } from './server.js';
-export { successResult, errorResult, approvalPendingResult } from './results.js';
+export { successResult, errorResult, approvalPendingResult, AUDIT_OUTCOME_META } from './results.js';
 
 export const MCP_PATH = '/mcp';
 
