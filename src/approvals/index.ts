@@ -8,6 +8,8 @@ export {
   type ApprovedActionRunner,
   type ParkInput,
   type ParkResult,
+  type RunCheck,
+  type RunReconciliation,
 } from './service.js';
 export { PendingActionSchema, APPROVAL_ENTITIES, type PendingAction, type PendingActionStatus, type ActionReason, type ActionResource } from './pending-action.js';
 export { approvalsRouter } from './router.js';

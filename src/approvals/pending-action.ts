@@ -41,6 +41,8 @@ export interface PendingAction {
   result?: unknown;
   error?: { code: string; message: string; reasons?: ActionReason[] } | null;
   completedAt?: Date | null;
+  /** The InstanceLock key of the gateway running it (migration 0070); null when none does. */
+  holderLock?: string | null;
 }
 
 export const PendingActionSchema = new EntitySchema<PendingAction>({
@@ -83,6 +85,7 @@ export const PendingActionSchema = new EntitySchema<PendingAction>({
     result: { type: 'json', nullable: true },
     error: { type: 'json', nullable: true },
     completedAt: { type: 'datetime', columnType: 'timestamptz', nullable: true },
+    holderLock: { type: 'bigint', nullable: true },
   },
 });
 

@@ -6,7 +6,10 @@ import type { Logger } from '../log/index.js';
 import type { GatewayMetrics } from '../metrics/index.js';
 import type { EntityManager, Orm, Page } from '../store/index.js';
 import type { ActionReason, PendingAction } from './pending-action.js';
-import { claimForRun, completeRun, denyPending, expireDue, failInterruptedRuns, findAction, insertAction, listActions, type ActionFilter, type ParkInput } from './store.js';
+import {
+  claimForRun, completeRun, denyPending, expireDue, failInterruptedRuns, findAction, insertAction, listActions, orphanedRuns, releaseRun, runDecisionOf, runningHolders,
+  type ActionFilter, type ParkInput,
+} from './store.js';
 
 export type { ParkInput };
 
@@ -24,6 +27,24 @@ export interface ApprovedActionRunner {
  * action still open, with the same arguments; that action stands. `key_reused`: same key, other arguments.
  */
 export type ParkResult = { kind: 'parked' | 'existing' | 'key_reused'; action: PendingAction };
+
+/** What Tasker says about the write of an approved action whose run nobody finished. */
+export type RunCheck = { landed: true; result: unknown } | { landed: false; settled: boolean };
+
+/**
+ * How approved actions left running are settled against Tasker instead of failed blindly: who
+ * runs what (the gateway's InstanceLock), which gateways are gone, and the Tasker look-up.
+ */
+export interface RunReconciliation {
+  /** This gateway's InstanceLock key, stamped on the actions it runs. */
+  holderLock: string;
+  /** Of these holder keys, the ones whose gateway is gone. */
+  goneHolders(keys: readonly string[]): Promise<Set<string>>;
+  /** Looks the action's write up in Tasker, as it was sent under the decision `runDecisionId`. */
+  check(action: PendingAction, runDecisionId: string): Promise<RunCheck>;
+  /** A running action with no holder (its outcome was unknown) is looked at once approved this long ago. */
+  unheldAfterMs: number;
+}
 
 export interface ApprovalServiceDeps {
   orm: Orm;
@@ -45,6 +66,18 @@ const INTERRUPTED = {
   message: 'The gateway stopped while this approved action ran; whether it reached Tasker is unknown. Check Tasker before asking again.',
 } as const;
 
+/** Reconciled: the run never reached Tasker (no allowed decision was recorded for it). */
+const NOT_RUN = {
+  code: 'action_interrupted',
+  message: 'The gateway stopped before this approved action reached Tasker; nothing was done. Ask again to run it.',
+} as const;
+
+/** Reconciled: Tasker shows the write did not happen. */
+const DID_NOT_HAPPEN = {
+  code: 'action_interrupted',
+  message: "The gateway stopped, or lost Tasker's answer, while this approved action ran; Tasker shows it did not happen. Ask again to run it.",
+} as const;
+
 const SYSTEM: Actor = { type: 'system', id: 'approvals' };
 
 /**
@@ -55,12 +88,18 @@ const SYSTEM: Actor = { type: 'system', id: 'approvals' };
  */
 export class ApprovalService {
   private runner: ApprovedActionRunner | undefined;
+  private reconciliation: RunReconciliation | undefined;
 
   constructor(
     private readonly deps: ApprovalServiceDeps,
     readonly ttlMs: number = DEFAULT_APPROVAL_TTL_MS,
   ) {
     if (!Number.isFinite(ttlMs) || ttlMs <= 0) throw new Error('approval TTL must be a positive number of milliseconds');
+  }
+
+  /** From then on actions are run under this gateway's lock, and ones left running are settled against Tasker. */
+  useReconciliation(reconciliation: RunReconciliation): void {
+    this.reconciliation = reconciliation;
   }
 
   /** The decision stage registers itself here; until then approvals fail closed. */
@@ -114,7 +153,7 @@ export class ApprovalService {
     const em = this.deps.orm.em.fork();
     const claimed = await em.transactional(async (tx) => {
       const current = await this.ownedBy(tx, id, ctx);
-      const row = await claimForRun(tx, id, actorName(ctx.actor), note ?? null);
+      const row = await claimForRun(tx, id, actorName(ctx.actor), note ?? null, this.reconciliation?.holderLock ?? null);
       if (!row) return { current };
       await this.audit(tx, row, ctx.actor, 'approval.approved', 'success', ctx.requestId, note ? { note } : {});
       return { row };
@@ -125,6 +164,7 @@ export class ApprovalService {
       this.deps.logger.error('an approved action failed unexpectedly', { action_id: id, error: err instanceof Error ? err.message : String(err) });
       return { ok: false, error: { code: 'internal_error', message: 'The gateway could not carry out the approved action.' } };
     });
+    if (!outcome.ok && outcome.error.code === 'tasker_outcome_unknown') return this.leaveUnknown(em, id, ctx, outcome.error.code);
     return em.transactional(async (tx) => {
       const done = await completeRun(tx, id, outcome.ok ? { result: outcome.result } : { error: outcome.error });
       if (!done) throw new GatewayError('conflict', 'The action changed while it ran.');
@@ -171,14 +211,72 @@ export class ApprovalService {
     });
   }
 
+  /**
+   * Settles up to `limit` actions left running with nobody running them (their gateway is gone, or
+   * their outcome was unknown): Tasker is asked whether the write landed. Landed: succeeded with the
+   * result. Not landed (and past the settle time), or never sent: failed, `action_interrupted`.
+   * Undecided: left for the next sweep. Returns how many were settled. Safe on every instance.
+   */
+  async reconcileRuns(limit = 20): Promise<number> {
+    const r = this.reconciliation;
+    if (!r) return 0;
+    const em = this.deps.orm.em.fork();
+    const gone = await r.goneHolders(await runningHolders(em, r.holderLock, 100));
+    let settled = 0;
+    for (const action of await orphanedRuns(em, [...gone], r.unheldAfterMs, limit)) {
+      if (await this.reconcileRun(r, action)) settled += 1;
+    }
+    return settled;
+  }
+
   /** Sweeps expired and interrupted actions every `intervalMs` until the returned function is called. */
   startSweeping(intervalMs = DEFAULT_EXPIRY_SWEEP_MS): () => void {
     const timer = setInterval(() => {
       this.expireDue().catch((err: unknown) => this.deps.logger.warn('could not expire pending actions', { error: String(err) }));
-      this.failInterrupted().catch((err: unknown) => this.deps.logger.warn('could not fail interrupted actions', { error: String(err) }));
+      // With reconciliation an action left running is settled by what Tasker shows, not failed after a while.
+      const settle = this.reconciliation ? this.reconcileRuns() : this.failInterrupted();
+      settle.catch((err: unknown) => this.deps.logger.warn('could not settle interrupted actions', { error: String(err) }));
     }, intervalMs);
     timer.unref();
     return () => clearInterval(timer);
+  }
+
+  private async reconcileRun(r: RunReconciliation, action: PendingAction): Promise<boolean> {
+    const em = this.deps.orm.em.fork();
+    const runDecision = await runDecisionOf(em, action.id);
+    let outcome: ApprovedActionOutcome;
+    if (runDecision === null) {
+      outcome = { ok: false, error: NOT_RUN };
+    } else {
+      let check: RunCheck;
+      try {
+        check = await r.check(action, runDecision);
+      } catch (err) {
+        this.deps.logger.warn('could not look an interrupted approved action up in Tasker; trying again later', { action_id: action.id, error: String(err) });
+        return false;
+      }
+      if (!check.landed && !check.settled) return false;
+      outcome = check.landed ? { ok: true, result: check.result ?? null } : { ok: false, error: DID_NOT_HAPPEN };
+    }
+    return em.transactional(async (tx) => {
+      const done = await completeRun(tx, action.id, outcome.ok ? { result: outcome.result } : { error: outcome.error });
+      if (!done) return false;
+      const kind = outcome.ok ? 'approval.completed' : 'approval.interrupted';
+      await this.audit(tx, done, SYSTEM, kind, outcome.ok ? 'success' : 'failure', null, { reconciled: true, found: outcome.ok, ...(outcome.ok ? {} : { error_code: outcome.error.code }) });
+      this.deps.metrics?.approvals.inc({ event: outcome.ok ? 'succeeded' : 'failed' });
+      return true;
+    });
+  }
+
+  /** The run's outcome is unknown: it stays running, held by no gateway, until reconcileRuns settles it. */
+  private async leaveUnknown(em: EntityManager, id: string, ctx: ActingContext, code: string): Promise<PendingAction> {
+    return em.transactional(async (tx) => {
+      await releaseRun(tx, id);
+      const action = await findAction(tx, id);
+      if (!action) throw notFound();
+      await this.audit(tx, action, ctx.actor, 'approval.outcome_unknown', 'unknown', ctx.requestId, { error_code: code });
+      return action;
+    });
   }
 
   /** Reading an action past its time expires it on the spot, so nobody sees a stale `pending`. */

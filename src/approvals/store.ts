@@ -25,6 +25,7 @@ interface ActionRow {
   result: unknown;
   error: PendingAction['error'];
   completed_at: Date | string | null;
+  holder_lock: string | null;
 }
 
 function toAction(row: ActionRow): PendingAction {
@@ -51,6 +52,7 @@ function toAction(row: ActionRow): PendingAction {
     result: row.result ?? null,
     error: row.error ?? null,
     completedAt: asDate(row.completed_at),
+    holderLock: row.holder_lock ?? null,
   };
 }
 
@@ -89,13 +91,16 @@ export async function findAction(em: EntityManager, id: string): Promise<Pending
   return row ? toAction(row) : undefined;
 }
 
-/** pending -> running, only while pending and not yet expired. Exactly one caller gets the row. */
-export async function claimForRun(em: EntityManager, id: string, decidedBy: string, note: string | null): Promise<PendingAction | undefined> {
+/**
+ * pending -> running, only while pending and not yet expired. Exactly one caller gets the row.
+ * `holderLock` names the gateway that runs it (its InstanceLock), so a crash is noticed at once.
+ */
+export async function claimForRun(em: EntityManager, id: string, decidedBy: string, note: string | null, holderLock: string | null = null): Promise<PendingAction | undefined> {
   const [row] = await sql<ActionRow>(
     em,
-    `update pending_actions set status = 'running', decided_at = now(), decided_by = ?, decision_note = ?
+    `update pending_actions set status = 'running', decided_at = now(), decided_by = ?, decision_note = ?, holder_lock = ?::bigint
       where id = ? and status = 'pending' and expires_at > now() returning *`,
-    [decidedBy, note, id],
+    [decidedBy, note, holderLock, id],
   );
   return row ? toAction(row) : undefined;
 }
@@ -158,6 +163,53 @@ export async function failInterruptedRuns(em: EntityManager, olderThanMs: number
     [JSON.stringify(error), olderThanMs / 1000, limit],
   );
   return rows.map(toAction);
+}
+
+/** Holders of running actions other than `own`, for the liveness check. */
+export async function runningHolders(em: EntityManager, own: string | null, limit: number): Promise<string[]> {
+  const rows = await sql<{ holder: string }>(
+    em,
+    `select distinct holder_lock::text as holder from pending_actions
+      where status = 'running' and holder_lock is not null and holder_lock is distinct from ?::bigint limit ?`,
+    [own, limit],
+  );
+  return rows.map((r) => r.holder);
+}
+
+/**
+ * Running actions nobody is running: their holder is gone, or they have none (the outcome of their
+ * run was unknown, or an older gateway ran them) and were approved more than `unheldAfterMs` ago.
+ */
+export async function orphanedRuns(em: EntityManager, goneHolders: readonly string[], unheldAfterMs: number, limit: number): Promise<PendingAction[]> {
+  const rows = await sql<ActionRow>(
+    em,
+    `select * from pending_actions
+      where status = 'running'
+        and (holder_lock = any(?::bigint[]) or (holder_lock is null and decided_at < now() - make_interval(secs => ?)))
+      order by decided_at limit ?`,
+    [`{${goneHolders.join(',')}}`, unheldAfterMs / 1000, limit],
+  );
+  return rows.map(toAction);
+}
+
+/** A running action whose outcome is unknown: no gateway holds it any more, so the reconciler takes it. */
+export async function releaseRun(em: EntityManager, id: string): Promise<void> {
+  await sql(em, `update pending_actions set holder_lock = null where id = ? and status = 'running'`, [id]);
+}
+
+/**
+ * The decision under which an approved action ran (the pipeline records it, naming the action,
+ * before the write is sent); none means the run never got as far as Tasker.
+ */
+export async function runDecisionOf(em: EntityManager, actionId: string): Promise<string | null> {
+  const [row] = await sql<{ decision_id: string }>(
+    em,
+    `select detail->>'decision_id' as decision_id from audit_events
+      where kind = 'decision' and detail->>'approved_action' = ? and outcome = 'success'
+      order by seq desc limit 1`,
+    [actionId],
+  );
+  return row?.decision_id ?? null;
 }
 
 export interface ActionFilter {

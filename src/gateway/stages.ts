@@ -11,6 +11,7 @@ import { TaskerAdapter, startTaskerSandbox, type TaskerAdapterConfig, type Taske
 import { auditCheckpointStage } from './checkpoint-stage.js';
 import { consoleExtension } from '../console/index.js';
 import type { GatewayExtension } from './extension.js';
+import { acquireInstanceLock, startReconciling } from './write-reconciliation.js';
 import { taskerGrantCatalogue } from './grant-catalogue.js';
 
 /** Where Tasker is: a real server (all three settings given) or the in-process sandbox. */
@@ -122,9 +123,22 @@ function decisionStage(ctx: StageContext, options: StageOptions['decision']): Ga
     name: 'decision',
     entities: [...APPROVAL_ENTITIES, ...MEDIATOR_ENTITIES],
     async setup(deps) {
-      const extension = decisionExtension({ ...options, engine: ctx.engine, adapter: ctx.need('adapter'), registry: ctx.registry, loadCatalogue: false, registerMediatorEntities: false });
-      const parts = await extension.setup(deps);
+      // Taken first: the mediator stamps it on every write, so another instance can tell a live write from one left by a crash.
+      const lock = await acquireInstanceLock(deps);
+      const mediatorOptions = { ...options?.mediatorOptions, holderLock: lock.key };
+      const extension = decisionExtension({ ...options, mediatorOptions, engine: ctx.engine, adapter: ctx.need('adapter'), registry: ctx.registry, loadCatalogue: false, registerMediatorEntities: false });
+      const parts = await Promise.resolve(extension.setup(deps)).catch(async (err: unknown) => {
+        await lock.close();
+        throw err;
+      });
       ctx.decision = extension.stage;
+      const stopReconciling = startReconciling(deps, extension.stage, ctx.need('adapter'), lock);
+      const closeParts = parts.close;
+      parts.close = async () => {
+        stopReconciling();
+        await closeParts?.();
+        await lock.close();
+      };
       // From here on a grant may name only what this Tasker and the tool contracts have.
       deps.identity.grants.useCatalogue(taskerGrantCatalogue(ctx.need('adapter'), ctx.registry));
       return parts;

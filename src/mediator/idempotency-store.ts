@@ -44,8 +44,10 @@ const seconds = (ms: number) => ms / 1000;
 
 /**
  * Claims a key: inserts an `in_progress` row, or replaces a row nobody may rely on any more (expired,
- * or `in_progress` past its lease with the same request, i.e. a holder that crashed). True when
- * this caller now holds the key.
+ * or `in_progress` past its lease with the same request and no write journaled for it, i.e. a
+ * holder that stopped before sending anything). A key whose write is journaled is never taken over
+ * here: the write may have landed, so the reconciler looks it up and completes or releases the key.
+ * True when this caller now holds the key.
  */
 export async function claimKey(em: EntityManager, c: ClaimRequest): Promise<boolean> {
   const rows = await sql<{ claim_token: string }>(
@@ -61,7 +63,9 @@ export async function claimKey(em: EntityManager, c: ClaimRequest): Promise<bool
      where idempotency_records.expires_at <= now()
         or (idempotency_records.status = 'in_progress'
             and idempotency_records.lease_expires_at <= now()
-            and idempotency_records.request_hash = excluded.request_hash)
+            and idempotency_records.request_hash = excluded.request_hash
+            and not exists (select 1 from tasker_writes w
+                             where w.agent_id = idempotency_records.agent_id and w.idempotency_key = idempotency_records.idempotency_key))
      returning claim_token`,
     [c.agentId, c.key, c.tool, c.requestHash, c.claimToken, c.decisionId, seconds(c.leaseMs), seconds(c.ttlMs)],
   );

@@ -5,3 +5,6 @@ export type { TaskerReference } from './tasker-reference.js';
 export { IdempotencyRecordSchema, type IdempotencyRecord, type IdempotencyStatus } from './idempotency-record.js';
 export { MEDIATOR_ENTITIES } from './entities.js';
 export { requestHash } from './request-hash.js';
+export { WriteReconciler, type ReconcilerOptions, type WriteCheck, type WriteToCheck } from './reconciler.js';
+export { InstanceLock, goneHolders } from './instance-lock.js';
+export { withoutIdempotencyKey } from './request-hash.js';

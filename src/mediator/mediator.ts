@@ -8,6 +8,8 @@ import type { EntityManager } from '../store/index.js';
 import { runToolOperation, type Actor, type ProjectScope, type TaskerAdapter } from '../tasker/index.js';
 import { claimKey, completeKey, purgeExpiredKeys, readKey, releaseKey, type ClaimRequest, type IdempotencyRow } from './idempotency-store.js';
 import { resolveIdempotencyKey } from './idempotency-key.js';
+import type { WriteReconciler } from './reconciler.js';
+import { forgetWrite, journalWrite, markUnknown, type JournalEntry } from './write-journal.js';
 import { IDEMPOTENCY_ARGUMENT, requestHash, withoutIdempotencyKey } from './request-hash.js';
 import { taskerReference, type TaskerReference } from './tasker-reference.js';
 import type { ActingAgent, ApprovedAction, MediatorOptions, MediatorResult } from './types.js';
@@ -25,6 +27,10 @@ export const DEFAULT_IN_PROGRESS_WAIT_MS = 10_000;
 export const DEFAULT_PURGE_INTERVAL_MS = 10 * 60 * 1000;
 const LEASE_MARGIN_MS = 30_000;
 const MAX_POLL_DELAY_MS = 200;
+/** A retry waiting on a key nudges the reconciler about it at most this often. */
+const RECONCILE_NUDGE_MS = 1_000;
+/** First look at a write whose answer was lost; the adapter has just read Tasker back itself. */
+const DEFAULT_RECHECK_MS = 2_000;
 
 interface Outcome {
   result: unknown;
@@ -33,8 +39,9 @@ interface Outcome {
 
 type Claim = { kind: 'claimed'; claimToken: string } | { kind: 'stored'; row: IdempotencyRow };
 
-function actorOf(agent: ActingAgent): Actor {
-  return { agentId: agent.id, agentName: agent.display_name, ownerEmail: agent.owner_email };
+/** The actor of a write carries its decision: an unkeyed create's external id derives from it. */
+function actorOf(agent: ActingAgent, decisionId: string): Actor {
+  return { agentId: agent.id, agentName: agent.display_name, ownerEmail: agent.owner_email, decisionId };
 }
 
 function elapsedMs(startedAt: number): number {
@@ -69,6 +76,9 @@ export class Mediator {
   private readonly ttlMs: number;
   private readonly waitMs: number;
   private readonly leaseMs: number;
+  private readonly holderLock: string | null;
+  private readonly recheckMs: number;
+  private reconciler: Pick<WriteReconciler, 'reconcileKey'> | undefined;
 
   constructor(
     private readonly deps: MediatorDeps,
@@ -78,6 +88,8 @@ export class Mediator {
     this.ttlMs = nonNegative(options.idempotencyTtlMs, DEFAULT_IDEMPOTENCY_TTL_MS, 'idempotencyTtlMs');
     this.waitMs = nonNegative(options.inProgressWaitMs, DEFAULT_IN_PROGRESS_WAIT_MS, 'inProgressWaitMs');
     this.leaseMs = nonNegative(options.leaseMs, deps.adapter.config.deadlineMs + LEASE_MARGIN_MS, 'leaseMs');
+    this.holderLock = options.holderLock ?? null;
+    this.recheckMs = nonNegative(options.recheckMs, DEFAULT_RECHECK_MS, 'recheckMs');
     // A lease shorter than a Tasker call would let a retry take over a live holder and write twice.
     if (this.leaseMs < deps.adapter.config.deadlineMs) throw new Error('mediator option leaseMs must be at least the Tasker adapter deadline');
   }
@@ -86,10 +98,10 @@ export class Mediator {
     const startedAt = performance.now();
     const contract = this.contractOf(action);
     const key = contract['x-gateway'].kind === 'read' ? null : resolveIdempotencyKey(action);
+    if (key === null && contract['x-gateway'].kind !== 'read') return this.executeUnkeyed(contract, action, startedAt);
     if (key === null) {
-      // Reads are idempotent by nature and keep no record; an unkeyed write has no replay
-      // protection beyond the adapter's own retry safety (a fresh external id per create).
-      const outcome = await this.perform(contract, action.args, action.agent, action.projectScope);
+      // Reads are idempotent by nature and keep no record.
+      const outcome = await this.perform(contract, action.args, actorOf(action.agent, action.decisionId), action.projectScope);
       return this.answer(contract, outcome, startedAt, { replayed: false, key: null, decisionId: action.decisionId });
     }
     return this.executeOnce(contract, action, key, startedAt);
@@ -113,6 +125,11 @@ export class Mediator {
     return () => clearInterval(timer);
   }
 
+  /** A retry that finds its key held by a write whose outcome is unknown asks this reconciler to look now. */
+  useReconciler(reconciler: Pick<WriteReconciler, 'reconcileKey'>): void {
+    this.reconciler = reconciler;
+  }
+
   /** The registry's contract is the authority; the action's copy only names the tool. Fails closed. */
   private contractOf(action: ApprovedAction): ToolContract {
     const contract = this.deps.registry.get(action.tool.name);
@@ -122,6 +139,27 @@ export class Mediator {
     // Cheap (precompiled) and it guards approvals parked long ago against a contract that changed since.
     this.deps.registry.assertArguments(contract.name, action.args);
     return contract;
+  }
+
+  /**
+   * A write without a key: journaled while in flight, so an answer lost on the way is reconciled
+   * later (the decision-derived external id finds a create again), though a retry cannot converge.
+   */
+  private async executeUnkeyed(contract: ToolContract, action: ApprovedAction, startedAt: number): Promise<MediatorResult> {
+    const em = this.deps.orm.em.fork();
+    try {
+      await journalWrite(em, this.journalEntry(contract, action, action.args, null, null));
+    } catch (err) {
+      throw storeUnavailable(err);
+    }
+    let outcome: Outcome;
+    try {
+      outcome = await this.perform(contract, action.args, actorOf(action.agent, action.decisionId), action.projectScope);
+    } catch (err) {
+      throw await this.settleFailure(em, contract.name, action.decisionId, err, null);
+    }
+    await forgetWrite(em, action.decisionId).catch((err: unknown) => this.logger.warn('could not clear a finished write from the journal', { tool: contract.name, error: String(err) }));
+    return this.answer(contract, outcome, startedAt, { replayed: false, key: null, decisionId: action.decisionId });
   }
 
   private async executeOnce(contract: ToolContract, action: ApprovedAction, key: string, startedAt: number): Promise<MediatorResult> {
@@ -136,50 +174,87 @@ export class Mediator {
       leaseMs: this.leaseMs,
       ttlMs: this.ttlMs,
     };
-    const claim = await this.claimOrWait(em, request);
+    // The adapter derives a create's external id from the key, so Tasker itself also refuses a duplicate.
+    const adapterArgs = { ...withoutIdempotencyKey(action.args), [IDEMPOTENCY_ARGUMENT]: key };
+    const claim = await this.claimOrWait(em, request, this.journalEntry(contract, action, adapterArgs, key, request.claimToken));
     if (claim.kind === 'stored') {
       const outcome = { result: claim.row.result, tasker: (claim.row.tasker_ref as TaskerReference | null) ?? null };
       return this.answer(contract, outcome, startedAt, { replayed: true, key, decisionId: claim.row.decision_id });
     }
-    // The adapter derives a create's external id from the key, so Tasker itself also refuses a duplicate.
-    const adapterArgs = { ...withoutIdempotencyKey(action.args), [IDEMPOTENCY_ARGUMENT]: key };
     let outcome: Outcome;
     try {
-      outcome = await this.perform(contract, adapterArgs, action.agent, action.projectScope, true);
+      outcome = await this.perform(contract, adapterArgs, actorOf(action.agent, action.decisionId), action.projectScope, true);
     } catch (err) {
-      await releaseKey(em, request.agentId, key, request.claimToken).catch((releaseError: unknown) => {
-        // The row stays in_progress until its lease ends; then a retry takes it over.
-        this.logger.warn('could not release an idempotency key after a failed write', { tool: contract.name, error: String(releaseError) });
-      });
-      throw err;
+      throw await this.settleFailure(em, contract.name, action.decisionId, err, request);
     }
     await this.store(em, request, outcome);
     return this.answer(contract, outcome, startedAt, { replayed: false, key, decisionId: action.decisionId });
   }
 
+  private journalEntry(contract: ToolContract, action: ApprovedAction, args: Record<string, unknown>, key: string | null, claimToken: string | null): JournalEntry {
+    return { decisionId: action.decisionId, agent: action.agent, idempotencyKey: key, claimToken, tool: contract.name, args, holderLock: this.holderLock };
+  }
+
+  /**
+   * A failed write. Outcome unknown: the write stays journaled and its key held, for the reconciler
+   * (a retry with the key then gets what it finds). Any other failure is final: nothing landed, so
+   * the journal row goes and the key is given back for a retry. Returns the error to throw.
+   */
+  private async settleFailure(em: EntityManager, tool: string, decisionId: string, err: unknown, request: ClaimRequest | null): Promise<unknown> {
+    if (isGatewayError(err) && err.code === 'tasker_outcome_unknown') {
+      await markUnknown(em, decisionId, this.recheckMs).catch((markError: unknown) => {
+        // The row stays in flight; the reconciler takes it once it outlives a live write.
+        this.logger.error('could not mark a write as unknown', { tool, error: String(markError) });
+      });
+      return outcomeUnknown(tool, decisionId, err, request !== null);
+    }
+    await em
+      .transactional(async (tx) => {
+        if (request) await releaseKey(tx, request.agentId, request.key, request.claimToken);
+        await forgetWrite(tx, decisionId);
+      })
+      .catch((releaseError: unknown) => {
+        // The journal row stays in flight; the reconciler finds nothing landed and releases the key.
+        this.logger.warn('could not release an idempotency key after a failed write', { tool, error: String(releaseError) });
+      });
+    return err;
+  }
+
   /**
    * Claims the key, or finds the stored result of an earlier call with it. While another call holds
    * the key, polls with growing pauses until it finishes (its result is returned), fails (the key
-   * is free again and this call claims it) or the wait is over (`idempotency_in_progress`).
+   * is free again and this call claims it) or the wait is over (`idempotency_in_progress`). A key
+   * whose holder is gone, or whose write's outcome is unknown, is looked up in Tasker meanwhile
+   * (through the reconciler), so a retry after a crash is answered as soon as Tasker can tell.
    */
-  private async claimOrWait(em: EntityManager, request: ClaimRequest): Promise<Claim> {
+  private async claimOrWait(em: EntityManager, request: ClaimRequest, entry: JournalEntry): Promise<Claim> {
     const giveUpAt = Date.now() + this.waitMs;
+    let nudgedAt = 0;
     for (let attempt = 0; ; attempt += 1) {
-      const row = await this.claimOrRead(em, request);
+      const row = await this.claimOrRead(em, request, entry);
       if (row === 'claimed') return { kind: 'claimed', claimToken: request.claimToken };
       if (row && !row.expired) {
         if (row.request_hash !== request.requestHash) throw keyReused(request.key, row.tool);
         if (row.status === 'succeeded') return { kind: 'stored', row };
+      }
+      if (this.reconciler && Date.now() - nudgedAt >= RECONCILE_NUDGE_MS) {
+        nudgedAt = Date.now();
+        await this.reconciler.reconcileKey(request.agentId, request.key).catch((err: unknown) => this.logger.warn('could not reconcile a held key', { error: String(err) }));
+        continue;
       }
       if (Date.now() >= giveUpAt) throw keyInProgress(request.tool);
       await sleep(Math.min(10 * 2 ** attempt, MAX_POLL_DELAY_MS));
     }
   }
 
-  private async claimOrRead(em: EntityManager, request: ClaimRequest): Promise<'claimed' | IdempotencyRow | undefined> {
+  /** Claims the key and journals its write in one transaction, so a held key always has its write on record. */
+  private async claimOrRead(em: EntityManager, request: ClaimRequest, entry: JournalEntry): Promise<'claimed' | IdempotencyRow | undefined> {
     try {
-      if (await claimKey(em, request)) return 'claimed';
-      return await readKey(em, request.agentId, request.key);
+      return await em.transactional(async (tx) => {
+        if (!(await claimKey(tx, request))) return readKey(tx, request.agentId, request.key);
+        await journalWrite(tx, entry);
+        return 'claimed' as const;
+      });
     } catch (err) {
       throw storeUnavailable(err);
     }
@@ -192,7 +267,11 @@ export class Mediator {
    */
   private async store(em: EntityManager, request: ClaimRequest, outcome: Outcome): Promise<void> {
     try {
-      const stored = await completeKey(em, request.agentId, request.key, request.claimToken, { result: outcome.result, taskerRef: outcome.tasker });
+      const stored = await em.transactional(async (tx) => {
+        const done = await completeKey(tx, request.agentId, request.key, request.claimToken, { result: outcome.result, taskerRef: outcome.tasker });
+        await forgetWrite(tx, request.decisionId);
+        return done;
+      });
       if (!stored) this.logger.warn('an idempotency key was taken over while its write ran', { tool: request.tool });
     } catch (err) {
       this.logger.error('could not store the result of a keyed write', { tool: request.tool, error: String(err) });
@@ -201,10 +280,10 @@ export class Mediator {
   }
 
   /** Runs the adapter operation and checks its answer; Tasker failures arrive as GatewayErrors with stable codes. */
-  private async perform(contract: ToolContract, args: Record<string, unknown>, agent: ActingAgent, scope: ProjectScope, asStored = false): Promise<Outcome> {
+  private async perform(contract: ToolContract, args: Record<string, unknown>, actor: Actor, scope: ProjectScope, asStored = false): Promise<Outcome> {
     let raw: unknown;
     try {
-      raw = await runToolOperation(this.deps.adapter, contract['x-gateway'].operation, args, actorOf(agent), scope);
+      raw = await runToolOperation(this.deps.adapter, contract['x-gateway'].operation, args, actor, scope);
     } catch (err) {
       if (isGatewayError(err)) throw err;
       this.logger.error('the Tasker adapter failed unexpectedly', { tool: contract.name, error: String(err) });
@@ -241,6 +320,17 @@ function keyReused(key: string, previousTool: string): GatewayError {
     `The idempotency key ${key} was already used for a different request (${previousTool} with other arguments). Use a new key for a new write; reuse a key only to retry the identical call.`,
     { fields: [{ pointer: `/${IDEMPOTENCY_ARGUMENT}`, message: 'already used for a different request' }], context: { previous_tool: previousTool } },
   );
+}
+
+/** The write's outcome is recorded as unknown and will be reconciled; the message says what to do. */
+function outcomeUnknown(tool: string, decisionId: string, cause: GatewayError, keyed: boolean): GatewayError {
+  const next = keyed
+    ? 'Retry with the same idempotency key: once the gateway has looked again, the retry returns the result, or runs the write if it did not happen.'
+    : 'This call had no idempotency key, so a retry cannot be matched with it: check Tasker before sending it again, and retry with the same idempotency key next time.';
+  return new GatewayError('tasker_outcome_unknown', `Tasker did not confirm whether ${tool} happened (${cause.message}) It is recorded as unknown under decision ${decisionId} and will be checked again. ${next}`, {
+    cause,
+    context: { ...cause.context, tool, decision_id: decisionId },
+  });
 }
 
 function keyInProgress(tool: string): GatewayError {

@@ -60,4 +60,12 @@ export interface MediatorOptions {
    * is never overtaken.
    */
   leaseMs?: number;
+  /**
+   * This gateway's InstanceLock key, stamped on the writes it runs: while the lock is held they are
+   * live; once it is free (the process is gone) the reconciler settles them. Without one, a write
+   * left behind is settled only after it outlived the longest live write.
+   */
+  holderLock?: string | null;
+  /** When the reconciler first looks at a write whose answer was lost; default 2 s. */
+  recheckMs?: number;
 }
