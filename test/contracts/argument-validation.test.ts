@@ -123,6 +123,12 @@ describe('contract registry: results and resources', () => {
     });
   });
 
+  it('takes no project from a work item UUID: it names no project, only a human id does', () => {
+    expect(registry.deriveResource('get_work_item', { work_item: UUID }).project).to.equal(null);
+    expect(registry.deriveResource('get_work_item', { work_item: UUID, project: 'pub' }).project).to.equal('PUB');
+    expect(registry.deriveResource('get_work_item', { work_item: 'ops-1', project: 'PUB' }).project).to.equal('PUB');
+  });
+
   it('derives no project for workspace-wide tools', () => {
     expect(registry.deriveResource('list_projects', {})).to.deep.equal({ workspace: null, project: null, work_item: null });
     expect(registry.deriveResource('search_work_items', { query: 'x', project: 'ops' }).project).to.equal('OPS');
