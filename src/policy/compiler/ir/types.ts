@@ -7,6 +7,19 @@
 
 export type Local = number;
 
+/**
+ * Where a statement comes from, for the TypeScript evaluator's traces and coverage
+ * (src/policy/topdown). Optional and ignored by the wasm backend.
+ *  - expr: planned for a body expression (its text; the locals of the variables it reads);
+ *  - rule: the block (or default branch) evaluating one rule's body;
+ *  - exit: the statement that gives a rule its value (the rule fired).
+ */
+export type Origin =
+  | { kind: 'expr'; loc: Location; text: string; vars: Array<{ name: string; local: Local }> }
+  | { kind: 'rule' | 'exit'; loc: Location; name: string };
+
+export interface Location { file: string; line: number; col: number }
+
 /** A constant value: JSON scalars; numbers keep their source text. */
 export type Const =
   | { type: 'null' }
@@ -20,7 +33,7 @@ export interface Block {
   stmts: Stmt[];
 }
 
-export type Stmt =
+export type Stmt = (
   /** Iterates over an array, object or set (nothing for other values), running `body` per element. */
   | { op: 'scan'; source: Local; key: Local | null; value: Local | null; body: Block }
   /** target = source[key]; fails when undefined. */
@@ -60,7 +73,8 @@ export type Stmt =
   /** Returns from the function with the operand's value. */
   | { op: 'return'; value: Operand }
   /** Adds a row to the entrypoint's result set. */
-  | { op: 'resultSetAdd'; value: Local };
+  | { op: 'resultSetAdd'; value: Local }
+) & { origin?: Origin };
 
 /** Who a call goes to. */
 export type Callee =

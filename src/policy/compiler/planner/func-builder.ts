@@ -1,4 +1,4 @@
-import type { Block, Func, Local, Operand, Stmt } from '../ir/types.js';
+import type { Block, Func, Local, Operand, Origin, Stmt } from '../ir/types.js';
 
 /**
  * Builds one IR function: hands out locals, keeps the block being filled, and the scope that maps
@@ -13,6 +13,8 @@ export class FuncBuilder {
   readonly result: Local;
   input: Local;
   data: Local;
+  /** Stamped on every statement emitted while set (see Origin); traces only. */
+  origin: Origin | undefined;
 
   constructor(readonly name: string, extraParams: number) {
     this.input = this.local();
@@ -28,6 +30,7 @@ export class FuncBuilder {
   }
 
   emit(stmt: Stmt): void {
+    if (this.origin && !stmt.origin) stmt.origin = this.origin;
     this.blocks[this.blocks.length - 1]!.stmts.push(stmt);
   }
 
@@ -37,6 +40,7 @@ export class FuncBuilder {
     const saved = new Map(this.scope);
     const savedInput = this.input;
     const savedData = this.data;
+    const savedOrigin = this.origin;
     this.blocks.push(block);
     try {
       fill();
@@ -46,8 +50,20 @@ export class FuncBuilder {
       for (const [k, v] of saved) this.scope.set(k, v);
       this.input = savedInput;
       this.data = savedData;
+      this.origin = savedOrigin;
     }
     return block;
+  }
+
+  /** Runs `fill` with `origin` stamped on what it emits. */
+  withOrigin(origin: Origin | undefined, fill: () => void): void {
+    const saved = this.origin;
+    this.origin = origin;
+    try {
+      fill();
+    } finally {
+      this.origin = saved;
+    }
   }
 
   /** A local holding the operand's value (constants get a fresh local). */

@@ -1,8 +1,8 @@
 import type {
   Body, CallTarget, Expr, Location, Module, NormalisedProgram, NormalisedQuery, RefTerm, Rule, RuleGroup, Term, VarTerm,
 } from '../ast/index.js';
-import { CompileError } from '../ast/index.js';
-import type { Callee, Const, Func, Local, Operand, Program } from '../ir/types.js';
+import { CompileError, exprToString } from '../ast/index.js';
+import type { Callee, Const, Func, Local, Operand, Origin, Program, Stmt } from '../ir/types.js';
 import { lookupBuiltin } from '../../builtins/index.js';
 import { isNativeBuiltin } from '../wasm/native-builtins.js';
 import { FuncBuilder, local } from './func-builder.js';
@@ -131,7 +131,7 @@ class Planner {
         if (group.kind === 'function') this.bindArgs(def, 0, () => this.planValueInto(def, f.result, false));
         else this.planValueInto(def, f.result, false);
       });
-      f.emit({ op: 'ifUndefined', local: f.result, body });
+      f.emit(withRuleOrigin({ op: 'ifUndefined', local: f.result, body }, def, group));
     }
   }
 
@@ -140,11 +140,11 @@ class Planner {
     const f = this.f;
     if (group.kind === 'set' || group.kind === 'object') {
       if (rule.else) throw unsupported(rule.else.loc, 'else is not allowed on multi-value rules');
-      f.emit({ op: 'block', body: f.nested(() => this.planRuleBody(rule, () => this.planContribution(group, rule))) });
+      f.emit(withRuleOrigin({ op: 'block', body: f.nested(() => this.planRuleBody(rule, () => this.planContribution(group, rule))) }, rule, group));
       return;
     }
     if (!rule.else) {
-      f.emit({ op: 'block', body: f.nested(() => this.planSingleValue(rule, f.result)) });
+      f.emit(withRuleOrigin({ op: 'block', body: f.nested(() => this.planSingleValue(rule, f.result)) }, rule, group));
       return;
     }
     const chainValue = f.local();
@@ -152,7 +152,7 @@ class Planner {
     for (let r: Rule | undefined = rule; r; r = r.else) {
       const current = r;
       const body = f.nested(() => this.planSingleValue(current, chainValue));
-      f.emit(first ? { op: 'block', body } : { op: 'ifUndefined', local: chainValue, body });
+      f.emit(withRuleOrigin(first ? { op: 'block', body } : { op: 'ifUndefined', local: chainValue, body }, current, group));
       first = false;
     }
     f.emit({
@@ -184,7 +184,7 @@ class Planner {
     const name = `${f.name}_b${this.bodyFuncs++}`;
     const bf = new FuncBuilder(name, f.params.length - 2);
     this.inFunc(bf, this.ctx, () => {
-      this.planRuleBody(rule, () => this.planTerm(value, (v) => bf.emit({ op: 'return', value: v })));
+      this.planRuleBody(rule, () => bf.withOrigin(exitOrigin(rule), () => this.planTerm(value, (v) => bf.emit({ op: 'return', value: v }))));
     });
     this.funcs.push(bf.finish(false));
     const out = f.local();
@@ -207,7 +207,7 @@ class Planner {
   private planValueInto(rule: Rule, target: Local, once: boolean): void {
     const value = rule.head.value;
     if (!value) throw unsupported(rule.loc, 'rule without a value');
-    this.planTerm(value, (v) => {
+    this.f.withOrigin(exitOrigin(rule), () => this.planTerm(value, (v) => {
       if (once) {
         const group = rule.head.kind === 'function' ? 'function' : 'complete';
         this.f.emit({
@@ -219,10 +219,14 @@ class Planner {
       } else {
         this.f.emit({ op: 'assign', target, source: v });
       }
-    });
+    }));
   }
 
   private planContribution(group: RuleGroup, rule: Rule): void {
+    this.f.withOrigin(exitOrigin(rule), () => this.planContributionValue(group, rule));
+  }
+
+  private planContributionValue(group: RuleGroup, rule: Rule): void {
     const f = this.f;
     if (group.kind === 'set') {
       const key = rule.head.key;
@@ -253,6 +257,20 @@ class Planner {
   }
 
   private planExpr(expr: Expr, k: K): void {
+    this.f.withOrigin(this.exprOrigin(expr), () => this.planExprStmts(expr, k));
+  }
+
+  /** The expression's text and the locals of the variables it reads that are bound before it. */
+  private exprOrigin(expr: Expr): Origin {
+    const vars: Array<{ name: string; local: Local }> = [];
+    for (const name of exprVarNames(expr)) {
+      const l = this.f.scope.get(name);
+      if (l !== undefined) vars.push({ name, local: l });
+    }
+    return { kind: 'expr', loc: expr.loc, text: exprToString(expr), vars };
+  }
+
+  private planExprStmts(expr: Expr, k: K): void {
     if (expr.with.length > 0) return this.planWith(expr, 0, this.outsideWith(k));
     if (expr.kind === 'some' || expr.kind === 'somein') throw unsupported(expr.loc, '`some` must be normalised before planning');
     if (expr.negated) {
@@ -790,6 +808,44 @@ class Planner {
       k();
     });
   }
+}
+
+function ruleName(rule: Rule): string {
+  return refToName(rule.head.ref);
+}
+
+function refToName(ref: RefTerm): string {
+  return ref.terms.map((t, i) => (t.type === 'var' && i === 0 ? t.name : t.type === 'string' ? `.${t.value}` : t.type === 'var' ? `[${t.name}]` : '[_]')).join('');
+}
+
+/** Marks the statement evaluating a rule's body (for traces; the backend ignores it). */
+function withRuleOrigin(stmt: Stmt, rule: Rule, group: RuleGroup): Stmt {
+  stmt.origin = { kind: 'rule', loc: rule.head.loc, name: group.kind === 'function' ? ['data', ...group.path].join('.') : ruleName(rule) };
+  return stmt;
+}
+
+function exitOrigin(rule: Rule): Origin {
+  return { kind: 'exit', loc: rule.head.loc, name: ruleName(rule) };
+}
+
+/** Names of the variables an expression mentions (outside nested comprehension bodies too). */
+function exprVarNames(expr: Expr): Set<string> {
+  const names = new Set<string>();
+  const term = (t: Term): void => {
+    switch (t.type) {
+      case 'var': if (t.name !== 'input' && t.name !== 'data') names.add(t.name); return;
+      case 'ref': t.terms.forEach(term); return;
+      case 'array': case 'set': t.items.forEach(term); return;
+      case 'object': t.entries.forEach(([a, b]) => { term(a); term(b); }); return;
+      case 'call': t.args.forEach(term); return;
+      default: return;
+    }
+  };
+  if (expr.kind === 'term') term(expr.term);
+  if (expr.kind === 'call') expr.args.forEach(term);
+  if (expr.kind === 'every') term(expr.domain);
+  for (const w of expr.with) term(w.value);
+  return names;
 }
 
 function scalarKey(t: Term): string | undefined {
