@@ -167,6 +167,31 @@ describe('http: bad input on every endpoint', () => {
     });
   });
 
+  describe('values PostgreSQL cannot store, and shapes beyond the limits', () => {
+    const hostileBodies: Array<[string, string, string]> = [
+      ['NUL in a value', '{"device_name":"laptop\\u0000"}', '/device_name'],
+      ['NUL as a key', '{"device_name":"x","\\u0000":1}', '/\u0000'],
+      ['a lone surrogate', '{"device_name":"\\ud800"}', '/device_name'],
+      ['1e999', '{"device_name":"x","n":1e999}', '/n'],
+      ['JSON 1,500 levels deep', `{"device_name":"x","d":${'['.repeat(1500)}${']'.repeat(1500)}}`, `/d${'/0'.repeat(31)}`],
+    ];
+    for (const [name, raw, pointer] of hostileBodies) {
+      it(`answers 400 validation_failed naming ${JSON.stringify(pointer).slice(0, 24)} to ${name} in a public body`, async () => {
+        const res = await send('public', 'POST', '/pairing/flows', { raw });
+        expectUniformError(res, 400, 'validation_failed');
+        expect(res.body.error.fields[0].pointer).to.equal(pointer);
+      });
+    }
+    it('answers 400 to NUL or a lone surrogate in an internal body and query string', async () => {
+      const body = await internal.request('POST', '/agents', { owner_user_id: 'u1', owner_email: 'u1@example.com', display_name: 'A\u0000' });
+      expectUniformError(body, 400, 'validation_failed');
+      expect(body.body.error.fields[0].pointer).to.equal('/display_name');
+      const query = await send('internal', 'GET', '/audit?kind=agent.%00');
+      expectUniformError(query, 400, 'validation_failed');
+      expect(query.body.error.fields[0].pointer).to.equal('/kind');
+    });
+  });
+
   describe('the internal API guard', () => {
     it('refuses a request without the service token, with a wrong one, or without an acting user', async () => {
       const path = '/internal/v1/agents';
