@@ -251,8 +251,8 @@ export class TaskerAdapter {
     const body = { ...fields, external_source: this.config.externalSource, external_id: externalId };
     const outcome = await sendAndConfirm(
       () => this.postOnce(this.endpoints.workItems(project.id), body, deadline),
-      async () => {
-        const id = await this.findByExternalId(project.id, externalId, this.http.deadline());
+      async (by) => {
+        const id = await this.findByExternalId(project.id, externalId, by);
         return id === null ? null : { id, created: true };
       },
       this.config.confirmMs,
@@ -295,7 +295,7 @@ export class TaskerAdapter {
       }
       return done;
     };
-    return sendAndConfirm(send, async () => ((await this.workItemGone(item.project_id, item.id)) ? done : null), this.config.confirmMs);
+    return sendAndConfirm(send, async (by) => ((await this.workItemGone(item.project_id, item.id, by)) ? done : null), this.config.confirmMs);
   }
 
   /** Posts a comment with an attribution line; idempotent like createWorkItem (found again by its external id). */
@@ -308,8 +308,8 @@ export class TaskerAdapter {
     const body = { comment_html: html, access: 'INTERNAL', external_source: this.config.externalSource, external_id: externalId };
     const outcome = await sendAndConfirm(
       () => this.postOnce(this.endpoints.comments(item.project_id, item.id), body, deadline, { comment_html: '/body' }),
-      async () => {
-        const id = await this.findCommentByExternalId(item.project_id, item.id, externalId, this.http.deadline());
+      async (by) => {
+        const id = await this.findCommentByExternalId(item.project_id, item.id, externalId, by);
         return id === null ? null : { id, created: true };
       },
       this.config.confirmMs,
@@ -386,7 +386,7 @@ export class TaskerAdapter {
         const a = args as unknown as DeleteWorkItemArgs;
         if (!isUuid(a.work_item) || a.project === undefined) return this.humanIdGone(a.work_item);
         const project = await this.resolveProject(a.project, '/project', deadline);
-        return (await this.workItemGone(project.id, a.work_item)) ? undefined : null;
+        return (await this.workItemGone(project.id, a.work_item, deadline)) ? undefined : null;
       }
       case 'addWorkItemToCycle':
       case 'addWorkItemToModule': {
@@ -528,7 +528,7 @@ export class TaskerAdapter {
   private async patchOnce(projectId: string, workItemId: string, body: Record<string, unknown>, deadline: number, fieldPointers: Record<string, string>): Promise<void> {
     await sendAndConfirm(
       async () => void (await this.http.request({ method: 'PATCH', path: this.endpoints.workItem(projectId, workItemId), body, deadline, fieldPointers, sendOnce: true })),
-      async () => ((await this.carries(projectId, workItemId, body, this.http.deadline())) ? undefined : null),
+      async (by) => ((await this.carries(projectId, workItemId, body, by)) ? undefined : null),
       this.config.confirmMs,
     );
   }
@@ -537,7 +537,7 @@ export class TaskerAdapter {
   private async linkOnce(path: ReturnType<Endpoints['cycleWorkItems']>, workItemIds: string[], deadline: number): Promise<void> {
     await sendAndConfirm(
       async () => void (await this.http.request({ method: 'POST', path, body: { issues: workItemIds }, deadline, fieldPointers: { issues: '/work_item' }, sendOnce: true })),
-      async () => ((await this.linked(path, workItemIds, this.http.deadline())) ? undefined : null),
+      async (by) => ((await this.linked(path, workItemIds, by)) ? undefined : null),
       this.config.confirmMs,
     );
   }
@@ -554,9 +554,9 @@ export class TaskerAdapter {
     return carriesFields(raw as Record<string, unknown>, body);
   }
 
-  private async workItemGone(projectId: string, workItemId: string): Promise<boolean> {
+  private async workItemGone(projectId: string, workItemId: string, deadline: number): Promise<boolean> {
     try {
-      await this.http.request({ method: 'GET', path: this.endpoints.workItem(projectId, workItemId), deadline: this.http.deadline() });
+      await this.http.request({ method: 'GET', path: this.endpoints.workItem(projectId, workItemId), deadline });
       return false;
     } catch (err) {
       if (isGatewayError(err) && err.code === 'not_found') return true;

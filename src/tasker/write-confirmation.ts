@@ -7,8 +7,11 @@ import { sleep } from './retry.js';
  * other writes set values, so the object is read and compared with what was sent.
  */
 
-/** What reading Tasker back says about one write: the tool result when it landed, else null. */
-export type LandedCheck<T> = () => Promise<T | null>;
+/**
+ * What reading Tasker back says about one write: the tool result when it landed, else null. Its
+ * requests must be done by `deadline`, so a slow Tasker cannot stretch the read-back.
+ */
+export type LandedCheck<T> = (deadline: number) => Promise<T | null>;
 
 /** Pauses between read-backs: a request that timed out often lands a moment later. */
 const CONFIRM_PAUSES_MS = [0, 250, 750, 1_500, 3_000];
@@ -42,7 +45,7 @@ async function readBack<T>(landed: LandedCheck<T>, confirmMs: number): Promise<T
     if (delay > 0) await sleep(delay);
     waited = pause;
     try {
-      const found = await landed();
+      const found = await landed(giveUpAt);
       if (found !== null) return found;
     } catch {
       // Tasker could not be read: as undecided as not found; the reconciler tries again later.
