@@ -5,8 +5,10 @@
  * ever reaches the SDK.
  */
 import { BUILTINS } from './catalogue.js';
+import { NotExactError } from './value.js';
 import { toJsonText } from './value.js';
 import type { HostImplementation } from './types.js';
+import { decodeHostValue, encodeHostValue, needsHostEncoding } from './sets.js';
 import { stringBuiltins } from './impl/strings.js';
 import { unitBuiltins } from './impl/units.js';
 import { globBuiltins } from './impl/glob.js';
@@ -65,10 +67,14 @@ function encodeForSdk(result: unknown): ArrayBuffer {
 function wrapForSdk(impl: HostImplementation): HostBuiltin {
   return (...args: unknown[]) => {
     try {
-      const result = impl(...args);
-      if (result === undefined) return undefined;
+      const raw = impl(...args.map(decodeHostValue));
+      if (raw === undefined) return undefined;
+      const result = needsHostEncoding(raw) ? encodeHostValue(raw) : raw;
       return typeof result === 'bigint' || containsBigInt(result) ? encodeForSdk(result) : result;
-    } catch {
+    } catch (err) {
+      // Inputs the host cannot answer exactly as OPA does stop the evaluation (fail closed)
+      // instead of passing for "undefined".
+      if (err instanceof NotExactError) throw err;
       return undefined;
     }
   };

@@ -15,6 +15,22 @@ export function fail(message: string): never {
   throw new BuiltinError(message);
 }
 
+/**
+ * Thrown by a host built-in for an input it cannot answer exactly as OPA would. Unlike every other
+ * error it is not turned into "undefined": it ends the evaluation, so the engine fails closed
+ * rather than answer differently from OPA.
+ */
+export class NotExactError extends Error {
+  override readonly name = 'NotExactError';
+  constructor(builtin: string, what: string) {
+    super(`${builtin}: ${what} is not supported by this engine (it could not answer exactly as OPA does)`);
+  }
+}
+
+export function notExact(builtin: string, what: string): never {
+  throw new NotExactError(builtin, what);
+}
+
 export function isObject(value: unknown): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -1,6 +1,6 @@
 import { loadPolicy } from '@open-policy-agent/opa-wasm';
 import { parseTerm } from '../compiler/parser/index.js';
-import { termToValue, toJSON } from '../compiler/ast/index.js';
+import { isRegoSet, termToValue, toJSON, type Value } from '../compiler/ast/index.js';
 import { compilePolicy } from '../compiler/index.js';
 import { hostBuiltins } from '../builtins/index.js';
 import { describeThrown } from '../engine/errors.js';
@@ -52,12 +52,70 @@ function expectation(c: RawCase): Expectation {
   return { kind: 'invalid' };
 }
 
+/** JSON with sets written as the module's host mode writes them (see wasm/assembly/json.ts). */
+function setJson(v: Value): unknown {
+  if (isRegoSet(v)) return { '\u0000set': v.items.map(setJson) };
+  if (Array.isArray(v)) return v.map(setJson);
+  if (v !== null && typeof v === 'object') {
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k.startsWith('\u0000') ? `\u0000${k}` : k, setJson(x as Value)]));
+  }
+  return v;
+}
+
+function holdsSet(v: Value): boolean {
+  if (isRegoSet(v)) return true;
+  if (Array.isArray(v)) return v.some(holdsSet);
+  return v !== null && typeof v === 'object' && Object.values(v).some((x) => holdsSet(x as Value));
+}
+
+interface Exports {
+  opa_heap_ptr_set(p: number): void;
+  opa_malloc(n: number): number;
+  opa_value_parse(p: number, n: number): number;
+  opa_eval_ctx_new(): number;
+  opa_eval_ctx_set_input(c: number, v: number): void;
+  opa_eval_ctx_set_data(c: number, v: number): void;
+  opa_eval_ctx_set_entrypoint(c: number, e: number): void;
+  opa_eval_ctx_get_result(c: number): number;
+  opa_json_dump(v: number): number;
+  eval(c: number): number;
+}
+
+/**
+ * An `input_term` holding a set cannot cross the SDK (JSON has no sets); such an input is parsed
+ * with the module's `opa_value_parse` (host-mode JSON, sets kept) and evaluated on the ABI's
+ * context path, which takes a parsed input value.
+ */
+function evaluateWithSetInput(policy: Awaited<ReturnType<typeof loadPolicy>>, input: Value): unknown {
+  const internals = policy as unknown as { wasmInstance: { exports: Exports }; mem: { buffer: ArrayBuffer }; dataAddr: number; dataHeapPtr: number; entrypoints: Record<string, number> };
+  const ex = internals.wasmInstance.exports;
+  ex.opa_heap_ptr_set(internals.dataHeapPtr);
+  const bytes = new TextEncoder().encode(JSON.stringify(setJson(input)));
+  const addr = ex.opa_malloc(bytes.length);
+  new Uint8Array(internals.mem.buffer).set(bytes, addr);
+  const value = ex.opa_value_parse(addr, bytes.length);
+  if (value === 0) throw new Error('input_term could not be parsed by the module');
+  const ctx = ex.opa_eval_ctx_new();
+  ex.opa_eval_ctx_set_input(ctx, value);
+  ex.opa_eval_ctx_set_data(ctx, internals.dataAddr);
+  ex.opa_eval_ctx_set_entrypoint(ctx, internals.entrypoints[QUERY]!);
+  ex.eval(ctx);
+  const out = ex.opa_json_dump(ex.opa_eval_ctx_get_result(ctx));
+  const mem = new Uint8Array(internals.mem.buffer);
+  let end = out;
+  while (mem[end] !== 0) end++;
+  return JSON.parse(new TextDecoder().decode(mem.subarray(out, end)));
+}
+
 async function evaluate(c: RawCase): Promise<unknown[]> {
   const sources = (c.modules ?? []).map((text, i) => ({ path: `module${i}.rego`, text }));
   const compiled = await compilePolicy(sources, { queries: [{ name: QUERY, query: c.query }], optimize: false });
   const policy = await loadPolicy(compiled.wasm, undefined, { ...hostBuiltins });
   if (c.data !== undefined) policy.setData(jsonBuffer(exactJsonText(c.data)));
-  const rows = policy.evaluate(inputBuffer(c, compiled.manifest.input_paths), QUERY) as unknown;
+  const termInput = typeof c.input_term === 'string' ? termToValue(parseTerm(c.input_term)) : undefined;
+  const rows = termInput !== undefined && holdsSet(termInput)
+    ? evaluateWithSetInput(policy, termInput)
+    : policy.evaluate(inputBuffer(c, compiled.manifest.input_paths), QUERY) as unknown;
   if (!Array.isArray(rows)) throw new Error('evaluation returned no result set');
   return rows;
 }

@@ -2,6 +2,7 @@
  * net.cidr_* built-ins. ipaddr.js parses and prints addresses; containment and merging work on
  * addresses as bigints, like Go's net.IP / net.IPNet do on bytes.
  */
+import { isRegoSet } from '../sets.js';
 import ipaddr from 'ipaddr.js';
 import type { HostImplementation } from '../types.js';
 import { asArray, asString, fail, isObject, toSet, type JsonValue } from '../value.js';
@@ -168,6 +169,8 @@ function keyedEntries(value: unknown, operand: number): [JsonValue, string][] {
     return fail(`operand ${operand}: element must be string or non-empty array`);
   };
   if (typeof value === 'string') return [[value, value]];
+  // A set's members are their own keys; an array's are its indices.
+  if (isRegoSet(value)) return (value as JsonValue[]).map((element) => [element, elementCidr(element)]);
   if (Array.isArray(value)) return value.map((element, i) => [i, elementCidr(element as JsonValue)]);
   if (isObject(value)) return Object.entries(value).map(([k, element]) => [k, elementCidr(element)]);
   return fail(`operand ${operand} must be string, array, set or object`);

@@ -1,5 +1,6 @@
 /** object.*, json.* (remove, filter, patch, marshal), graph.* and walk, after OPA's topdown code. */
 import type { HostImplementation } from '../types.js';
+import { asRegoSet, isRegoSet } from '../sets.js';
 import {
   asArray,
   asObject,
@@ -123,6 +124,13 @@ function jsonRemove(value: JsonValue, tree: PathTree | null | undefined): JsonVa
     }
     return out;
   }
+  if (isRegoSet(value)) {
+    const kept = (value as JsonValue[]).flatMap((v) => {
+      const k = jsonRemove(v, tree.get(segmentKey(v)));
+      return k === undefined ? [] : [k];
+    });
+    return asRegoSet(toSet(kept));
+  }
   if (Array.isArray(value)) {
     return value.flatMap((v, i) => {
       const kept = jsonRemove(v, tree.get(`s:${i}`));
@@ -142,6 +150,13 @@ function jsonFilter(value: JsonValue, tree: PathTree | null): JsonValue {
     }
     return out;
   }
+  if (isRegoSet(value)) {
+    const kept = (value as JsonValue[]).flatMap((v) => {
+      const sub = tree.get(segmentKey(v));
+      return sub === undefined ? [] : [jsonFilter(v, sub)];
+    });
+    return asRegoSet(toSet(kept));
+  }
   if (Array.isArray(value)) {
     return value.flatMap((v, i) => {
       const sub = tree.get(`s:${i}`);
@@ -151,14 +166,19 @@ function jsonFilter(value: JsonValue, tree: PathTree | null): JsonValue {
   return value;
 }
 
-/** RFC 6902 patches on a copy; OPA makes a failing patch "undefined". */
+/**
+ * RFC 6902 patches, applied immutably; OPA makes a failing patch "undefined". Path segments are
+ * terms (a string path gives strings): an object key must be a string, an array index a string or
+ * number of digits (or `-` to append), and a set member is named by its value (an added member
+ * must equal its key).
+ */
 function jsonPatch(target: unknown, operations: unknown): JsonValue {
-  let doc = structuredClone(target) as JsonValue;
+  let doc = target as JsonValue;
   for (const raw of asArray(operations, 'operand 2')) {
     const op = asObject(raw, 'patch');
-    const kind = asString(op.op, 'op');
     if (op.path === undefined) fail("missing 'path' attribute");
-    const path = parsePath(op.path).map(String);
+    const kind = asString(op.op, 'op');
+    const path = parsePath(op.path);
     const need = (attr: string): JsonValue => (op[attr] === undefined ? fail(`missing '${attr}' attribute`) : op[attr]!);
     switch (kind) {
       case 'add':
@@ -171,13 +191,13 @@ function jsonPatch(target: unknown, operations: unknown): JsonValue {
         doc = insertAt(removeAt(doc, path), path, need('value'));
         break;
       case 'move': {
-        const from = parsePath(need('from')).map(String);
+        const from = parsePath(need('from'));
         const chunk = getAt(doc, from);
         doc = insertAt(removeAt(doc, from), path, chunk);
         break;
       }
       case 'copy':
-        doc = insertAt(doc, path, getAt(doc, parsePath(need('from')).map(String)));
+        doc = insertAt(doc, path, getAt(doc, parsePath(need('from'))));
         break;
       case 'test':
         if (!valuesEqual(getAt(doc, path), need('value'))) fail('test failed');
@@ -189,30 +209,58 @@ function jsonPatch(target: unknown, operations: unknown): JsonValue {
   return doc;
 }
 
-function arrayIndex(arr: JsonValue[], segment: string, forInsert: boolean): number {
+function arrayIndex(arr: JsonValue[], segment: JsonValue, forInsert: boolean): number {
   if (forInsert && segment === '-') return arr.length;
-  if (!/^(0|[1-9]\d*)$/.test(segment)) fail(`invalid array index ${segment}`);
-  const i = Number(segment);
-  if (i > arr.length || (!forInsert && i === arr.length)) fail(`array index ${segment} out of range`);
+  const text = typeof segment === 'number' && Number.isInteger(segment) ? String(segment) : segment;
+  if (typeof text !== 'string' || !/^(0|[1-9]\d*)$/.test(text)) fail('invalid array index');
+  const i = Number(text);
+  if (i > arr.length || (!forInsert && i === arr.length)) fail('array index out of range');
   return i;
 }
 
-function getAt(doc: JsonValue, path: string[]): JsonValue {
+function objectKey(segment: JsonValue): string {
+  return typeof segment === 'string' ? segment : fail('object keys in a patch path must be strings');
+}
+
+function setIndex(set: JsonValue[], segment: JsonValue): number {
+  return set.findIndex((v) => valuesEqual(v, segment));
+}
+
+function getAt(doc: JsonValue, path: JsonValue[]): JsonValue {
   let cur = doc;
   for (const seg of path) {
-    if (isObject(cur) && seg in cur) cur = cur[seg]!;
+    if (isRegoSet(cur)) {
+      const i = setIndex(cur as JsonValue[], seg);
+      if (i < 0) fail('path not found');
+      cur = (cur as JsonValue[])[i]!;
+    } else if (isObject(cur) && typeof seg === 'string' && seg in cur) cur = cur[seg]!;
     else if (Array.isArray(cur)) cur = cur[arrayIndex(cur, seg, false)]!;
-    else fail(`path ${path.join('/')} not found`);
+    else fail('path not found');
   }
   return cur;
 }
 
-function insertAt(doc: JsonValue, path: string[], value: JsonValue): JsonValue {
+function rebuiltSet(items: JsonValue[]): JsonValue[] {
+  return asRegoSet(toSet(items));
+}
+
+function insertAt(doc: JsonValue, path: JsonValue[], value: JsonValue): JsonValue {
   if (path.length === 0) return value;
-  const [head, ...rest] = path as [string, ...string[]];
+  const [head, ...rest] = path as [JsonValue, ...JsonValue[]];
+  if (isRegoSet(doc)) {
+    const set = doc as JsonValue[];
+    if (rest.length === 0) {
+      if (!valuesEqual(head, value)) fail('a set member added by a patch must equal its key');
+      return rebuiltSet([...set, value]);
+    }
+    const i = setIndex(set, head);
+    if (i < 0) fail('path not found');
+    return rebuiltSet(set.map((v, j) => (j === i ? insertAt(v, rest, value) : v)));
+  }
   if (isObject(doc)) {
-    if (rest.length > 0 && !(head in doc)) fail(`path ${head} not found`);
-    return { ...doc, [head]: rest.length === 0 ? value : insertAt(doc[head]!, rest, value) };
+    const key = objectKey(head);
+    if (rest.length > 0 && !(key in doc)) fail('path not found');
+    return { ...doc, [key]: rest.length === 0 ? value : insertAt(doc[key]!, rest, value) };
   }
   if (Array.isArray(doc)) {
     const i = arrayIndex(doc, head, rest.length === 0);
@@ -222,13 +270,21 @@ function insertAt(doc: JsonValue, path: string[], value: JsonValue): JsonValue {
   return fail('cannot insert into a scalar');
 }
 
-function removeAt(doc: JsonValue, path: string[]): JsonValue {
+function removeAt(doc: JsonValue, path: JsonValue[]): JsonValue {
   if (path.length === 0) fail('cannot remove the root');
-  const [head, ...rest] = path as [string, ...string[]];
+  const [head, ...rest] = path as [JsonValue, ...JsonValue[]];
+  if (isRegoSet(doc)) {
+    const set = doc as JsonValue[];
+    const i = setIndex(set, head);
+    if (i < 0) fail('path not found');
+    if (rest.length === 0) return rebuiltSet(set.filter((_, j) => j !== i));
+    return rebuiltSet(set.map((v, j) => (j === i ? removeAt(v, rest) : v)));
+  }
   if (isObject(doc)) {
-    if (!(head in doc)) fail(`path ${head} not found`);
-    if (rest.length === 0) return Object.fromEntries(Object.entries(doc).filter(([k]) => k !== head));
-    return { ...doc, [head]: removeAt(doc[head]!, rest) };
+    const key = objectKey(head);
+    if (!(key in doc)) fail('path not found');
+    if (rest.length === 0) return Object.fromEntries(Object.entries(doc).filter(([k]) => k !== key));
+    return { ...doc, [key]: removeAt(doc[key]!, rest) };
   }
   if (Array.isArray(doc)) {
     const i = arrayIndex(doc, head, false);
@@ -311,7 +367,9 @@ function walk(value: unknown): JsonValue[] {
   const out: JsonValue[] = [];
   const visit = (v: JsonValue, path: JsonValue[]): void => {
     out.push([path, v]);
-    if (Array.isArray(v)) v.forEach((item, i) => visit(item, [...path, i]));
+    // A set's members are their own keys in the path.
+    if (isRegoSet(v)) (v as JsonValue[]).forEach((item) => visit(item, [...path, item]));
+    else if (Array.isArray(v)) v.forEach((item, i) => visit(item, [...path, i]));
     else if (isObject(v)) for (const k of Object.keys(v).sort(compareStrings)) visit(v[k]!, [...path, k]);
   };
   visit(value as JsonValue, []);

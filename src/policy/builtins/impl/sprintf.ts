@@ -3,6 +3,7 @@
  * strings strings, and every other value is passed as its Rego text (`{"a": 1}`, `[1, 2]`, `true`).
  * The SDK's own sprintf (sprintf-js) differs, so the module calls this one under an alias.
  */
+import { isRegoSet } from '../sets.js';
 import type { HostImplementation } from '../types.js';
 import { asArray, asString, compareStrings, type JsonValue } from '../value.js';
 
@@ -36,6 +37,7 @@ export function regoValueString(value: JsonValue): string {
   if (value === null) return 'null';
   if (typeof value === 'string') return goQuote(value);
   if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean') return String(value);
+  if (isRegoSet(value)) return value.length === 0 ? 'set()' : `{${value.map(regoValueString).join(', ')}}`;
   if (Array.isArray(value)) return `[${value.map(regoValueString).join(', ')}]`;
   const keys = Object.keys(value).sort(compareStrings);
   return `{${keys.map((k) => `${goQuote(k)}: ${regoValueString(value[k]!)}`).join(', ')}}`;

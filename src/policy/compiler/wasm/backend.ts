@@ -15,7 +15,7 @@ const RUNTIME_IMPORTS = [
   'import * as V from "./value";',
   'import * as R from "./ops";',
   'import * as B from "./builtins";',
-  'import { dumpJSON } from "./json";',
+  'import { dumpJSON, setHostMode } from "./json";',
   'import { evalPrologue } from "./abi";',
   'export { opa_wasm_abi_version, opa_wasm_abi_minor_version, opa_malloc, opa_heap_ptr_get, opa_heap_ptr_set,',
   '  opa_json_parse, opa_value_parse, opa_json_dump, opa_value_dump, opa_eval_ctx_new, opa_eval_ctx_set_input,',
@@ -63,12 +63,16 @@ class Generator {
     const head = [...RUNTIME_IMPORTS];
     this.program.hostBuiltins.forEach((_, id) => {
       head.push(`let h0g_${id}: u32 = 0xffffffff; let h0v_${id}: u32 = 0;`,
-        `function host0_${id}(): u32 { if (h0g_${id} != gen) { h0v_${id} = opa_builtin0(${id}, 0); h0g_${id} = gen; } return h0v_${id}; }`);
+        `function host0_${id}(): u32 { if (h0g_${id} != gen) { h0v_${id} = hostCall0(${id}); h0g_${id} = gen; } return h0v_${id}; }`);
     });
     if (this.program.hostBuiltins.length > 0) this.hostArities.add(0);
     for (const n of [...this.hostArities].sort()) {
       const params = ['id: i32', 'ctx: i32', ...Array.from({ length: n }, (_, i) => `a${i}: u32`)].join(', ');
       head.push(`@external("env", "opa_builtin${n}") declare function opa_builtin${n}(${params}): u32;`);
+      // Sets keep their kind across the SDK only in the runtime's host mode (see json.ts).
+      const args = Array.from({ length: n }, (_, i) => `a${i}`);
+      head.push(`function hostCall${n}(${['id: i32', ...args.map((a) => `${a}: u32`)].join(', ')}): u32 {`,
+        `  setHostMode(true); const r = opa_builtin${n}(${['id', '0', ...args].join(', ')}); setHostMode(false); return r;`, '}');
     }
     return [...head.slice(0, RUNTIME_IMPORTS.length), 'let gen: u32 = 0;', ...head.slice(RUNTIME_IMPORTS.length), ...this.constDecls, ...body, this.abi()].join('\n') + '\n';
   }
@@ -247,7 +251,7 @@ class Generator {
         if (id === undefined) throw new Error(`host built-in ${fn.name} missing from the program's list`);
         if (args.length > 4) throw new Error(`host built-in ${fn.name} takes more than 4 arguments`);
         this.hostArities.add(args.length);
-        let call = `opa_builtin${args.length}(${[String(id), '0', ...args].join(', ')})`;
+        let call = `hostCall${args.length}(${[String(id), ...args].join(', ')})`;
         // Argument-less built-ins (time.now_ns, ...) give one value per evaluation, as in OPA.
         if (args.length === 0) call = `host0_${id}()`;
         return fn.resultIsSet ? `R.arrayToSet(${call})` : call;

@@ -1,7 +1,7 @@
 // The generic half of OPA's Wasm ABI; the generated entry file adds builtins(), entrypoints(),
 // opa_eval and eval, which need the compiled plans.
 import { alloc, heapGet, heapSet } from "./mem";
-import { parseJSON, dumpJSON } from "./json";
+import { parseJSON, dumpJSON, setHostMode } from "./json";
 import { mkObj, mkSet, objPut, setAdd, mkStr } from "./value";
 
 export const opa_wasm_abi_version: i32 = 1;
@@ -11,7 +11,13 @@ export function opa_malloc(n: u32): u32 { return alloc(n); }
 export function opa_heap_ptr_get(): u32 { return heapGet(); }
 export function opa_heap_ptr_set(p: u32): void { heapSet(p); }
 export function opa_json_parse(p: u32, n: u32): u32 { return parseJSON(p, n); }
-export function opa_value_parse(p: u32, n: u32): u32 { return parseJSON(p, n); }
+/** A value in the host-mode JSON of json.ts (sets as {"\u0000set": [...]}), for harnesses that need sets in input. */
+export function opa_value_parse(p: u32, n: u32): u32 {
+  setHostMode(true);
+  const v = parseJSON(p, n);
+  setHostMode(false);
+  return v;
+}
 export function opa_json_dump(v: u32): u32 { return dumpJSON(v); }
 export function opa_value_dump(v: u32): u32 { return dumpJSON(v); }
 
@@ -44,6 +50,8 @@ const RESULT_KEY = memory.data<u8>([114, 101, 115, 117, 108, 116]);
 /** Fast-path evaluation prologue: align the heap above the copied input and parse it. */
 export function evalPrologue(inputAddr: u32, inputLen: u32, heapPtr: u32): u32 {
   heapSet((heapPtr + 7) & ~7);
+  // A host built-in that threw left the previous evaluation in host mode.
+  setHostMode(false);
   if (inputLen == 0) return 0;
   return parseJSON(inputAddr, inputLen);
 }

@@ -5,8 +5,9 @@ import {
   T_NULL, T_BOOL, T_NUM, T_STR, T_ARR, T_OBJ, T_SET, N_INT,
   tagOf, lenOf, mkBool, mkInt, mkFloat, mkStr, strPtr, mkArr, arrPush, arrGet, mkObj, objPut, objGet,
   mkSet, setAdd, setHas, objKey, objVal, numKind, intVal, numAsF64, isIntegral, asI64, compare, equal,
-  boolVal, dot, mkNull,
+  boolVal, dot, mkNull, isWideInteger,
 } from "./value";
+import { fail } from "./mem";
 import { dumpJSON, textLen, numberFromText } from "./json";
 
 // ---- comparison ----
@@ -23,13 +24,33 @@ function bothInts(a: u32, b: u32): bool {
 }
 function bothNums(a: u32, b: u32): bool { return tagOf(a) == T_NUM && tagOf(b) == T_NUM; }
 
+const WIDE_MSG = memory.data<u8>([
+  // "integer arithmetic beyond 64 bits is not supported by this engine"
+  105, 110, 116, 101, 103, 101, 114, 32, 97, 114, 105, 116, 104, 109, 101, 116, 105, 99, 32, 98, 101, 121, 111, 110, 100, 32,
+  54, 52, 32, 98, 105, 116, 115, 32, 105, 115, 32, 110, 111, 116, 32, 115, 117, 112, 112, 111, 114, 116, 101, 100, 32, 98,
+  121, 32, 116, 104, 105, 115, 32, 101, 110, 103, 105, 110, 101, 0]);
+
+/**
+ * OPA computes with integers of any width; f64 cannot. Where an exact result is out of reach the
+ * evaluation stops with an error (the engine fails closed) instead of answering differently.
+ */
+function refuseWide(a: u32, b: u32): void {
+  if (isWideInteger(a) || (b != 0 && isWideInteger(b))) fail(<usize>WIDE_MSG);
+}
+function refuseOverflow(a: u32, b: u32, r: f64): void {
+  if (bothInts(a, b) && Math.abs(r) >= 9007199254740992.0) fail(<usize>WIDE_MSG);
+}
+
 export function b_plus(a: u32, b: u32): u32 {
   if (!bothNums(a, b)) return 0;
   if (bothInts(a, b)) {
     const x = intVal(a), y = intVal(b), r = x + y;
     if (((x ^ r) & (y ^ r)) >= 0) return mkInt(r);
   }
-  return mkFloat(numAsF64(a) + numAsF64(b));
+  refuseWide(a, b);
+  const f = numAsF64(a) + numAsF64(b);
+  refuseOverflow(a, b, f);
+  return mkFloat(f);
 }
 
 export function b_minus(a: u32, b: u32): u32 {
@@ -39,7 +60,10 @@ export function b_minus(a: u32, b: u32): u32 {
     const x = intVal(a), y = intVal(b), r = x - y;
     if (((x ^ y) & (x ^ r)) >= 0) return mkInt(r);
   }
-  return mkFloat(numAsF64(a) - numAsF64(b));
+  refuseWide(a, b);
+  const f = numAsF64(a) - numAsF64(b);
+  refuseOverflow(a, b, f);
+  return mkFloat(f);
 }
 
 export function b_mul(a: u32, b: u32): u32 {
@@ -48,19 +72,27 @@ export function b_mul(a: u32, b: u32): u32 {
     const x = intVal(a), y = intVal(b);
     const ax = x < 0 ? -x : x, ay = y < 0 ? -y : y;
     if (ax < 3037000499 && ay < 3037000499) return mkInt(x * y);
+    const r = x * y;
+    if (x != 0 && !(x == -1 && y == i64.MIN_VALUE) && r / x == y) return mkInt(r);
   }
-  return mkFloat(numAsF64(a) * numAsF64(b));
+  refuseWide(a, b);
+  const f = numAsF64(a) * numAsF64(b);
+  refuseOverflow(a, b, f);
+  return mkFloat(f);
 }
 
 export function b_div(a: u32, b: u32): u32 {
   if (!bothNums(a, b)) return 0;
+  refuseWide(a, b);
   if (numAsF64(b) == 0) return 0;
   if (bothInts(a, b) && intVal(a) % intVal(b) == 0) return mkInt(intVal(a) / intVal(b));
   return mkFloat(numAsF64(a) / numAsF64(b));
 }
 
 export function b_rem(a: u32, b: u32): u32 {
-  if (!bothNums(a, b) || !isIntegral(a) || !isIntegral(b)) return 0;
+  if (!bothNums(a, b)) return 0;
+  refuseWide(a, b);
+  if (!isIntegral(a) || !isIntegral(b)) return 0;
   const y = asI64(b);
   if (y == 0) return 0;
   return mkInt(asI64(a) % y);
@@ -68,17 +100,19 @@ export function b_rem(a: u32, b: u32): u32 {
 
 export function b_abs(a: u32): u32 {
   if (tagOf(a) != T_NUM) return 0;
+  refuseWide(a, 0);
   if (numKind(a) == N_INT) return mkInt(intVal(a) < 0 ? -intVal(a) : intVal(a));
   return mkFloat(Math.abs(numAsF64(a)));
 }
 export function b_round(a: u32): u32 {
   if (tagOf(a) != T_NUM) return 0;
+  if (isWideInteger(a)) return a;
   if (numKind(a) == N_INT) return a;
   const f = numAsF64(a);
   return mkFloat(f < 0 ? -Math.floor(-f + 0.5) : Math.floor(f + 0.5));
 }
-export function b_ceil(a: u32): u32 { return tagOf(a) != T_NUM ? 0 : (numKind(a) == N_INT ? a : mkFloat(Math.ceil(numAsF64(a)))); }
-export function b_floor(a: u32): u32 { return tagOf(a) != T_NUM ? 0 : (numKind(a) == N_INT ? a : mkFloat(Math.floor(numAsF64(a)))); }
+export function b_ceil(a: u32): u32 { return tagOf(a) != T_NUM ? 0 : (numKind(a) == N_INT || isWideInteger(a) ? a : mkFloat(Math.ceil(numAsF64(a)))); }
+export function b_floor(a: u32): u32 { return tagOf(a) != T_NUM ? 0 : (numKind(a) == N_INT || isWideInteger(a) ? a : mkFloat(Math.floor(numAsF64(a)))); }
 
 // ---- sets ----
 function setDiff(a: u32, b: u32): u32 {

@@ -12,6 +12,14 @@ let pos: u32 = 0;
 let end: u32 = 0;
 let bad: bool = false;
 
+// While a host built-in runs, values cross the SDK as JSON, which has no sets. In host mode a set
+// is written as {"\u0000set": [...]} and a string key that starts with NUL gets one more NUL in
+// front, so no object can pass for a set; parsing (of the host's result) undoes both. The generated
+// code switches the mode on around each host call; evalPrologue switches it off.
+let hostMode: bool = false;
+export function setHostMode(on: bool): void { hostMode = on; }
+const SET_KEY = memory.data<u8>([0, 115, 101, 116]);
+
 // The cursor is a global, but hot loops work on a local copy: V8 keeps locals in registers and
 // reloads globals on every access.
 function ws(): void {
@@ -227,13 +235,18 @@ function parseValue(depth: i32): u32 {
     while (!bad) {
       ws();
       if (pos >= end || load<u8>(pos) != 34) { bad = true; return 0; }
-      const k = parseString();
+      let k = parseString();
       if (bad) return 0;
       ws();
       if (pos >= end || load<u8>(pos) != 58) { bad = true; return 0; }
       pos++;
       const v = parseValue(depth + 1);
       if (bad) return 0;
+      if (hostMode && lenOf(k) > 0 && load<u8>(strPtr(k)) == 0) {
+        const r = hostKey(o, k, v);
+        if (r != 0) return r;
+        k = mkStr(strPtr(k) + 1, lenOf(k) - 1);
+      }
       objPutStrKey(o, k, v);
       ws();
       if (pos < end && load<u8>(pos) == 44) { pos++; continue; }
@@ -263,6 +276,19 @@ function parseValue(depth: i32): u32 {
   if (c == 102) return expectWord(memory.data<u8>([102, 97, 108, 115, 101]), 5) ? mkBool(false) : 0;
   if (c == 110) return expectWord(memory.data<u8>([110, 117, 108, 108]), 4) ? mkNull() : 0;
   return parseNumber();
+}
+
+/** A host-mode set marker as the object's only key: the set; else 0 (the key is an escaped one). */
+function hostKey(o: u32, k: u32, v: u32): u32 {
+  if (lenOf(k) != 4 || memory.compare(strPtr(k), SET_KEY, 4) != 0) return 0;
+  if (lenOf(o) != 0 || tagOf(v) != T_ARR) return 0;
+  ws();
+  if (pos >= end || load<u8>(pos) != 125) { bad = true; return 0; }
+  pos++;
+  const n = lenOf(v);
+  const set = mkSet(n);
+  for (let i: u32 = 0; i < n; i++) setAdd(set, load<u32>(elems(v) + (i << 2)));
+  return set;
 }
 
 /** Parses JSON text [p, p+n); returns 0 on any syntax error. */
@@ -327,6 +353,21 @@ function dumpString(p: u32, n: u32): void {
 /** The same inside a non-string key's text, where every byte passes through emit's escaping. */
 function dumpStringInKey(p: u32, n: u32): void {
   emit(34);
+  dumpStringChars(p, n);
+  emit(34);
+}
+
+const NUL_ESC = memory.data<u8>([92, 117, 48, 48, 48, 48]);
+
+/** Host mode: a string key starting with NUL gets one more NUL in front (see hostMode). */
+function dumpNulKey(p: u32, n: u32): void {
+  emit(34);
+  emitBytes(<u32>NUL_ESC, 6);
+  dumpStringChars(p, n);
+  emit(34);
+}
+
+function dumpStringChars(p: u32, n: u32): void {
   for (let i: u32 = 0; i < n; i++) {
     const c = <u32>load<u8>(p + i);
     if (c == 34 || c == 92) { emit(92); emit(c); continue; }
@@ -339,7 +380,6 @@ function dumpStringInKey(p: u32, n: u32): void {
     emit(load<u8>(HEX + (c >> 4)));
     emit(load<u8>(HEX + (c & 15)));
   }
-  emit(34);
 }
 
 const SCRATCH = memory.data(64, 8);
@@ -353,7 +393,32 @@ function dumpInt(v: i64): void {
   while (n > 0) { n--; emit(load<u8>(SCRATCH + n)); }
 }
 
+// Host mode: {"\u0000num":"
+const NUM_OPEN = memory.data<u8>([123, 34, 92, 117, 48, 48, 48, 48, 110, 117, 109, 34, 58, 34]);
+
+/**
+ * Host mode: an integer beyond 2^53 (or a number past float64's range) would lose its value in the
+ * SDK's JSON.parse, so it crosses as {"\u0000num": "<digits>"} and the host reads it exactly.
+ */
+function dumpHostNumber(v: u32): bool {
+  if (numKind(v) == N_INT) {
+    const i = intVal(v);
+    if (i <= 9007199254740992 && i >= -9007199254740992) return false;
+    emitBytes(<u32>NUM_OPEN, 14);
+    dumpInt(i);
+    emit(34); emit(125);
+    return true;
+  }
+  const f = floatVal(v);
+  if (numTextLen(v) == 0 || (Math.abs(f) < 9007199254740992.0 && isFinite(f))) return false;
+  emitBytes(<u32>NUM_OPEN, 14);
+  emitBytes(numTextPtr(v), numTextLen(v));
+  emit(34); emit(125);
+  return true;
+}
+
 function dumpNumber(v: u32): void {
+  if (hostMode && dumpHostNumber(v)) return;
   if (numKind(v) == N_INT) { dumpInt(intVal(v)); return; }
   if (numTextLen(v) > 0) { emitBytes(numTextPtr(v), numTextLen(v)); return; }
   const n = formatF64(floatVal(v), <u32>SCRATCH);
@@ -375,7 +440,8 @@ function dumpValue(v: u32): void {
       for (let i: u32 = 0; i < n; i++) {
         if (i > 0) emit(44);
         const k = objKey(v, i);
-        if (tagOf(k) == T_STR) dumpValue(k);
+        if (tagOf(k) == T_STR && hostMode && lenOf(k) > 0 && load<u8>(strPtr(k)) == 0) dumpNulKey(strPtr(k), lenOf(k));
+        else if (tagOf(k) == T_STR) dumpValue(k);
         else if (inKey) {
           emit(34);
           dumpValue(k);
@@ -394,6 +460,9 @@ function dumpValue(v: u32): void {
       return;
     }
     default: {
+      const marked = hostMode && tagOf(v) == T_SET;
+      // {"\u0000set":
+      if (marked) emitBytes(<u32>memory.data<u8>([123, 34, 92, 117, 48, 48, 48, 48, 115, 101, 116, 34, 58]), 13);
       emit(91);
       const n = lenOf(v);
       const e = elems(v);
@@ -402,6 +471,7 @@ function dumpValue(v: u32): void {
         dumpValue(load<u32>(e + (i << 2)));
       }
       emit(93);
+      if (marked) emit(125);
     }
   }
 }

@@ -75,6 +75,17 @@ export function numTextLen(v: u32): u32 { return load<u32>(v, 20); }
 export function numAsF64(v: u32): f64 {
   return numKind(v) == N_INT ? <f64>intVal(v) : floatVal(v);
 }
+/**
+ * An integer outside i64 (a literal or input keeping its digits, or an integral float past 2^53):
+ * arithmetic on f64 would not give OPA's exact big-integer result.
+ */
+export function isWideInteger(v: u32): bool {
+  if (numKind(v) == N_INT) return false;
+  if (numTextLen(v) > 0) return plainInteger(numTextPtr(v), numTextLen(v));
+  const f = floatVal(v);
+  return f == Math.floor(f) && Math.abs(f) >= 9007199254740992.0;
+}
+
 /** True when the number is an integer value (an int, or a float with no fraction). */
 export function isIntegral(v: u32): bool {
   if (numKind(v) == N_INT) return true;
@@ -171,7 +182,7 @@ function cmpIntegerTexts(a: u32, b: u32): i32 {
   return neg ? -c : c;
 }
 
-function plainInteger(p: u32, n: u32): bool {
+export function plainInteger(p: u32, n: u32): bool {
   for (let i: u32 = 0; i < n; i++) {
     const c = load<u8>(p + i);
     if (!(c >= 48 && c <= 57) && !(i == 0 && c == 45)) return false;
