@@ -22,7 +22,7 @@ export interface ProgramContext {
  * process running as another user must not be able to read from /proc. Messages in English so the
  * readiness line and the failure causes can be recognised.
  */
-function programEnv(): NodeJS.ProcessEnv {
+export function programEnv(): NodeJS.ProcessEnv {
   return { PATH: process.env.PATH ?? '/usr/bin:/bin', LANG: 'C', LC_MESSAGES: 'C', ...(process.env.TZ ? { TZ: process.env.TZ } : {}) };
 }
 
