@@ -1,8 +1,10 @@
+import { parseArgs } from 'node:util';
 import { ConfigError } from '../../config/index.js';
 import { createGateway, resolveRuntime, type Gateway, type Runtime } from '../../gateway/index.js';
-import { buildStages } from '../../gateway/stages.js';
+import { buildStages, taskerTargetFromEnv } from '../../gateway/stages.js';
 import { createLogger } from '../../log/index.js';
 import { EmbeddedPostgresError } from '../../store/embedded-postgres.js';
+import { sandboxSnapshotPath } from '../../tasker/sandbox/index.js';
 import type { CliCommand } from '../main.js';
 import { configOrReport } from './config-errors.js';
 
@@ -26,11 +28,41 @@ function shutdownSignal(onForce: () => void): { signal: Promise<string>; dispose
   return { signal, dispose };
 }
 
+/** `--reset`: start the Tasker sandbox from its seed (its data file is overwritten; the gateway's database is untouched). */
+function startOptions(args: string[]): { reset: boolean } | undefined {
+  try {
+    const { values } = parseArgs({ args, options: { reset: { type: 'boolean', default: false } }, strict: true });
+    return { reset: values.reset };
+  } catch (err) {
+    process.stderr.write(`agent-gateway start: ${err instanceof Error ? err.message : String(err)}\nusage: agent-gateway start [--reset]\n`);
+    return undefined;
+  }
+}
+
+/** Whether Tasker is the sandbox; undefined (after saying why) when --reset asks for a sandbox that is not there. */
+function usesSandbox(reset: boolean): boolean | undefined {
+  let sandbox: boolean;
+  try {
+    sandbox = taskerTargetFromEnv(process.env).kind === 'sandbox';
+  } catch {
+    return false; // half-configured Tasker: the Tasker stage reports it at start
+  }
+  if (reset && !sandbox) {
+    process.stderr.write('agent-gateway start: --reset starts the Tasker sandbox afresh, but TASKER_URL is set: there is no sandbox to reset\n');
+    return undefined;
+  }
+  return sandbox;
+}
+
 const start: CliCommand = {
-  summary: 'start the gateway (embedded PostgreSQL unless DATABASE_URL is set)',
-  async run(): Promise<number> {
+  summary: 'start the gateway (embedded PostgreSQL unless DATABASE_URL is set; --reset: Tasker sandbox from its seed)',
+  async run(args): Promise<number> {
+    const options = startOptions(args);
+    if (!options) return 2;
     const config = configOrReport();
     if (!config) return 2;
+    const sandbox = usesSandbox(options.reset);
+    if (sandbox === undefined) return 2;
     const logger = createLogger({ level: config.logLevel });
     const stopping = shutdownSignal(() => {
       logger.error('second signal: exiting without a clean shutdown');
@@ -40,7 +72,9 @@ const start: CliCommand = {
     let gateway: Gateway | undefined;
     try {
       runtime = await resolveRuntime(config, logger, 'own');
-      gateway = await createGateway(runtime.config, { logger, extensions: buildStages(logger).extensions });
+      // The sandbox keeps its data in the data dir, so items the audit log and approvals name outlive a restart.
+      const sandboxOptions = sandbox ? { sandbox: { snapshotPath: sandboxSnapshotPath(config.dataDir), reset: options.reset } } : {};
+      gateway = await createGateway(runtime.config, { logger, extensions: buildStages(logger, sandboxOptions).extensions });
       const { url } = await gateway.listen();
       logger.info('agent gateway ready', {
         url,

@@ -1,8 +1,11 @@
 /**
  * The Tasker sandbox: a Plane-compatible API v1 server (TASKER_API.md section 10) for local trials
- * and tests. In memory, optionally persisted to a JSON snapshot; faults can be injected at run time.
+ * and tests. In memory, optionally persisted write-through to a JSON snapshot (see snapshot.ts);
+ * faults can be injected at run time.
  */
 import { randomBytes } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { hashApiKey } from './auth.js';
 import { FaultController, type FaultPlan } from './faults.js';
@@ -10,7 +13,7 @@ import type { SandboxData } from './model.js';
 import { allRoutes } from './routes/index.js';
 import { SANDBOX_SEED, buildSeedData } from './seed.js';
 import { createSandboxServer } from './server.js';
-import { SnapshotWriter, loadSnapshot } from './snapshot.js';
+import { SnapshotWriter, loadSnapshot, removeStaleTemporaries } from './snapshot.js';
 import { SandboxStore } from './store.js';
 import { Throttle, parseRateLimit, type RateLimit } from './throttle.js';
 
@@ -18,13 +21,20 @@ export { SANDBOX_SEED, labelId as sandboxLabelId, seedId, stateId as sandboxStat
 export { FaultController, type FaultPlan, type FaultScope, type FaultStats, type InjectedStatus } from './faults.js';
 export type { RateLimit } from './throttle.js';
 
+/** Where `agent-gateway start` keeps the sandbox's data: `DATA_DIR/tasker-sandbox.json`. */
+export function sandboxSnapshotPath(dataDir: string): string {
+  return join(dataDir, 'tasker-sandbox.json');
+}
+
 export interface TaskerSandboxOptions {
   /** Default 127.0.0.1. */
   host?: string;
   /** Default 0 (any free port). */
   port?: number;
-  /** JSON snapshot: loaded at start when it exists, written after changes and at close. */
+  /** JSON snapshot: loaded at start when it exists, written (durably) before a change is answered, and at close. */
   snapshotPath?: string;
+  /** Ignore an existing snapshot and start from the seed (the snapshot is overwritten). */
+  reset?: boolean;
   /** Backstop interval of snapshot writes, default 1000 ms. */
   snapshotIntervalMs?: number;
   /** Per-key limit, `"N/period"` as Plane's `API_KEY_RATE_LIMIT` or an object; default `60/minute`. */
@@ -49,6 +59,12 @@ export interface TaskerSandbox {
   url: string;
   /** The workspace slug. */
   workspace: string;
+  /** Identifiers of the live projects it holds at start (`OPS`, `PUB` from the seed). */
+  projects: string[];
+  /** The snapshot it keeps its data in, if any. */
+  snapshotPath?: string;
+  /** True when the data came from an existing snapshot, false when it started from the seed. */
+  restored: boolean;
   apiKeys: SandboxApiKeys;
   faults: FaultController;
   /** Changes the throttle at run time (resets its windows). */
@@ -76,16 +92,23 @@ function installKeys(data: SandboxData, wanted: Partial<SandboxApiKeys> | undefi
 }
 
 export async function startTaskerSandbox(options: TaskerSandboxOptions = {}): Promise<TaskerSandbox> {
-  const data = (options.snapshotPath && loadSnapshot(options.snapshotPath)) || buildSeedData();
+  const path = options.snapshotPath;
+  if (path) {
+    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+    removeStaleTemporaries(path);
+  }
+  const restoredData = path && !options.reset ? loadSnapshot(path) : undefined;
+  const data = restoredData ?? buildSeedData();
   const apiKeys = installKeys(data, options.apiKeys);
   const store = new SandboxStore(data);
-  const writer = options.snapshotPath ? new SnapshotWriter(options.snapshotPath, store, options.snapshotIntervalMs ?? 1000) : undefined;
+  const writer = path ? new SnapshotWriter(path, store, options.snapshotIntervalMs ?? 1000) : undefined;
   await writer?.save();
   const faults = new FaultController();
   if (options.faults) faults.configure(options.faults);
   const throttle = new Throttle(parseRateLimit(options.rateLimit ?? '60/minute'));
   const server = createSandboxServer({
     routes: allRoutes(), store, throttle, faults, pages: { defaultPerPage: 100, maxPerPage: options.maxPerPage ?? 1000 },
+    ...(writer ? { persist: () => writer.persist() } : {}),
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -97,6 +120,9 @@ export async function startTaskerSandbox(options: TaskerSandboxOptions = {}): Pr
   return {
     url: `http://${host}:${address.port}`,
     workspace: data.workspace.slug,
+    projects: data.projects.filter((p) => p.deleted_at === null).map((p) => p.identifier),
+    ...(path ? { snapshotPath: path } : {}),
+    restored: restoredData !== undefined,
     apiKeys,
     faults,
     setRateLimit: (limit) => throttle.setLimit(parseRateLimit(limit)),

@@ -19,9 +19,24 @@ export interface PipelineDeps {
   throttle: Throttle;
   faults: FaultController;
   pages: PageOptions;
+  /** Resolves once every change so far is durable; a changing request is answered only after it. */
+  persist?: () => Promise<void>;
 }
 
 const WRITE_METHODS = new Set(['POST', 'PATCH', 'PUT']);
+const CHANGING_METHODS = new Set([...WRITE_METHODS, 'DELETE']);
+
+/**
+ * Makes the handler's change durable before its answer. A successful POST/PATCH/PUT/DELETE counts
+ * as a change even if its handler forgot `touch()`, so a new route cannot answer before it is saved.
+ */
+async function persistChange(deps: PipelineDeps, method: string, changesBefore: number, status: number): Promise<void> {
+  if (!deps.persist) return;
+  const changed = deps.store.changes !== changesBefore;
+  if (!changed && !(CHANGING_METHODS.has(method) && status < 400)) return;
+  if (!changed) deps.store.touch();
+  await deps.persist();
+}
 
 const PROXY_PAGES: Record<number, string> = {
   500: 'Internal Server Error',
@@ -78,7 +93,16 @@ async function handle(deps: PipelineDeps, req: IncomingMessage, url: URL, readBo
     const handler = route.handlers[(method === 'HEAD' ? 'GET' : method) as Method];
     if (!handler) throw new PlaneHttpError(405, { detail: `Method "${method}" not allowed.` });
     const body = WRITE_METHODS.has(method) ? await readBody() : undefined;
-    const reply = handler({ method, params, query: url.searchParams, body, user, store: deps.store, pages: deps.pages });
+    const changesBefore = deps.store.changes;
+    let reply: Reply;
+    try {
+      reply = handler({ method, params, query: url.searchParams, body, user, store: deps.store, pages: deps.pages });
+    } catch (err) {
+      // A handler that fails half-way may still have changed something: that is saved too.
+      if (deps.store.changes !== changesBefore) await deps.persist?.();
+      throw err;
+    }
+    await persistChange(deps, method, changesBefore, reply.status);
     return { ...reply, headers: { ...(reply.headers ?? {}), ...rateHeaders } };
   } catch (err) {
     if (err instanceof PlaneHttpError) throw new PlaneHttpError(err.status, err.body, { ...err.headers, ...rateHeaders });

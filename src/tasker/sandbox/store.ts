@@ -1,6 +1,7 @@
 /**
  * The in-memory store: the data plus the lookups and membership questions every route asks.
- * Writers call `touch()` so the snapshot writer knows there is something to save.
+ * Writers call `touch()` so the snapshot writer knows there is something to save, and the server
+ * (comparing `changes` around a handler) that the answer must wait until it is saved.
  */
 import { randomUUID } from 'node:crypto';
 import type {
@@ -9,6 +10,8 @@ import type {
 
 export class SandboxStore {
   private changeListener: () => void = () => {};
+  /** How many times the data changed since start. */
+  changes = 0;
 
   constructor(public data: SandboxData) {}
 
@@ -18,6 +21,7 @@ export class SandboxStore {
 
   /** Marks the data as changed (for the snapshot writer). */
   touch(): void {
+    this.changes += 1;
     this.changeListener();
   }
 

@@ -53,6 +53,53 @@ describe('tasker sandbox: JSON snapshot', () => {
     }
   });
 
+  it('has every answered change on disk already: no interval, no close (write-through)', async () => {
+    const path = join(dir, 'sandbox.json');
+    const sb = await startForTest({ snapshotPath: path, snapshotIntervalMs: 3_600_000 });
+    try {
+      const answers = await Promise.all(['one', 'two', 'three'].map((name) => createItem(sb, OPS, { name })));
+      const onDisk = readFileSync(path, 'utf8');
+      for (const { status, body } of answers) {
+        expect(status).to.equal(201);
+        expect(onDisk).to.include(body.id);
+      }
+      const renamed = await api(sb, 'PATCH', itemsPath(OPS, `${answers[0]!.body.id}/`), { body: { name: 'renamed at once' } });
+      expect(renamed.status).to.equal(200);
+      expect(readFileSync(path, 'utf8')).to.include('renamed at once');
+    } finally {
+      await sb.close();
+    }
+  });
+
+  it('starts from the seed with reset, overwriting the old data, and says whether it restored', async () => {
+    const path = join(dir, 'sandbox.json');
+    const first = await startForTest({ snapshotPath: path });
+    expect(first.restored).to.equal(false);
+    expect(first.projects).to.deep.equal(['OPS', 'PUB']);
+    const item = (await createItem(first, OPS, { name: 'to be forgotten' })).body;
+    await first.close();
+    const again = await startForTest({ snapshotPath: path });
+    expect(again.restored).to.equal(true);
+    await again.close();
+    const fresh = await startForTest({ snapshotPath: path, reset: true });
+    try {
+      expect(fresh.restored).to.equal(false);
+      expect((await api(fresh, 'GET', itemsPath(OPS, `${item.id}/`))).status).to.equal(404);
+      expect(readFileSync(path, 'utf8')).to.not.include(item.id);
+    } finally {
+      await fresh.close();
+    }
+  });
+
+  it('removes temporary files a killed writer left beside the snapshot', async () => {
+    const path = join(dir, 'sandbox.json');
+    writeFileSync(`${path}.4242.tmp`, '{"half": ');
+    const sb = await startForTest({ snapshotPath: path });
+    await sb.close();
+    expect(existsSync(`${path}.4242.tmp`)).to.equal(false);
+    expect(existsSync(path)).to.equal(true);
+  });
+
   it('refuses a file that is not a sandbox snapshot', async () => {
     const path = join(dir, 'other.json');
     writeFileSync(path, '{"hello": 1}');
