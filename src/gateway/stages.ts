@@ -108,7 +108,12 @@ function taskerStage(ctx: StageContext, target: TaskerTarget, sandboxOptions: Ta
       ctx.sandbox = sandbox;
       ctx.adapter = new TaskerAdapter({ ...adapterSettings, baseUrl: sandbox.url, apiKey: sandbox.apiKeys.admin, workspace: sandbox.workspace });
       // Named as such, so nobody mistakes local trials for the real tracker; the keys stay out of the log.
-      deps.logger.warn('tasker sandbox in use (TASKER_URL, TASKER_API_KEY and TASKER_WORKSPACE are not set)', { url: sandbox.url, workspace: sandbox.workspace });
+      deps.logger.warn('tasker sandbox in use (TASKER_URL, TASKER_API_KEY and TASKER_WORKSPACE are not set)', {
+        url: sandbox.url,
+        workspace: sandbox.workspace,
+        projects: sandbox.projects,
+        data: sandbox.snapshotPath ? `${sandbox.snapshotPath} (${sandbox.restored ? 'restored' : 'fresh from the seed'})` : 'in memory only',
+      });
       return { capabilities: { tasker: { mode: 'sandbox', workspace: sandbox.workspace } }, close: () => sandbox.close() };
     },
   };
