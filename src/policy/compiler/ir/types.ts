@@ -5,6 +5,8 @@
  * in the enclosing one. Values are opaque addresses; a local holding 0 is undefined.
  */
 
+import type { Expr } from '../ast/types.js';
+
 export type Local = number;
 
 /**
@@ -15,7 +17,7 @@ export type Local = number;
  *  - exit: the statement that gives a rule its value (the rule fired).
  */
 export type Origin =
-  | { kind: 'expr'; loc: Location; text: string; vars: Array<{ name: string; local: Local }> }
+  | { kind: 'expr'; loc: Location; text: string; vars: Array<{ name: string; local: Local }>; expr?: Expr }
   | { kind: 'rule' | 'exit'; loc: Location; name: string };
 
 export interface Location { file: string; line: number; col: number }

@@ -3,7 +3,7 @@ import type {
 } from '../ast/index.js';
 import { CompileError, exprToString } from '../ast/index.js';
 import type { Callee, Const, Func, Local, Operand, Origin, Program, Stmt } from '../ir/types.js';
-import { lookupBuiltin } from '../../builtins/index.js';
+import { hasHostImplementation, lookupBuiltin } from '../../builtins/index.js';
 import { isNativeBuiltin } from '../wasm/native-builtins.js';
 import { FuncBuilder, local } from './func-builder.js';
 import { buildRuleTree, constKey, findNode, pathsOverlap, type TreeNode } from './rule-tree.js';
@@ -35,9 +35,21 @@ function str(value: string): Operand {
 
 const TRUE: Operand = { kind: 'const', value: { type: 'boolean', value: true } };
 
+export interface PlanOptions {
+  /**
+   * Let built-ins that need the network (http.send, net.lookup_ip_addr) compile; the host that
+   * loads the module must then supply them as custom built-ins. Off by default: a policy calling
+   * them is a compile error.
+   */
+  allowNetwork?: boolean;
+}
+
+/** Built-ins that reach the network: a policy may call them only when the build allows it. */
+export const NETWORK_BUILTINS: ReadonlySet<string> = new Set(['http.send', 'net.lookup_ip_addr']);
+
 /** Normalised AST -> IR program with one plan per entrypoint and per query. */
-export function planProgram(program: NormalisedProgram, entrypoints: EntrypointRequest[], queries: NormalisedQuery[]): Program {
-  return new Planner(program).run(entrypoints, queries);
+export function planProgram(program: NormalisedProgram, entrypoints: EntrypointRequest[], queries: NormalisedQuery[], options: PlanOptions = {}): Program {
+  return new Planner(program, options).run(entrypoints, queries);
 }
 
 class Planner {
@@ -49,7 +61,7 @@ class Planner {
   private bodyFuncs = 0;
   private ctx: Context = ROOT_CONTEXT;
 
-  constructor(private readonly program: NormalisedProgram) {
+  constructor(private readonly program: NormalisedProgram, private readonly options: PlanOptions = {}) {
     this.tree = buildRuleTree(program.groups.values(), program.modules.map(packagePath));
   }
 
@@ -267,7 +279,7 @@ class Planner {
       const l = this.f.scope.get(name);
       if (l !== undefined) vars.push({ name, local: l });
     }
-    return { kind: 'expr', loc: expr.loc, text: exprToString(expr), vars };
+    return { kind: 'expr', loc: expr.loc, text: exprToString(expr), vars, expr };
   }
 
   private planExprStmts(expr: Expr, k: K): void {
@@ -501,6 +513,11 @@ class Planner {
     const spec = lookupBuiltin(name);
     if (!spec) throw unsupported(loc, `unknown built-in ${name}`);
     if (spec.arity > 4) throw unsupported(loc, `built-in ${name} takes more than 4 arguments`);
+    if (NETWORK_BUILTINS.has(name) && !this.options.allowNetwork) {
+      throw unsupported(loc, `built-in ${name} needs the network, which this build does not allow (allowNetwork)`);
+    }
+    // A call the host cannot answer would only fail at run time: refuse it here, where it is located.
+    if (!NETWORK_BUILTINS.has(name) && !hasHostImplementation(name)) throw unsupported(loc, `built-in ${name} is not implemented by regoc`);
     if (!this.hostIds.has(spec.hostKey)) this.hostIds.set(spec.hostKey, this.hostIds.size);
     return { kind: 'host', name: spec.hostKey, resultIsSet: spec.resultKind === 'set' };
   }

@@ -1,0 +1,243 @@
+/**
+ * The built-ins the module implements natively (compiler/wasm/assembly/builtins.ts), in TypeScript
+ * over the evaluator's values. Those that only touch strings go to the host implementations instead
+ * (see host.ts): one implementation of their semantics. Undefined results are `undefined`.
+ */
+import { dumpJson } from './json.js';
+import { Num, Obj, RSet, type Value, asInt, compare, dot, equal, isIntegral, typeName } from './value.js';
+
+type Native = (...args: Value[]) => Value | undefined;
+
+const I64_MIN = -(2n ** 63n);
+const I64_MAX = 2n ** 63n - 1n;
+
+function fitsI64(n: bigint): boolean {
+  return n >= I64_MIN && n <= I64_MAX;
+}
+
+function nums(a: Value, b: Value): [Num, Num] | undefined {
+  return a instanceof Num && b instanceof Num ? [a, b] : undefined;
+}
+
+function plus(a: Value, b: Value): Value | undefined {
+  const n = nums(a, b);
+  if (!n) return undefined;
+  const [x, y] = n;
+  if (x.int !== undefined && y.int !== undefined && fitsI64(x.int + y.int)) return Num.int(x.int + y.int);
+  return Num.float(x.f + y.f);
+}
+
+function minus(a: Value, b: Value): Value | undefined {
+  if (a instanceof RSet && b instanceof RSet) return setOf(a.items.filter((x) => !b.has(x)));
+  const n = nums(a, b);
+  if (!n) return undefined;
+  const [x, y] = n;
+  if (x.int !== undefined && y.int !== undefined && fitsI64(x.int - y.int)) return Num.int(x.int - y.int);
+  return Num.float(x.f - y.f);
+}
+
+function mul(a: Value, b: Value): Value | undefined {
+  const n = nums(a, b);
+  if (!n) return undefined;
+  const [x, y] = n;
+  const small = (v: bigint): boolean => (v < 0n ? -v : v) < 3037000499n;
+  if (x.int !== undefined && y.int !== undefined && small(x.int) && small(y.int)) return Num.int(x.int * y.int);
+  return Num.float(x.f * y.f);
+}
+
+function div(a: Value, b: Value): Value | undefined {
+  const n = nums(a, b);
+  if (!n) return undefined;
+  const [x, y] = n;
+  if (y.f === 0) return undefined;
+  if (x.int !== undefined && y.int !== undefined && x.int % y.int === 0n) return Num.int(x.int / y.int);
+  return Num.float(x.f / y.f);
+}
+
+function rem(a: Value, b: Value): Value | undefined {
+  const n = nums(a, b);
+  if (!n || !isIntegral(n[0]) || !isIntegral(n[1])) return undefined;
+  const y = asInt(n[1]);
+  if (y === 0n) return undefined;
+  return Num.int(asInt(n[0]) % y);
+}
+
+function numeric(f: (n: Num) => Value): Native {
+  return (a) => (a instanceof Num ? f(a) : undefined);
+}
+
+function setOf(items: Iterable<Value>): RSet {
+  const s = new RSet();
+  for (const x of items) s.add(x);
+  return s;
+}
+
+function union(a: Value): Value | undefined {
+  if (!(a instanceof RSet)) return undefined;
+  const s = new RSet();
+  for (const x of a.items) {
+    if (!(x instanceof RSet)) return undefined;
+    for (const y of x.items) s.add(y);
+  }
+  return s;
+}
+
+function intersection(a: Value): Value | undefined {
+  if (!(a instanceof RSet)) return undefined;
+  if (a.size === 0) return new RSet();
+  let acc: RSet | undefined;
+  for (const x of a.items) {
+    if (!(x instanceof RSet)) return undefined;
+    acc = acc === undefined ? x : setOf(acc.items.filter((y) => x.has(y)));
+  }
+  return acc;
+}
+
+/** Elements of an array or set; undefined for anything else. */
+function coll(a: Value): Value[] | undefined {
+  if (Array.isArray(a)) return a;
+  if (a instanceof RSet) return a.items;
+  return undefined;
+}
+
+function fold(a: Value, start: Num, op: (x: Value, y: Value) => Value | undefined): Value | undefined {
+  const items = coll(a);
+  if (!items) return undefined;
+  let acc: Value | undefined = start;
+  for (const x of items) {
+    acc = op(acc, x);
+    if (acc === undefined) return undefined;
+  }
+  return acc;
+}
+
+function extreme(sign: number): Native {
+  return (a) => {
+    const items = coll(a);
+    if (!items || items.length === 0) return undefined;
+    let m = items[0] as Value;
+    for (const x of items.slice(1)) if (Math.sign(compare(x, m)) === sign) m = x;
+    return m;
+  };
+}
+
+function count(a: Value): Value | undefined {
+  if (typeof a === 'string') return Num.int(BigInt([...a].length));
+  if (Array.isArray(a)) return Num.int(BigInt(a.length));
+  if (a instanceof Obj || a instanceof RSet) return Num.int(BigInt(a.size));
+  return undefined;
+}
+
+function member2(x: Value, c: Value): Value {
+  if (c instanceof RSet) return c.has(x);
+  if (Array.isArray(c)) return c.some((y) => equal(y, x));
+  if (c instanceof Obj) return c.vals.some((y) => equal(y, x));
+  return false;
+}
+
+function member3(k: Value, v: Value, c: Value): Value {
+  if (Array.isArray(c) || c instanceof Obj) {
+    const x = dot(c, k);
+    return x !== undefined && equal(x, v);
+  }
+  if (c instanceof RSet) return equal(k, v) && c.has(k);
+  return false;
+}
+
+const VALID_NUMBER = /^-?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
+
+function toNumber(a: Value): Value | undefined {
+  if (a instanceof Num) return a;
+  if (a === null) return Num.int(0n);
+  if (typeof a === 'boolean') return Num.int(a ? 1n : 0n);
+  if (typeof a !== 'string' || !VALID_NUMBER.test(a)) return undefined;
+  return Num.fromText(a);
+}
+
+function objectGet(o: Value, k: Value, d: Value): Value | undefined {
+  if (!(o instanceof Obj)) return undefined;
+  if (Array.isArray(k)) {
+    let cur: Value | undefined = o;
+    for (const seg of k) {
+      if (!(cur instanceof Obj) && !Array.isArray(cur) && !(cur instanceof RSet)) return d;
+      cur = dot(cur, seg);
+      if (cur === undefined) return d;
+    }
+    return cur;
+  }
+  return o.get(k) ?? d;
+}
+
+function arraySlice(a: Value, s: Value, e: Value): Value | undefined {
+  if (!Array.isArray(a) || !(s instanceof Num) || !(e instanceof Num) || !isIntegral(s) || !isIntegral(e)) return undefined;
+  const from = Math.max(0, Number(asInt(s)));
+  const to = Math.min(a.length, Number(asInt(e)));
+  return from < to ? a.slice(from, to) : [];
+}
+
+function objectCopy(o: Value): Value {
+  return o instanceof Obj ? o.copy() : new Obj();
+}
+
+function objectChild(o: Value, k: Value): Value | undefined {
+  if (!(o instanceof Obj)) return undefined;
+  const cur = o.get(k);
+  if (cur !== undefined) return cur instanceof Obj ? cur : undefined;
+  const c = new Obj();
+  o.put(k, c);
+  return c;
+}
+
+function isType(pred: (a: Value) => boolean): Native {
+  return (a) => pred(a);
+}
+
+export const NATIVES: ReadonlyMap<string, Native> = new Map<string, Native>([
+  ['equal', (a, b) => equal(a, b)],
+  ['neq', (a, b) => !equal(a, b)],
+  ['lt', (a, b) => compare(a, b) < 0],
+  ['lte', (a, b) => compare(a, b) <= 0],
+  ['gt', (a, b) => compare(a, b) > 0],
+  ['gte', (a, b) => compare(a, b) >= 0],
+  ['plus', plus],
+  ['minus', minus],
+  ['mul', mul],
+  ['div', div],
+  ['rem', rem],
+  ['abs', numeric((n) => (n.int !== undefined ? Num.int(n.int < 0n ? -n.int : n.int) : Num.float(Math.abs(n.f))))],
+  ['round', numeric((n) => (n.int !== undefined ? n : Num.float(n.f < 0 ? -Math.floor(-n.f + 0.5) : Math.floor(n.f + 0.5))))],
+  ['ceil', numeric((n) => (n.int !== undefined ? n : Num.float(Math.ceil(n.f))))],
+  ['floor', numeric((n) => (n.int !== undefined ? n : Num.float(Math.floor(n.f))))],
+  ['or', (a, b) => (a instanceof RSet && b instanceof RSet ? setOf([...a.items, ...b.items]) : undefined)],
+  ['and', (a, b) => (a instanceof RSet && b instanceof RSet ? setOf(a.items.filter((x) => b.has(x))) : undefined)],
+  ['union', union],
+  ['intersection', intersection],
+  ['count', count],
+  ['sum', (a) => fold(a, Num.int(0n), plus)],
+  ['product', (a) => fold(a, Num.int(1n), mul)],
+  ['max', extreme(1)],
+  ['min', extreme(-1)],
+  ['sort', (a) => { const items = coll(a); return items ? (a instanceof RSet ? [...items] : [...items].sort(compare)) : undefined; }],
+  ['all', (a) => { const items = coll(a); return items ? items.every((x) => x === true) : undefined; }],
+  ['any', (a) => { const items = coll(a); return items ? items.some((x) => x === true) : undefined; }],
+  ['internal.member_2', member2],
+  ['internal.member_3', member3],
+  ['is_string', isType((a) => typeof a === 'string')],
+  ['is_number', isType((a) => a instanceof Num)],
+  ['is_boolean', isType((a) => typeof a === 'boolean')],
+  ['is_array', isType((a) => Array.isArray(a))],
+  ['is_object', isType((a) => a instanceof Obj)],
+  ['is_set', isType((a) => a instanceof RSet)],
+  ['is_null', isType((a) => a === null)],
+  ['type_name', (a) => typeName(a)],
+  ['to_number', toNumber],
+  ['object.get', objectGet],
+  ['object.keys', (o) => (o instanceof Obj ? setOf(o.keys) : undefined)],
+  ['array.concat', (a, b) => (Array.isArray(a) && Array.isArray(b) ? [...a, ...b] : undefined)],
+  ['array.slice', arraySlice],
+  ['array.reverse', (a) => (Array.isArray(a) ? [...a].reverse() : undefined)],
+  ['json.marshal', (a) => dumpJson(a)],
+  ['regoc.object_child', objectChild],
+  ['regoc.object_copy', objectCopy],
+  ['regoc.iterable', (v) => (Array.isArray(v) || v instanceof Obj || v instanceof RSet ? v : undefined)],
+]);
