@@ -4,9 +4,9 @@ import type { Logger } from '../log/index.js';
 import type { AccountService } from './accounts.js';
 
 /**
- * On a start with no console account: one log line with the one-time setup link, and the token in
- * `<dataDir>/console-setup-token` (mode 0600) for whoever reads files rather than logs. The
- * database keeps only the token's hash; each such start replaces the previous token.
+ * On a start with no console account: the one-time setup link on stderr, a JSON log line naming
+ * the token file, and the token in `<dataDir>/console-setup-token` (mode 0600). The database keeps
+ * only the token's hash; each such start replaces the previous token.
  */
 export async function announceSetup(accounts: AccountService, dataDir: string, origin: string, logger: Logger): Promise<string | undefined> {
   const token = await accounts.openSetup();
@@ -19,6 +19,9 @@ export async function announceSetup(accounts: AccountService, dataDir: string, o
   } catch (err) {
     logger.warn('could not write the console setup token file', { file, error: err instanceof Error ? err.message : String(err) });
   }
-  logger.warn(`console: no accounts yet. Open ${origin}/console/setup?token=${token} once to create the first admin`, { setup_file: file });
+  // The JSON log redacts console secrets (log pipelines keep them), so it names the file; the link
+  // itself goes once, as a plain line, to the terminal that started the gateway.
+  logger.warn('console: no accounts yet; open the one-time setup link printed on stderr (or read the token file) to create the first admin', { setup_path: '/console/setup?token=<the token in setup_file>', setup_file: file });
+  process.stderr.write(`\nagent-gateway console: no accounts yet. Open this link once to create the first admin:\n  ${origin}/console/setup?token=${token}\n\n`);
   return token;
 }

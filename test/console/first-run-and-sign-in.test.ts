@@ -10,11 +10,22 @@ describe('console: first-run setup, local sign-in, rate limits and CSRF (real Ch
   let databaseUrl: string;
   let stack: ConsoleStack;
   let browser: Browser;
+  let stderr = '';
 
   before(async () => {
     // A database of its own: "a start with no accounts" must hold whatever other files created.
     databaseUrl = await createTestDatabase('agw_console_first');
-    [stack, browser] = await Promise.all([startConsoleStack({ databaseUrl, consoleSignInMaxPerAccount: 3, consoleSignInMaxPerAddress: 50 }), launchBrowser()]);
+    // The setup link goes to the terminal (stderr), outside the JSON log: keep what is written there.
+    const write = process.stderr.write.bind(process.stderr);
+    process.stderr.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
+      stderr += String(chunk);
+      return (write as (...a: unknown[]) => boolean)(chunk, ...rest);
+    }) as typeof process.stderr.write;
+    try {
+      [stack, browser] = await Promise.all([startConsoleStack({ databaseUrl, consoleSignInMaxPerAccount: 3, consoleSignInMaxPerAddress: 50 }), launchBrowser()]);
+    } finally {
+      process.stderr.write = write;
+    }
   });
   after(async () => {
     await browser?.close();
@@ -23,11 +34,12 @@ describe('console: first-run setup, local sign-in, rate limits and CSRF (real Ch
   });
 
   it('logs a one-time setup link, keeps its token in a 0600 file, and creates the first admin from it', async () => {
-    const line = stack.gw.logs.lines.find((l) => l.includes('/console/setup?token='));
-    expect(line, 'the start log names the setup link').to.be.a('string');
-    const token = /token=(agws_[A-Za-z0-9_-]{43})/.exec(line!)?.[1];
-    expect(token).to.be.a('string');
+    const token = /\/console\/setup\?token=(agws_[A-Za-z0-9_-]{43})\n/.exec(stderr)?.[1];
+    expect(token, 'the setup link is printed on the terminal').to.be.a('string');
     const file = join(stack.gw.gateway.deps.config.dataDir, 'console-setup-token');
+    const logged = stack.gw.logs.lines.find((l) => l.includes('console: no accounts yet'));
+    expect(logged, 'the JSON log names the token file').to.contain(file);
+    expect(stack.gw.logs.text(), 'the JSON log never holds the token').not.to.contain(token!);
     expect(readFileSync(file, 'utf8').trim()).to.equal(token);
     expect(statSync(file).mode & 0o777).to.equal(0o600);
 

@@ -38,6 +38,8 @@ async function waitFor<T>(what: string, fn: () => T | undefined | Promise<T | un
   }
 }
 
+// Callbacks of page.evaluate run in the browser and reach its document through globalThis: the
+// tests compile without the DOM library.
 describe('console: agents, pairing approval with grants, the approvals inbox (real Chromium)', function () {
   this.timeout(240_000);
   let stack: ConsoleStack;
@@ -105,7 +107,7 @@ describe('console: agents, pairing approval with grants, the approvals inbox (re
     await page.goto(`${stack.baseUrl}/console/agents/${agentId}/grants/new`);
     // The editor offers only Tasker's projects: a tampered form names another one.
     await page.evaluate(() => {
-      const list = document.querySelector('input[name="projects"]')!.closest('ul')!;
+      const list = (globalThis as any).document.querySelector('input[name="projects"]').closest('ul');
       list.insertAdjacentHTML('beforeend', '<li><input type="checkbox" id="ghost" name="projects" value="GHOST" checked><label for="ghost">GHOST</label></li>');
     });
     await page.getByLabel('read: every reading tool').check();
@@ -141,7 +143,10 @@ describe('console: agents, pairing approval with grants, the approvals inbox (re
     await signIn(phone.page, stack.baseUrl, alice);
     await phone.page.goto(`${stack.baseUrl}/console/approvals`);
     await phone.page.screenshot({ path: await artifactPath('approvals-inbox-phone.png'), fullPage: true });
-    const overflow = await phone.page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    const overflow = await phone.page.evaluate(() => {
+      const root = (globalThis as any).document.documentElement;
+      return (root.scrollWidth as number) - (root.clientWidth as number);
+    });
     expect(overflow, 'no sideways scrolling on a phone').to.be.at.most(0);
     await phone.context.close();
 
@@ -153,7 +158,7 @@ describe('console: agents, pairing approval with grants, the approvals inbox (re
 
     // A second approval (a double click, another tab) changes nothing.
     const again = await page.evaluate(async (id) => {
-      const csrf = (document.querySelector('input[name="_csrf"]') as HTMLInputElement).value;
+      const csrf = (globalThis as any).document.querySelector('input[name="_csrf"]').value as string;
       return (await fetch(`/console/approvals/${id}/approve`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `_csrf=${encodeURIComponent(csrf)}` })).status;
     }, actionId);
     expect(again).to.equal(409);
