@@ -1,11 +1,13 @@
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import type { CliCommand } from '../main.js';
-import { POLICIES_DIR } from '../../paths.js';
+import { TEST_USAGE, runTestCommand } from './policy/test.js';
+import { EVAL_USAGE, runEvalCommand } from './policy/eval.js';
 
 const USAGE = `usage:
   agent-gateway policy build [--engine auto|regoc|opa] [--out DIR] [--policies DIR]
-  agent-gateway policy test [PATH...] [--run REGEX] [--format pretty|json]`;
+${TEST_USAGE}
+${EVAL_USAGE}`;
 
 const ENGINES = ['auto', 'regoc', 'opa'] as const;
 type Engine = (typeof ENGINES)[number];
@@ -37,35 +39,14 @@ async function build(args: string[]): Promise<number> {
   return 0;
 }
 
-async function test(args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args,
-    options: { run: { type: 'string' }, format: { type: 'string', default: 'pretty' } },
-    allowPositionals: true,
-    strict: true,
-  });
-  if (values.format !== 'pretty' && values.format !== 'json') return fail(`unknown format '${values.format}'`);
-  let run: RegExp | undefined;
-  try {
-    run = values.run ? new RegExp(values.run) : undefined;
-  } catch (err) {
-    return fail(`--run is not a regular expression: ${(err as Error).message}`);
-  }
-  const testing = await import('../../policy/testing/index.js');
-  const paths = positionals.length > 0 ? positionals.map((p) => resolve(p)) : [POLICIES_DIR];
-  const report = await testing.runPolicyTests({ paths, ...(run ? { run } : {}) });
-  const text = values.format === 'json' ? testing.formatJson(report) : testing.formatPretty(report);
-  process.stdout.write(text);
-  return testing.reportPassed(report) ? 0 : 1;
-}
-
 const policy: CliCommand = {
-  summary: 'build the Rego policies to WebAssembly, or run their unit tests',
+  summary: 'build the Rego policies to WebAssembly, run their unit tests, or evaluate them with a trace',
   async run(args: string[]): Promise<number> {
     const [sub, ...rest] = args;
     try {
       if (sub === 'build') return await build(rest);
-      if (sub === 'test') return await test(rest);
+      if (sub === 'test') return await runTestCommand(rest, fail);
+      if (sub === 'eval') return await runEvalCommand(rest, fail);
     } catch (err) {
       process.stderr.write(`agent-gateway policy ${sub}: ${err instanceof Error ? err.message : String(err)}\n`);
       return 1;

@@ -12,7 +12,9 @@ function line(result: TestResult): string {
   const name = `${result.package}.${result.name}`;
   if (result.outcome === 'SKIPPED') return `${name}: SKIPPED`;
   const head = `${name}: ${result.outcome} (${duration(result.durationNs)})`;
-  return result.error ? `${head}\n  ${result.error.split('\n').join('\n  ')}` : head;
+  if (result.error) return `${head}\n  ${result.error.split('\n').join('\n  ')}`;
+  if (result.failure) return `${head}\n\n${result.failure}\n`;
+  return head;
 }
 
 /** `opa test -v` style: results grouped by file, then the counts. */
@@ -26,6 +28,11 @@ export function formatPretty(report: TestReport): string {
       out.push(`${file}:`);
     }
     out.push(line(result));
+  }
+  const benched = report.results.filter((r) => r.bench);
+  if (benched.length > 0) {
+    out.push(RULE);
+    for (const r of benched) out.push(`${r.package}.${r.name}\t${String(r.bench!.iterations).padStart(10)}\t${String(r.bench!.nsPerOp).padStart(12)} ns/op`);
   }
   const total = report.results.length;
   const counts = countOutcomes(report);
@@ -47,7 +54,13 @@ export function formatJson(report: TestReport): string {
     ...(r.outcome === 'ERROR' ? { error: { message: r.error ?? 'error' } } : {}),
     ...(r.outcome === 'SKIPPED' ? { skip: true } : {}),
     duration: r.durationNs,
+    ...(r.bench ? { benchmark: { N: r.bench.iterations, ns_per_op: r.bench.nsPerOp } } : {}),
   }));
   const body = report.errors.length > 0 ? { errors: report.errors, results } : results;
   return JSON.stringify(body, null, 2) + '\n';
+}
+
+/** `opa test --coverage`: the coverage report as indented JSON. */
+export function formatCoverage(report: TestReport): string {
+  return JSON.stringify(report.coverage ?? { files: {}, covered_lines: 0, not_covered_lines: 0, coverage: 0 }, null, 2) + '\n';
 }

@@ -2,4 +2,5 @@
 export { runPolicyTests, type RunTestsOptions } from './run.js';
 export { discoverTests, type DiscoveredTest } from './discover.js';
 export { type TestOutcome, type TestReport, type TestResult, countOutcomes, reportPassed } from './result.js';
-export { formatJson, formatPretty } from './format.js';
+export { formatCoverage, formatJson, formatPretty } from './format.js';
+export { thresholdMessage } from '../topdown/index.js';

@@ -1,3 +1,4 @@
+import type { CoverageReport } from '../topdown/index.js';
 import type { DiscoveredTest } from './discover.js';
 
 export type TestOutcome = 'PASS' | 'FAIL' | 'ERROR' | 'SKIPPED';
@@ -8,6 +9,10 @@ export interface TestResult extends DiscoveredTest {
   durationNs: number;
   /** For ERROR: what went wrong. */
   error?: string;
+  /** With --var-values, for FAIL: the failing expression with its variables' values. */
+  failure?: string;
+  /** With --bench: evaluations run and the mean time of one. */
+  bench?: { iterations: number; nsPerOp: number };
 }
 
 export interface TestReport {
@@ -16,6 +21,8 @@ export interface TestReport {
   errors: string[];
   /** Time spent compiling the policies and tests, in milliseconds. */
   compileMs: number;
+  /** With --coverage: OPA-shaped line coverage of every file. */
+  coverage?: CoverageReport;
 }
 
 export function countOutcomes(report: TestReport): Record<TestOutcome, number> {

@@ -11,12 +11,21 @@ import { PolicyEngine } from '../engine/engine.js';
 import type { PolicyLogger } from '../engine/log.js';
 import { type DiscoveredTest, discoverTests } from './discover.js';
 import type { TestReport, TestResult } from './result.js';
+import { TestInsight } from './insight.js';
 
 export interface RunTestsOptions {
   /** Files or directories holding policies and their `*_test.rego` files. */
   paths: readonly string[];
   /** Only tests whose full name (`data.pkg.test_x`) matches. */
   run?: RegExp;
+  /** Report line coverage (evaluated again by the TypeScript evaluator). */
+  coverage?: boolean;
+  /** A failing test shows its failing expression with the values of its variables. */
+  varValues?: boolean;
+  /** Time each passing test over repeated evaluations. */
+  bench?: boolean;
+  /** The whole run's time limit in milliseconds; tests not finished by then are errors. */
+  timeoutMs?: number;
 }
 
 const quiet: PolicyLogger = { error: () => undefined, info: () => undefined };
@@ -36,6 +45,23 @@ function describe(err: unknown): string {
   if (err instanceof CompileError) return err.message;
   if (err instanceof Error) return err.message;
   return String(err);
+}
+
+const BENCH_MS = 200;
+
+/** Repeats a passing test for about BENCH_MS (at least 10 times): the mean time of one evaluation. */
+function benchTest(engine: PolicyEngine, test: DiscoveredTest): { iterations: number; nsPerOp: number } {
+  const started = performance.now();
+  let iterations = 0;
+  while (iterations < 10 || performance.now() - started < BENCH_MS) {
+    engine.query(test.entrypoint);
+    iterations++;
+  }
+  return { iterations, nsPerOp: Math.round(((performance.now() - started) * 1e6) / iterations) };
+}
+
+function timedOut(test: DiscoveredTest): TestResult {
+  return { ...test, outcome: 'ERROR', durationNs: 0, error: 'test run timed out' };
 }
 
 function evaluateTest(engine: PolicyEngine, test: DiscoveredTest): TestResult {
@@ -62,6 +88,7 @@ function skipped(test: DiscoveredTest): TestResult {
  * are ordinary Rego, handled by the compiler.
  */
 export async function runPolicyTests(options: RunTestsOptions): Promise<TestReport> {
+  const runStarted = performance.now();
   const sources = await readAll(options.paths);
   let modules: Module[];
   try {
@@ -83,6 +110,18 @@ export async function runPolicyTests(options: RunTestsOptions): Promise<TestRepo
     return { results: [], errors: [describe(err)], compileMs: performance.now() - compileStarted };
   }
   const compileMs = performance.now() - compileStarted;
-  const results = tests.map((t) => (t.skip ? skipped(t) : evaluateTest(engine, t)));
-  return { results, errors: [], compileMs };
+  const deadline = options.timeoutMs === undefined ? undefined : runStarted + options.timeoutMs;
+  const late = (): boolean => deadline !== undefined && performance.now() > deadline;
+  const results = tests.map((t) => (t.skip ? skipped(t) : late() ? timedOut(t) : evaluateTest(engine, t)));
+  if (options.bench) {
+    for (const r of results) if (r.outcome === 'PASS' && !late()) r.bench = benchTest(engine, r);
+  }
+  if (!options.coverage && !(options.varValues && results.some((r) => r.outcome === 'FAIL'))) return { results, errors: [], compileMs };
+  const insight = new TestInsight(sources, runnable);
+  if (options.varValues) {
+    for (const r of results) if (r.outcome === 'FAIL') { const f = insight.failure(r); if (f) r.failure = f; }
+  }
+  const report: TestReport = { results, errors: [], compileMs };
+  if (options.coverage) report.coverage = insight.coverage(runnable, deadline);
+  return report;
 }

@@ -1,0 +1,72 @@
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { POLICIES_DIR } from '../../../paths.js';
+
+export const EVAL_USAGE =
+  '  agent-gateway policy eval [--policies PATH]... [--input FILE] [--data FILE] [--explain fails|full] ENTRYPOINT_OR_QUERY';
+
+/** `gateway/decision` or `data.gateway.decision` name an entrypoint; anything else is a query. */
+export function entrypointOf(target: string): string | undefined {
+  if (/^[A-Za-z_][A-Za-z0-9_]*(\/[A-Za-z_][A-Za-z0-9_]*)*$/.test(target) && target.includes('/')) return target;
+  const m = /^data((?:\.[A-Za-z_][A-Za-z0-9_]*)+)$/.exec(target);
+  return m ? m[1]!.slice(1).split('.').join('/') : undefined;
+}
+
+async function readJson(path: string, what: string): Promise<unknown> {
+  const text = await readFile(resolve(path), 'utf8');
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (err) {
+    throw new Error(`${what} ${path} is not JSON: ${(err as Error).message}`);
+  }
+}
+
+/**
+ * `opa eval` for the project's policies, evaluated by the TypeScript evaluator on the same plan the
+ * module runs: the result as JSON (`{"result": [rows]}`, no rows when undefined) and, with
+ * --explain, the trace first (`fails`: the failures with the rules they happened in; `full`: every
+ * step).
+ */
+export async function runEvalCommand(args: string[], usage: (message: string) => number): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    options: {
+      policies: { type: 'string', multiple: true },
+      input: { type: 'string' },
+      data: { type: 'string' },
+      explain: { type: 'string' },
+    },
+    allowPositionals: true,
+    strict: true,
+  });
+  if (positionals.length !== 1) return usage('eval needs exactly one ENTRYPOINT_OR_QUERY');
+  const explain = values.explain;
+  if (explain !== undefined && explain !== 'fails' && explain !== 'full') return usage(`unknown --explain mode '${explain}'`);
+  const { readPolicySources } = await import('../../../policy/build/sources.js');
+  const topdown = await import('../../../policy/topdown/index.js');
+  const sources = [];
+  for (const dir of values.policies ?? [POLICIES_DIR]) sources.push(...(await readPolicySources(resolve(dir), { includeTests: true })));
+  const target = positionals[0]!;
+  const entrypoint = entrypointOf(target);
+  const name = entrypoint ?? 'query';
+  const prepared = topdown.preparePolicy(sources, entrypoint ? { entrypoints: [entrypoint] } : { queries: [{ name, query: target }] });
+  const input = values.input ? topdown.fromJs(await readJson(values.input, '--input')) : undefined;
+  const data = topdown.fromJs(values.data ? await readJson(values.data, '--data') : {}) ?? new topdown.Obj();
+  const recorder = new topdown.TraceRecorder();
+  let rows: unknown;
+  let failed: string | undefined;
+  try {
+    rows = topdown.toJs(prepared.interpreter.evaluate(name, input, data, explain ? { tracer: recorder } : {}));
+  } catch (err) {
+    if (!(err instanceof topdown.EvaluationError)) throw err;
+    failed = err.message;
+  }
+  if (explain) process.stdout.write(topdown.formatTrace(recorder.events, explain, prepared.sourceNames) + '\n\n');
+  if (failed !== undefined) {
+    process.stderr.write(`agent-gateway policy eval: ${failed}\n`);
+    return 1;
+  }
+  process.stdout.write(JSON.stringify({ result: rows }, null, 2) + '\n');
+  return 0;
+}
