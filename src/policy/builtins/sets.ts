@@ -4,6 +4,11 @@
  * object can pass for a set); it reads the built-in's result back the same way (see
  * compiler/wasm/assembly/json.ts, "host mode").
  *
+ * A key that is not a string (`{[1]: "a"}`) is written as "\u0000k" and its JSON text; the host has no
+ * exact form for it, so such an argument stops the call with a NotExactError (fail closed), as does
+ * a number past float64's range. Integers beyond 2^53 cross as {"\u0000num": "<digits>"} and arrive
+ * here as bigints.
+ *
  * Host implementations keep receiving sets as sorted arrays (most treat both alike); an array that
  * was a set is remembered here, so the ones that must tell them apart (json.patch, sprintf, walk...)
  * can ask `isRegoSet`, and one they return (or pass through) crosses back as a set.
@@ -41,7 +46,11 @@ export function decodeHostValue(value: unknown): unknown {
     return obj;
   }
   const out: Record<string, unknown> = {};
-  for (const k of keys) out[k.startsWith('\u0000') ? k.slice(1) : k] = decodeHostValue(obj[k]);
+  for (const k of keys) {
+    // JSON objects have string keys only; the host cannot work on the others as OPA would.
+    if (k.startsWith('\u0000k')) notExact('host built-in', `an object key that is not a string (${k.slice(2, 42)})`);
+    out[k.startsWith('\u0000') ? k.slice(1) : k] = decodeHostValue(obj[k]);
+  }
   return out;
 }
 

@@ -24,6 +24,8 @@ export interface CompileOptions {
   queries?: { name: string; query: string }[];
   /** true: optimised production build; false: fast build for tests and conformance. */
   optimize?: boolean;
+  /** Allow built-ins that need the network (http.send, net.lookup_ip_addr); the loader must supply them. */
+  allowNetwork?: boolean;
 }
 
 export interface CompiledPolicy { wasm: Uint8Array; manifest: Manifest }
@@ -34,7 +36,7 @@ export async function compilePolicy(files: SourceFile[], options: CompileOptions
   const queries = (options.queries ?? []).map((q) => ({ name: q.name, body: parseQuery(q.query, `<query ${q.name}>`) }));
   const program = checkProgram(modules, { queries, builtins: { lookupBuiltin } });
   const entrypoints = (options.entrypoints ?? []).map((name) => ({ name, path: name.split('/').filter((p) => p !== '') }));
-  const ir = planProgram(program, entrypoints, program.queries);
+  const ir = planProgram(program, entrypoints, program.queries, { allowNetwork: options.allowNetwork === true });
   const wasm = await compileAssemblyScript(generateAssemblyScript(ir), options.optimize ?? false);
   const names = ir.plans.map((p) => p.name);
   return { wasm, manifest: buildManifest(files, names, ir.hostBuiltins, inputPathsRead(ir)) };

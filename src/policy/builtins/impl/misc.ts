@@ -2,9 +2,9 @@
 import { createHash, createHmac, randomInt, randomUUID, timingSafeEqual } from 'node:crypto';
 import semver from 'semver';
 import YAML from 'yaml';
-import { Ajv } from 'ajv';
+import { Ajv, type ErrorObject } from 'ajv';
 import type { HostImplementation } from '../types.js';
-import { asInteger, asString, fail, isObject, sortKeysDeep, type JsonValue } from '../value.js';
+import { asInteger, asString, fail, isObject, notExact, sortKeysDeep, type JsonValue } from '../value.js';
 import { integerResult } from './units.js';
 
 const hash = (algorithm: string) => (s: unknown) => createHash(algorithm).update(asString(s, 'operand 1'), 'utf8').digest('hex');
@@ -86,28 +86,55 @@ function schemaOf(value: unknown): object | boolean {
   return fail('schema must be a JSON string or object');
 }
 
+const PRIMITIVE_TYPES = ['array', 'boolean', 'integer', 'number', 'null', 'object', 'string'];
+
+/**
+ * OPA validates with gojsonschema and reports its wording. Only the wordings known here are given;
+ * any other failure stops the call (NotExactError) rather than return a message OPA would not give.
+ */
 function verifySchema(schema: unknown): JsonValue[] {
-  try {
-    ajv.compile(schemaOf(schema));
-    return [true, null];
-  } catch (err) {
-    return [false, (err as Error).message];
+  const parsed = schemaOf(schema);
+  const badType = unknownPrimitiveType(parsed);
+  if (badType !== undefined) {
+    return [false, `jsonschema: has a primitive type that is NOT VALID -- given: /${badType}/ Expected valid values are:[${PRIMITIVE_TYPES.join(' ')}]`];
   }
+  try {
+    ajv.compile(parsed);
+    return [true, null];
+  } catch {
+    return notExact('json.verify_schema', "the wording of this schema's error");
+  }
+}
+
+function unknownPrimitiveType(schema: unknown): string | undefined {
+  if (!isObject(schema) || typeof schema.type !== 'string') return undefined;
+  return PRIMITIVE_TYPES.includes(schema.type) ? undefined : schema.type;
+}
+
+function gojsonType(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'array';
+  if (typeof value === 'number') return Number.isInteger(value) ? 'integer' : 'number';
+  if (typeof value === 'bigint') return 'integer';
+  return typeof value;
 }
 
 function matchSchema(document: unknown, schema: unknown): JsonValue[] {
   const validate = ajv.compile(schemaOf(schema));
   const doc = typeof document === 'string' ? (JSON.parse(document) as unknown) : document;
   if (validate(doc)) return [true, []];
-  return [
-    false,
-    (validate.errors ?? []).map((e) => ({
-      error: `${e.instancePath.replace(/^\//, '').replaceAll('/', '.') || '(root)'}: ${e.message ?? 'invalid'}`,
-      type: e.keyword,
-      field: e.instancePath.replace(/^\//, '').replaceAll('/', '.') || '(root)',
-      desc: e.message ?? '',
-    })),
-  ];
+  return [false, (validate.errors ?? []).map((e) => gojsonschemaError(e, doc))];
+}
+
+function gojsonschemaError(e: ErrorObject, doc: unknown): JsonValue {
+  const field = e.instancePath.replace(/^\//, '').replaceAll('/', '.') || '(root)';
+  if (e.keyword !== 'type' || typeof e.params.type !== 'string' || e.params.type.includes(',')) {
+    return notExact('json.match_schema', `the wording of a "${e.keyword}" error`);
+  }
+  let value: unknown = doc;
+  for (const part of e.instancePath.split('/').slice(1)) value = (value as Record<string, unknown>)[part.replaceAll('~1', '/').replaceAll('~0', '~')];
+  const desc = `Invalid type. Expected: ${e.params.type}, given: ${gojsonType(value)}`;
+  return { error: `${field}: ${desc}`, type: 'invalid_type', field, desc };
 }
 
 export const miscBuiltins: Readonly<Record<string, HostImplementation>> = {

@@ -37,7 +37,10 @@ export function regoValueString(value: JsonValue): string {
   if (value === null) return 'null';
   if (typeof value === 'string') return goQuote(value);
   if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean') return String(value);
-  if (isRegoSet(value)) return value.length === 0 ? 'set()' : `{${value.map(regoValueString).join(', ')}}`;
+  if (isRegoSet(value)) {
+    const members = value as JsonValue[];
+    return members.length === 0 ? 'set()' : `{${members.map(regoValueString).join(', ')}}`;
+  }
   if (Array.isArray(value)) return `[${value.map(regoValueString).join(', ')}]`;
   const keys = Object.keys(value).sort(compareStrings);
   return `{${keys.map((k) => `${goQuote(k)}: ${regoValueString(value[k]!)}`).join(', ')}}`;

@@ -1,1 +1,1 @@
-export { planProgram, type EntrypointRequest } from './planner.js';
+export { planProgram, NETWORK_BUILTINS, type EntrypointRequest, type PlanOptions } from './planner.js';

@@ -448,6 +448,8 @@ function dumpValue(v: u32): void {
           emit(34);
         } else {
           pushByte(34);
+          // Host mode: "\u0000k" in front tells the host this key is not a string (see sets.ts).
+          if (hostMode) emitBytes(<u32>memory.data<u8>([92, 117, 48, 48, 48, 48, 107]), 7);
           inKey = true;
           dumpValue(k);
           inKey = false;

@@ -1,0 +1,42 @@
+import { expect } from 'chai';
+import { planProgram } from '../../../../src/policy/compiler/planner/index.js';
+import { checkProgram } from '../../../../src/policy/compiler/check/index.js';
+import { parseModule } from '../../../../src/policy/compiler/parser/index.js';
+import { CompileError } from '../../../../src/policy/compiler/ast/index.js';
+
+/** Parses, checks and plans one module (no asc: the refusals happen before code generation). */
+function plan(text: string, options: { allowNetwork?: boolean } = {}) {
+  const program = checkProgram([parseModule(text, 'p.rego')]);
+  return planProgram(program, [{ name: 'p', path: ['p'] }], [], options);
+}
+
+function refusal(text: string): string {
+  try {
+    plan(text);
+  } catch (err) {
+    expect(err).to.be.instanceOf(CompileError);
+    return (err as Error).message;
+  }
+  throw new Error('expected a compile error');
+}
+
+describe('planner: what regoc cannot evaluate exactly is a located compile error', () => {
+  it('refuses http.send at its file:line:col unless the build allows the network', () => {
+    const text = 'package p\n\nr := http.send({"method": "get", "url": "http://x"})\n';
+    expect(refusal(text)).to.match(/p\.rego:3:\d+: .*http\.send needs the network/);
+    expect(plan(text, { allowNetwork: true }).hostBuiltins).to.include('http.send');
+  });
+
+  it('refuses net.lookup_ip_addr the same way', () => {
+    expect(refusal('package p\n\nr := net.lookup_ip_addr("example.com")\n')).to.match(/p\.rego:3:\d+: .*needs the network/);
+  });
+
+  it('refuses a built-in of the catalogue that has no implementation, instead of failing at run time', () => {
+    expect(refusal('package p\n\nr := rego.parse_module("x.rego", "package x")\n')).to.match(/p\.rego:3:\d+: .*rego\.parse_module is not implemented/);
+  });
+
+  it('accepts a network built-in that a `with` replaces', () => {
+    const text = 'package p\n\nf(_) := {"status_code": 200}\nr := x if { x := http.send({}) with http.send as f }\n';
+    expect(plan(text).hostBuiltins).to.not.include('http.send');
+  });
+});
