@@ -42,7 +42,7 @@ export interface RunReconciliation {
   goneHolders(keys: readonly string[]): Promise<Set<string>>;
   /** Looks the action's write up in Tasker, as it was sent under the decision `runDecisionId`. */
   check(action: PendingAction, runDecisionId: string): Promise<RunCheck>;
-  /** A running action with no holder (its outcome was unknown) is looked at once approved this long ago. */
+  /** A running action with no holder at all (run by an older gateway) is looked at once approved this long ago. */
   unheldAfterMs: number;
 }
 
@@ -268,7 +268,7 @@ export class ApprovalService {
     });
   }
 
-  /** The run's outcome is unknown: it stays running, held by no gateway, until reconcileRuns settles it. */
+  /** The run's outcome is unknown: it stays running, held by no gateway (OUTCOME_UNKNOWN_HOLDER), until reconcileRuns settles it. */
   private async leaveUnknown(em: EntityManager, id: string, ctx: ActingContext, code: string): Promise<PendingAction> {
     return em.transactional(async (tx) => {
       await releaseRun(tx, id);

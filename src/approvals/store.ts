@@ -170,31 +170,35 @@ export async function runningHolders(em: EntityManager, own: string | null, limi
   const rows = await sql<{ holder: string }>(
     em,
     `select distinct holder_lock::text as holder from pending_actions
-      where status = 'running' and holder_lock is not null and holder_lock is distinct from ?::bigint limit ?`,
-    [own, limit],
+      where status = 'running' and holder_lock is not null and holder_lock is distinct from ?::bigint and holder_lock <> ?::bigint limit ?`,
+    [own, OUTCOME_UNKNOWN_HOLDER, limit],
   );
   return rows.map((r) => r.holder);
 }
 
+/** `holder_lock` of a running action whose run ended with its outcome unknown: nobody runs it any more. */
+export const OUTCOME_UNKNOWN_HOLDER = '0';
+
 /**
- * Running actions nobody is running: their holder is gone, or they have none (the outcome of their
- * run was unknown, or an older gateway ran them) and were approved more than `unheldAfterMs` ago.
+ * Running actions nobody is running: their holder is gone, their run ended with an unknown outcome
+ * (OUTCOME_UNKNOWN_HOLDER), or they have no holder (an older gateway ran them) and were approved
+ * more than `unheldAfterMs` ago.
  */
 export async function orphanedRuns(em: EntityManager, goneHolders: readonly string[], unheldAfterMs: number, limit: number): Promise<PendingAction[]> {
   const rows = await sql<ActionRow>(
     em,
     `select * from pending_actions
       where status = 'running'
-        and (holder_lock = any(?::bigint[]) or (holder_lock is null and decided_at < now() - make_interval(secs => ?)))
+        and (holder_lock = any(?::bigint[]) or holder_lock = ?::bigint or (holder_lock is null and decided_at < now() - make_interval(secs => ?)))
       order by decided_at limit ?`,
-    [`{${goneHolders.join(',')}}`, unheldAfterMs / 1000, limit],
+    [`{${goneHolders.join(',')}}`, OUTCOME_UNKNOWN_HOLDER, unheldAfterMs / 1000, limit],
   );
   return rows.map(toAction);
 }
 
 /** A running action whose outcome is unknown: no gateway holds it any more, so the reconciler takes it. */
 export async function releaseRun(em: EntityManager, id: string): Promise<void> {
-  await sql(em, `update pending_actions set holder_lock = null where id = ? and status = 'running'`, [id]);
+  await sql(em, `update pending_actions set holder_lock = ?::bigint where id = ? and status = 'running'`, [OUTCOME_UNKNOWN_HOLDER, id]);
 }
 
 /**

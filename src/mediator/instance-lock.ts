@@ -28,7 +28,9 @@ export class InstanceLock {
   ) {}
 
   static async acquire(databaseUrl: string, logger: Logger): Promise<InstanceLock> {
-    const lock = new InstanceLock(randomBytes(8).readBigInt64BE().toString(), databaseUrl, logger);
+    // Never 0: approvals use that key for "held by nobody" (OUTCOME_UNKNOWN_HOLDER).
+    const key = randomBytes(8).readBigInt64BE() || 1n;
+    const lock = new InstanceLock(key.toString(), databaseUrl, logger);
     await lock.connect();
     return lock;
   }
