@@ -152,7 +152,7 @@ describe('console: agents, pairing approval with grants, the approvals inbox (re
 
     await card.getByRole('button', { name: 'Approve' }).click();
     await page.waitForURL(new RegExp(`/console/approvals/${actionId}$`));
-    expect(await page.locator('h1').textContent()).to.contain('succeeded');
+    expect(await page.locator('h1').textContent(), (await page.locator('main').textContent()) ?? '').to.contain('succeeded');
     expect(await page.locator('[data-result]').textContent()).to.contain(name);
     expect(stack.sandbox.data.workItems.filter((w) => w.name === name && !w.deleted_at)).to.have.length(1);
 
