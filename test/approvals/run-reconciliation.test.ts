@@ -31,10 +31,10 @@ describe('approvals: an approved action whose outcome is unknown, or whose gatew
 
   async function parkedDelete(agent: Awaited<ReturnType<typeof newAgent>>): Promise<{ actionId: string; itemId: string }> {
     const created = await callTool(world, agent, 'create_work_item', { project: 'OPS', name: `approved unknown ${Math.random()}` });
-    const humanId = created.tasker!.human_id!;
-    const parked = await callTool(world, agent, 'delete_work_item', { work_item: humanId });
-    expect(parked.status).to.equal('approval_pending');
-    return { actionId: parked.actionId!, itemId: created.tasker!.work_item_id! };
+    if (created.status !== 'ok' || !created.tasker?.human_id || !created.tasker.work_item_id) throw new Error('could not create a work item');
+    const parked = await callTool(world, agent, 'delete_work_item', { work_item: created.tasker.human_id });
+    if (parked.status !== 'approval_pending') throw new Error(`expected approval_pending, got ${parked.status}`);
+    return { actionId: parked.actionId, itemId: created.tasker.work_item_id };
   }
 
   it('a run whose answer is lost stays running (outcome_unknown) and is completed once Tasker shows the delete', async () => {
