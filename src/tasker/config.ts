@@ -25,6 +25,13 @@ export interface TaskerAdapterConfig {
   maxScanItems: number;
   /** How long project identifiers and ids stay cached. */
   projectCacheTtlMs: number;
+  /**
+   * How long a project's states, labels, members, cycles and modules stay cached for resolving
+   * names and reading write answers (a name that matches nothing is looked up again at once).
+   */
+  referenceCacheTtlMs: number;
+  /** How long a work item's human id, UUID and project stay known (see WorkItemLocator). */
+  workItemCacheTtlMs: number;
   /** `external_source` on everything the gateway creates. */
   externalSource: string;
   /**
@@ -46,6 +53,8 @@ export const DEFAULT_ADAPTER_SETTINGS = {
   pageSize: 100,
   maxScanItems: 5_000,
   projectCacheTtlMs: 5 * 60_000,
+  referenceCacheTtlMs: 60_000,
+  workItemCacheTtlMs: 60_000,
   externalSource: 'nodedc-agent-gateway',
   confirmMs: 3_000,
 } as const satisfies Partial<TaskerAdapterConfig>;

@@ -67,6 +67,14 @@ export class Endpoints {
     return this.path(this.item(projectId, workItemId), 'comments', encodeURIComponent(uuidSegment(commentId, '/comment')));
   }
 
+  links(projectId: string, workItemId: string): PlanePath {
+    return this.path(this.item(projectId, workItemId), 'links');
+  }
+
+  activities(projectId: string, workItemId: string): PlanePath {
+    return this.path(this.item(projectId, workItemId), 'activities');
+  }
+
   states(projectId: string): PlanePath {
     return this.path(this.project(projectId), 'states');
   }
@@ -87,11 +95,19 @@ export class Endpoints {
     return this.path(this.project(projectId), 'cycles', encodeURIComponent(uuidSegment(cycleId, '/cycle')), 'cycle-issues');
   }
 
+  cycleWorkItem(projectId: string, cycleId: string, workItemId: string): PlanePath {
+    return this.path(this.cycleWorkItems(projectId, cycleId).slice(0, -1), encodeURIComponent(uuidSegment(workItemId, '/work_item')));
+  }
+
   modules(projectId: string): PlanePath {
     return this.path(this.project(projectId), 'modules');
   }
 
   moduleWorkItems(projectId: string, moduleId: string): PlanePath {
     return this.path(this.project(projectId), 'modules', encodeURIComponent(uuidSegment(moduleId, '/module')), 'module-issues');
+  }
+
+  moduleWorkItem(projectId: string, moduleId: string, workItemId: string): PlanePath {
+    return this.path(this.moduleWorkItems(projectId, moduleId).slice(0, -1), encodeURIComponent(uuidSegment(workItemId, '/work_item')));
   }
 }

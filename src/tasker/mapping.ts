@@ -1,6 +1,6 @@
 import { GatewayError } from '../errors/index.js';
 import { formatHumanId } from './ids.js';
-import type { Comment, Cycle, Label, LabelRef, Member, Module, Priority, Project, SearchHit, State, StateGroup, StateRef, WorkItem } from './types.js';
+import type { Activity, Comment, Cycle, Label, LabelRef, Member, Module, Priority, Project, SearchHit, State, StateGroup, StateRef, WorkItem, WorkItemLink } from './types.js';
 
 /**
  * Plane objects -> the tool output shapes. Plane objects are read loosely (`PlaneObject`) and
@@ -105,6 +105,14 @@ function mapExpandedList<T>(value: unknown, field: string, map: (o: PlaneObject)
   });
 }
 
+/** `expand=parent` gives `{id, sequence_id, project_id}`; Plane keeps a parent in its child's project. */
+function parentHumanId(value: unknown, projectIdentifier: string): string | null {
+  const parent = asObject(value);
+  if (!parent) return null;
+  const sequence = num(parent, 'sequence_id');
+  return Number.isInteger(sequence) && sequence >= 1 ? formatHumanId(projectIdentifier, sequence) : null;
+}
+
 /** Maps a work item fetched with `expand=state,labels,assignees`; the identifier comes from the project cache. */
 export function mapWorkItem(w: PlaneObject, projectIdentifier: string, withDescription: boolean): WorkItem {
   const sequence = num(w, 'sequence_id');
@@ -121,6 +129,7 @@ export function mapWorkItem(w: PlaneObject, projectIdentifier: string, withDescr
     assignees: mapExpandedList(w.assignees, 'assignees', mapMember),
     labels: mapExpandedList<LabelRef>(w.labels, 'labels', (l) => ({ id: str(l, 'id', 'label'), name: str(l, 'name', 'label') })),
     parent_id: optStr(w, 'parent') ?? optStr(asObject(w.parent) ?? {}, 'id'),
+    parent_human_id: parentHumanId(w.parent, projectIdentifier),
     start_date: dateOnly(w.start_date),
     target_date: dateOnly(w.target_date),
     completed_at: optStr(w, 'completed_at'),
@@ -182,6 +191,30 @@ export function mapModule(m: PlaneObject): Module {
     target_date: dateOnly(m.target_date),
     total_work_items: num(m, 'total_issues'),
     completed_work_items: num(m, 'completed_issues'),
+  };
+}
+
+export function mapLink(l: PlaneObject): WorkItemLink {
+  return {
+    id: str(l, 'id', 'link'),
+    work_item_id: optStr(l, 'issue') ?? optStr(l, 'issue_id') ?? '',
+    url: str(l, 'url', 'link'),
+    title: optStr(l, 'title') || null,
+    created_at: str(l, 'created_at', 'link'),
+    created_by: optStr(l, 'created_by'),
+  };
+}
+
+export function mapActivity(a: PlaneObject): Activity {
+  return {
+    id: str(a, 'id', 'activity'),
+    verb: optStr(a, 'verb') ?? 'updated',
+    field: optStr(a, 'field'),
+    old_value: optStr(a, 'old_value'),
+    new_value: optStr(a, 'new_value'),
+    comment: optStr(a, 'comment') ?? '',
+    actor_id: optStr(a, 'actor'),
+    created_at: str(a, 'created_at', 'activity'),
   };
 }
 

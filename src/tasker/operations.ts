@@ -21,6 +21,11 @@ export const TOOL_OPERATIONS = {
   listWorkItems: bind((a, args: Parameters<TaskerAdapter['listWorkItems']>[0], actor) => a.listWorkItems(args, actor)),
   getWorkItem: bind((a, args: Parameters<TaskerAdapter['getWorkItem']>[0]) => a.getWorkItem(args)),
   searchWorkItems: bind((a, args: Parameters<TaskerAdapter['searchWorkItems']>[0]) => a.searchWorkItems(args)),
+  listCycleWorkItems: bind((a, args: Parameters<TaskerAdapter['listCycleWorkItems']>[0]) => a.listCycleWorkItems(args)),
+  listModuleWorkItems: bind((a, args: Parameters<TaskerAdapter['listModuleWorkItems']>[0]) => a.listModuleWorkItems(args)),
+  listSubWorkItems: bind((a, args: Parameters<TaskerAdapter['listSubWorkItems']>[0]) => a.listSubWorkItems(args)),
+  listWorkItemLinks: bind((a, args: Parameters<TaskerAdapter['listWorkItemLinks']>[0]) => a.listWorkItemLinks(args)),
+  listWorkItemActivity: bind((a, args: Parameters<TaskerAdapter['listWorkItemActivity']>[0]) => a.listWorkItemActivity(args)),
   listComments: bind((a, args: Parameters<TaskerAdapter['listComments']>[0]) => a.listComments(args)),
   listStates: bind((a, args: Parameters<TaskerAdapter['listStates']>[0]) => a.listStates(args)),
   listLabels: bind((a, args: Parameters<TaskerAdapter['listLabels']>[0]) => a.listLabels(args)),
@@ -33,6 +38,9 @@ export const TOOL_OPERATIONS = {
   addComment: bind((a, args: Parameters<TaskerAdapter['addComment']>[0], actor) => a.addComment(args, actor)),
   addWorkItemToCycle: bind((a, args: Parameters<TaskerAdapter['addWorkItemToCycle']>[0], actor) => a.addWorkItemToCycle(args, actor)),
   addWorkItemToModule: bind((a, args: Parameters<TaskerAdapter['addWorkItemToModule']>[0], actor) => a.addWorkItemToModule(args, actor)),
+  removeWorkItemFromCycle: bind((a, args: Parameters<TaskerAdapter['removeWorkItemFromCycle']>[0], actor) => a.removeWorkItemFromCycle(args, actor)),
+  removeWorkItemFromModule: bind((a, args: Parameters<TaskerAdapter['removeWorkItemFromModule']>[0], actor) => a.removeWorkItemFromModule(args, actor)),
+  addWorkItemLink: bind((a, args: Parameters<TaskerAdapter['addWorkItemLink']>[0], actor) => a.addWorkItemLink(args, actor)),
   deleteWorkItem: bind((a, args: Parameters<TaskerAdapter['deleteWorkItem']>[0], actor) => a.deleteWorkItem(args, actor)),
 } as const satisfies Record<string, Operation>;
 

@@ -12,6 +12,7 @@ interface Entry {
 export class ProjectCache {
   private readonly byId = new Map<string, Entry>();
   private readonly byIdentifier = new Map<string, Entry>();
+  private listed: { projects: Project[]; at: number } | null = null;
 
   constructor(private readonly ttlMs: number) {}
 
@@ -21,9 +22,16 @@ export class ProjectCache {
     this.byIdentifier.set(project.identifier.toUpperCase(), entry);
   }
 
+  /** The whole project list, as Tasker just answered it. */
   putAll(projects: Project[]): void {
     const now = Date.now();
     for (const project of projects) this.put(project, now);
+    this.listed = { projects, at: now };
+  }
+
+  /** The whole project list while it is fresh. */
+  all(): Project[] | undefined {
+    return this.listed && Date.now() - this.listed.at < this.ttlMs ? this.listed.projects : undefined;
   }
 
   byProjectId(id: string): Project | undefined {

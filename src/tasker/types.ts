@@ -46,6 +46,8 @@ export interface WorkItem {
   assignees: Member[];
   labels: LabelRef[];
   parent_id: string | null;
+  /** The parent's human id (a parent is always in the item's project). */
+  parent_human_id: string | null;
   start_date: string | null;
   target_date: string | null;
   completed_at: string | null;
@@ -54,6 +56,10 @@ export interface WorkItem {
   created_by: string | null;
   external_source: string | null;
   external_id: string | null;
+  /** Set on items listed by cycle (list_cycle_work_items, list_work_items with `cycle`): Plane's items do not carry it. */
+  cycle_id?: string;
+  /** Set on items listed by module, likewise. */
+  module_id?: string;
 }
 export interface Project {
   id: string;
@@ -114,6 +120,24 @@ export interface Module {
   total_work_items: number;
   completed_work_items: number;
 }
+export interface WorkItemLink {
+  id: string;
+  work_item_id: string;
+  url: string;
+  title: string | null;
+  created_at: string;
+  created_by: string | null;
+}
+export interface Activity {
+  id: string;
+  verb: string;
+  field: string | null;
+  old_value: string | null;
+  new_value: string | null;
+  comment: string;
+  actor_id: string | null;
+  created_at: string;
+}
 export interface SearchHit {
   id: string;
   human_id: string;
@@ -147,8 +171,29 @@ export interface ListWorkItemsArgs extends ProjectArgs {
   label?: string;
   text?: string;
   updated_since?: string;
+  cycle?: string;
+  module?: string;
   cursor?: string;
   limit?: number;
+}
+export interface ListCycleWorkItemsArgs extends ProjectArgs {
+  cycle: string;
+  cursor?: string;
+  limit?: number;
+}
+export interface ListModuleWorkItemsArgs extends ProjectArgs {
+  module: string;
+  cursor?: string;
+  limit?: number;
+}
+export interface PagedWorkItemArgs extends WorkItemArgs {
+  cursor?: string;
+  limit?: number;
+}
+export interface AddLinkArgs extends WorkItemArgs {
+  url: string;
+  title?: string;
+  idempotency_key?: string;
 }
 export interface SearchWorkItemsArgs {
   query: string;

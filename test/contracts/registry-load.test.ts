@@ -5,10 +5,11 @@ import { expect } from 'chai';
 import { ContractError, ContractRegistry, TOOL_CONTRACTS_DIR } from '../../src/contracts/index.js';
 
 const EXPECTED_TOOLS = [
-  'add_comment', 'add_work_item_to_cycle', 'add_work_item_to_module', 'create_work_item', 'delete_work_item', 'explain',
-  'get_action_status', 'get_project', 'get_work_item', 'list_comments', 'list_cycles', 'list_labels', 'list_members',
-  'list_modules', 'list_projects', 'list_states', 'list_work_items', 'search_work_items', 'transition_work_item',
-  'update_work_item', 'whoami',
+  'add_comment', 'add_work_item_link', 'add_work_item_to_cycle', 'add_work_item_to_module', 'create_work_item', 'delete_work_item', 'explain',
+  'get_action_status', 'get_project', 'get_work_item', 'list_comments', 'list_cycle_work_items', 'list_cycles', 'list_labels', 'list_members',
+  'list_module_work_items', 'list_modules', 'list_projects', 'list_states', 'list_sub_work_items', 'list_work_item_activity',
+  'list_work_item_links', 'list_work_items', 'remove_work_item_from_cycle', 'remove_work_item_from_module', 'search_work_items',
+  'transition_work_item', 'update_work_item', 'whoami',
 ];
 
 function readContract(name: string): Record<string, any> {
@@ -42,7 +43,10 @@ describe('contract registry: loading', () => {
     const kinds = Object.fromEntries(registry.list().map((c) => [c.name, c['x-gateway'].kind]));
     expect(kinds.delete_work_item).to.equal('destructive');
     expect(registry.get('delete_work_item').annotations.destructiveHint).to.equal(true);
-    for (const name of ['create_work_item', 'update_work_item', 'transition_work_item', 'add_comment', 'add_work_item_to_cycle', 'add_work_item_to_module']) {
+    for (const name of [
+      'create_work_item', 'update_work_item', 'transition_work_item', 'add_comment', 'add_work_item_to_cycle', 'add_work_item_to_module',
+      'remove_work_item_from_cycle', 'remove_work_item_from_module', 'add_work_item_link',
+    ]) {
       expect(kinds[name], name).to.equal('write');
     }
     for (const contract of registry.list()) {

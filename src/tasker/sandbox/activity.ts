@@ -18,7 +18,7 @@ const TRACKED: { key: keyof WorkItem; field: string; relational?: boolean }[] = 
   { key: 'estimate_point', field: 'estimate_point', relational: true },
 ];
 
-function entry(store: SandboxStore, item: WorkItem, actor: string, verb: string, fields: Partial<Activity>): Activity {
+export function activityEntry(store: SandboxStore, item: WorkItem, actor: string, verb: string, fields: Partial<Activity>): Activity {
   const now = store.nowIso();
   return {
     id: store.newId(), verb, field: null, old_value: null, new_value: null, old_identifier: null, new_identifier: null,
@@ -28,7 +28,7 @@ function entry(store: SandboxStore, item: WorkItem, actor: string, verb: string,
 }
 
 export function recordCreated(store: SandboxStore, item: WorkItem, actor: string): void {
-  store.data.activities.push(entry(store, item, actor, 'created', { comment: 'created the work item' }));
+  store.data.activities.push(activityEntry(store, item, actor, 'created', { comment: 'created the work item' }));
 }
 
 function readable(store: SandboxStore, item: WorkItem, key: keyof WorkItem, value: unknown): string | null {
@@ -49,7 +49,7 @@ export function recordChanges(store: SandboxStore, before: WorkItem, after: Work
     if (JSON.stringify(before[key]) === JSON.stringify(after[key])) continue;
     const oldValue = readable(store, before, key, before[key]);
     const newValue = readable(store, after, key, after[key]);
-    store.data.activities.push(entry(store, after, actor, 'updated', {
+    store.data.activities.push(activityEntry(store, after, actor, 'updated', {
       field, old_value: oldValue, new_value: newValue,
       old_identifier: relational ? (before[key] as string | null) : null,
       new_identifier: relational ? (after[key] as string | null) : null,

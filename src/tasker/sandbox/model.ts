@@ -235,6 +235,17 @@ export interface ModuleIssue extends Audit {
   workspace: string;
 }
 
+/** A URL attached to a work item (`IssueLinkSerializer`: every model field). */
+export interface IssueLink extends Audit {
+  id: string;
+  title: string | null;
+  url: string;
+  metadata: Record<string, unknown>;
+  issue: string;
+  project: string;
+  workspace: string;
+}
+
 /** Everything the sandbox holds; also the snapshot file's format. */
 export interface SandboxData {
   version: 1;
@@ -253,6 +264,8 @@ export interface SandboxData {
   cycleIssues: CycleIssue[];
   modules: Module[];
   moduleIssues: ModuleIssue[];
+  /** Absent in snapshots written before links were served; the link routes create it. */
+  links?: IssueLink[];
   /** Last sequence_id handed out per project: never lowered, so numbers are never reused. */
   sequences: Record<string, number>;
 }

@@ -4,6 +4,7 @@ import { activityRoutes } from './activities.js';
 import { commentRoutes } from './comments.js';
 import { cycleRoutes } from './cycles.js';
 import { labelRoutes } from './labels.js';
+import { linkRoutes } from './links.js';
 import { moduleRoutes } from './modules.js';
 import { projectRoutes } from './projects.js';
 import { stateRoutes } from './states.js';
@@ -17,6 +18,7 @@ export function allRoutes(): CompiledRoute[] {
     ...workItemRoutes(),
     ...commentRoutes(),
     ...activityRoutes(),
+    ...linkRoutes(),
     ...stateRoutes(),
     ...labelRoutes(),
     ...cycleRoutes(),
