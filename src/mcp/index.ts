@@ -20,7 +20,7 @@ export interface McpExtensionOptions {
   registry: ContractRegistry;
   /** Resolved at setup, after the decision stage is set up. */
   decision: () => FrontDoorStage;
-  /** Browser origins allowed to call `/mcp`; requests without an Origin header are always allowed. */
+  /** Browser origins allowed to call `/mcp` besides the gateway's own; requests without an Origin header are always allowed. */
   allowedOrigins?: readonly string[];
 }
 
@@ -33,12 +33,20 @@ export function mcpExtension(options: McpExtensionOptions): GatewayExtension {
     name: 'mcp',
     setup(deps) {
       const { pipeline, metrics } = options.decision();
+      const { config } = deps;
       const router = mcpRouter(
         { registry: options.registry, pipeline, logger: deps.logger, version: packageVersion() },
-        { allowedOrigins: options.allowedOrigins ?? [], authenticateAgent: deps.authenticateAgent, metrics: httpMetricsMiddleware(metrics, 'mcp') },
+        {
+          allowedOrigins: options.allowedOrigins ?? [],
+          ownOrigins: { host: config.host, ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}) },
+          authenticateAgent: deps.authenticateAgent,
+          bodyLimitBytes: config.bodyLimitBytes,
+          metrics: httpMetricsMiddleware(metrics, 'mcp'),
+        },
       );
       return {
-        routers: [{ path: MCP_PATH, router }],
+        // Ahead of the shared JSON parser: /mcp parses its own body, so a parse error is a JSON-RPC error.
+        pageRouters: [{ path: MCP_PATH, router }],
         capabilities: {
           mcp: { endpoint: MCP_PATH, transport: 'streamable-http', mode: 'stateless-json', protocol_versions: SUPPORTED_PROTOCOL_VERSIONS, latest_protocol_version: LATEST_PROTOCOL_VERSION },
         },

@@ -4,12 +4,17 @@ import express, { type NextFunction, type Request, type RequestHandler, type Res
 import type { Tool } from '@modelcontextprotocol/sdk/types.js';
 import { GatewayError } from '../errors/index.js';
 import { authOf, clientAddress, requestIdOf } from '../http/index.js';
-import { originGuard } from './origin.js';
+import { parseErrorAsJsonRpc, requireJsonRpcEnvelope, toolCallParamsRefusal } from './json-rpc.js';
+import { originGuard, type OwnOrigins } from './origin.js';
 import { requestServer, toolDefinitions, type McpServerDeps } from './server.js';
 
 export interface McpRouterOptions {
   allowedOrigins: readonly string[];
+  /** The gateway's own origins (always admitted); default: none beyond `allowedOrigins`. */
+  ownOrigins?: OwnOrigins;
   authenticateAgent: RequestHandler;
+  /** Largest JSON body accepted (the gateway's BODY_LIMIT_BYTES). */
+  bodyLimitBytes: number;
   /** Runs first, so the request histogram covers the Origin check and authentication too. */
   metrics?: RequestHandler;
 }
@@ -32,6 +37,13 @@ export async function serveStateless(server: Server, req: Request, res: Response
     void server.close();
   });
   await server.connect(transport);
+  // A tools/call that names no tool is answered here, briefly, instead of by the SDK's schema dump.
+  const deliver = transport.onmessage;
+  transport.onmessage = (message, extra) => {
+    const refusal = toolCallParamsRefusal(message);
+    if (refusal) return void transport.send(refusal).catch(() => undefined);
+    deliver?.(message, extra);
+  };
   await transport.handleRequest(req, res, req.body);
 }
 
@@ -47,13 +59,16 @@ function handle(deps: McpServerDeps, tools: Map<string, Tool>): RequestHandler {
 
 /**
  * `/mcp`: Streamable HTTP in stateless JSON-response mode. Origin is checked before anything
- * else, then the bearer agent token; protocol versions are those the SDK supports.
+ * else, then the bearer agent token, then the body: it is parsed here (the router is mounted ahead
+ * of the gateway's shared parser) so that what is not JSON, or not JSON-RPC, gets a JSON-RPC error.
+ * Protocol versions are those the SDK supports.
  */
 export function mcpRouter(deps: McpServerDeps, options: McpRouterOptions): Router {
   const tools = toolDefinitions(deps.registry);
   const router = express.Router();
   if (options.metrics) router.use(options.metrics);
-  router.use(originGuard(options.allowedOrigins));
-  router.all('/', postOnly, options.authenticateAgent, handle(deps, tools));
+  router.use(originGuard(options.allowedOrigins, options.ownOrigins));
+  const parseJson = express.json({ limit: options.bodyLimitBytes, type: ['application/json', 'application/*+json'], strict: false });
+  router.all('/', postOnly, options.authenticateAgent, parseJson, parseErrorAsJsonRpc, requireJsonRpcEnvelope, handle(deps, tools));
   return router;
 }

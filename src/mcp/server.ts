@@ -5,6 +5,7 @@ import type { ContractRegistry } from '../contracts/index.js';
 import { asGatewayError } from '../errors/index.js';
 import type { AuthenticatedAgent } from '../identity/index.js';
 import type { Logger } from '../log/index.js';
+import { invalidParams } from './json-rpc.js';
 import type { ToolPipeline } from './pipeline-port.js';
 import { approvalPendingResult, errorResult, successResult } from './results.js';
 
@@ -46,6 +47,8 @@ async function callTool(deps: McpServerDeps, context: McpCallContext, name: stri
     return outcome.status === 'ok' ? successResult(outcome.result, outcome.auditOutcome) : approvalPendingResult(outcome, context.requestId);
   } catch (err) {
     const known = asGatewayError(err);
+    // A tool the catalogue does not have is a protocol error (MCP: -32602); the refusal is still recorded.
+    if (known.reasons?.some((r) => r.code === 'unknown_tool')) throw invalidParams(`Unknown tool: ${name}.`);
     if (known.code === 'internal_error') deps.logger.error('mcp tool call failed', { request_id: context.requestId, tool: name, error: err instanceof Error ? err.message : String(err) });
     return errorResult(known, context.requestId);
   }
@@ -71,7 +74,9 @@ export function requestServer(deps: McpServerDeps, tools: Map<string, Tool>, con
     { name: 'nodedc-agent-gateway', version: deps.version },
     { capabilities: { tools: { listChanged: false } }, instructions: INSTRUCTIONS, jsonSchemaValidator: sharedValidator() },
   );
-  server.setRequestHandler(ListToolsRequestSchema, async () => {
+  server.setRequestHandler(ListToolsRequestSchema, async (request) => {
+    // tools/list is one page and hands out no cursor, so any cursor is one the gateway never gave.
+    if (request.params?.cursor !== undefined) throw invalidParams('Invalid cursor: tools/list has a single page and gives no cursors.');
     const visible = await deps.pipeline.visibleTools(context.auth);
     return { tools: visible.map((tool) => tools.get(tool.name)).filter((t): t is Tool => t !== undefined) };
   });
