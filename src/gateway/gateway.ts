@@ -87,6 +87,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     const app = createHttpApp(deps, { internalApiToken: config.internalApiToken, routers, pageRouters, readiness, capabilities });
 
     identity.lastUsed.start(config.lastUsedFlushSeconds * 1000);
+    identity.changeFeed.start();
     const sweeper = setInterval(() => void pairing.guard.sweep().catch(() => undefined), 10 * 60_000);
     sweeper.unref();
 
@@ -104,6 +105,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
           clearTimeout(force);
         }
         for (const part of [...parts].reverse()) await part.close?.().catch((err: unknown) => logger.error('extension close failed', { error: String(err) }));
+        await identity.changeFeed.stop();
         await identity.lastUsed.stop();
         await orm.close(true);
       })());

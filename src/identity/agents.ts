@@ -22,7 +22,11 @@ export type AgentTransition = 'suspend' | 'reactivate' | 'revoke';
 const TARGET: Record<AgentTransition, AgentStatus> = { suspend: 'suspended', reactivate: 'active', revoke: 'revoked' };
 
 export class AgentService {
-  constructor(private readonly audit: AuditLog) {}
+  constructor(
+    private readonly audit: AuditLog,
+    /** Told after a change to an agent committed, so this process's authentication cache drops it at once. */
+    private readonly changed: (agentId: string) => void = () => undefined,
+  ) {}
 
   /** Creates an agent; runs inside the caller's transaction (pairing creates agents too). */
   async create(em: EntityManager, input: NewAgent, ctx: ActingContext): Promise<Agent> {
@@ -70,7 +74,7 @@ export class AgentService {
    * in the same transaction, so no token outlives its agent even for a moment.
    */
   async transition(em: EntityManager, id: string, action: AgentTransition, ctx: ActingContext, reason?: string): Promise<Agent> {
-    return em.transactional(async (tx) => {
+    const agent = await em.transactional(async (tx) => {
       const agent = await this.lock(tx, id);
       if (agent.status === 'revoked') throw new GatewayError('conflict', 'The agent is revoked; revocation is final.');
       const from = agent.status;
@@ -88,5 +92,7 @@ export class AgentService {
       await this.audit.append(tx, agentChangeEvent(ctx, agent, kind, { type: 'agent', id }, detail));
       return agent;
     });
+    this.changed(id);
+    return agent;
   }
 }

@@ -2,6 +2,7 @@ import type { AuditLog } from '../audit/index.js';
 import { GatewayError } from '../errors/index.js';
 import type { Logger } from '../log/index.js';
 import { asDate, runPrepared, type Agent, type Orm, type PreparedStatement } from '../store/index.js';
+import { AuthCache } from './auth-cache.js';
 import { FailureBurstTracker } from './failure-bursts.js';
 import { LIVE_GRANT_CONDITION, toLiveGrant, type LiveGrant, type LiveGrantRow } from './grants.js';
 import type { LastUsedRecorder } from './last-used.js';
@@ -46,6 +47,52 @@ const TOKEN_BY_PREFIX: PreparedStatement = {
            from agent_tokens t join agents a on a.id = t.agent_id where t.prefix = $1`,
 };
 
+/** A token row as authentication uses it, kept in the cache: the answer is built once per entry, not per request. */
+interface KnownToken {
+  secretHash: string;
+  /** ms since the epoch; null: never expires. */
+  expiresAt: number | null;
+  /** Whether the token and its agent were usable when read (not revoked, agent active). */
+  usable: boolean;
+  auth: AuthenticatedAgent;
+}
+
+function knownToken(row: TokenRow): KnownToken {
+  const expiresAt = asDate(row.expires_at);
+  const grants = row.grants.map((g) => Object.freeze(toLiveGrant(g)));
+  const auth: AuthenticatedAgent = {
+    agent: Object.freeze({
+      id: row.agent_id,
+      ownerUserId: row.owner_user_id,
+      ownerEmail: row.owner_email,
+      displayName: row.display_name,
+      status: row.status,
+      createdAt: asDate(row.created_at),
+      updatedAt: asDate(row.updated_at),
+      revokedAt: asDate(row.agent_revoked_at),
+    }),
+    token: Object.freeze({ id: row.token_id, prefix: row.prefix, expiresAt }),
+    grants: Object.freeze(grants) as LiveGrant[],
+  };
+  return {
+    secretHash: row.secret_hash,
+    expiresAt: expiresAt?.getTime() ?? null,
+    usable: !row.revoked_at && row.status === 'active' && !row.agent_revoked_at,
+    auth: Object.freeze(auth),
+  };
+}
+
+/** When a cached answer must be read again at the latest: the token's or a grant's expiry, whichever is first. */
+function refreshBy(known: KnownToken): number | null {
+  let at = known.expiresAt;
+  for (const g of known.auth.grants) {
+    if (g.expires_at === null) continue;
+    const t = Date.parse(g.expires_at);
+    at = at === null ? t : Math.min(at, t);
+  }
+  return at;
+}
+
 /** Compared against when no row matches, so unknown prefixes cost the same as wrong secrets. */
 const DUMMY_HASH = sha256('agw_dummy');
 
@@ -56,11 +103,13 @@ export function unauthenticated(): GatewayError {
 
 export class Authenticator {
   private readonly bursts: FailureBurstTracker;
+  /** Token prefix -> what the database said about that token; see auth-cache.ts for when it is trusted. */
+  readonly cache = new AuthCache<KnownToken>();
 
   constructor(
     private readonly orm: Orm,
     private readonly audit: AuditLog,
-    private readonly lastUsed: LastUsedRecorder,
+    readonly lastUsed: LastUsedRecorder,
     private readonly logger: Logger,
     burstThreshold: number,
   ) {
@@ -70,36 +119,29 @@ export class Authenticator {
   /** Resolves an `Authorization` header value to an active agent, or throws a uniform 401. */
   async authenticate(authorization: string | undefined, address: string, requestId?: string): Promise<AuthenticatedAgent> {
     const presented = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '')?.[1];
-    const row = presented ? await this.lookup(presented) : undefined;
-    const matches = hashesEqual(sha256(presented ?? ''), row?.secret_hash ?? DUMMY_HASH) && row !== undefined;
-    const now = Date.now();
-    const live = matches && !row.revoked_at && (!row.expires_at || asDate(row.expires_at).getTime() > now) && row.status === 'active' && !row.agent_revoked_at;
-    if (!live || !row) {
+    const known = presented ? await this.lookup(presented) : undefined;
+    const matches = hashesEqual(sha256(presented ?? ''), known?.secretHash ?? DUMMY_HASH) && known !== undefined;
+    const live = matches && known.usable && (known.expiresAt === null || known.expiresAt > Date.now());
+    if (!live || !known) {
       this.noteFailure(address, requestId);
       throw unauthenticated();
     }
-    this.lastUsed.record(row.token_id, address);
-    return {
-      agent: {
-        id: row.agent_id,
-        ownerUserId: row.owner_user_id,
-        ownerEmail: row.owner_email,
-        displayName: row.display_name,
-        status: row.status,
-        createdAt: asDate(row.created_at),
-        updatedAt: asDate(row.updated_at),
-        revokedAt: asDate(row.agent_revoked_at),
-      },
-      token: { id: row.token_id, prefix: row.prefix, expiresAt: asDate(row.expires_at) },
-      grants: row.grants.map(toLiveGrant),
-    };
+    this.lastUsed.record(known.auth.token.id, address);
+    return known.auth;
   }
 
-  private async lookup(presented: string): Promise<TokenRow | undefined> {
+  /** The token of this prefix, from the cache when it can be trusted, else from the database. */
+  private async lookup(presented: string): Promise<KnownToken | undefined> {
     const prefix = tokenPrefix(presented);
     if (!prefix) return undefined;
+    const cached = this.cache.get(prefix);
+    if (cached) return cached;
+    const ticket = this.cache.ticket();
     const [row] = await runPrepared<TokenRow>(this.orm.em, TOKEN_BY_PREFIX, [prefix, new Date()]);
-    return row;
+    if (!row) return undefined;
+    const known = knownToken(row);
+    this.cache.put(prefix, row.agent_id, known, ticket, refreshBy(known));
+    return known;
   }
 
   private noteFailure(address: string, requestId?: string): void {

@@ -63,6 +63,8 @@ export class GrantService {
   constructor(
     private readonly agents: AgentService,
     private readonly audit: AuditLog,
+    /** Told after a grant change committed, so this process's authentication cache drops the agent at once. */
+    private readonly changed: (agentId: string) => void = () => undefined,
   ) {}
 
   /** The Tasker stage hands over what grants may name; from then on every new grant is checked against it. */
@@ -78,7 +80,7 @@ export class GrantService {
   async create(em: EntityManager, agentId: string, input: NewGrant, ctx: ActingContext): Promise<GrantView> {
     // Checked before the transaction: it may ask Tasker for its projects, which must not hold the agent's lock.
     if (this.names) await checkGrantNames(this.names, input);
-    return em.transactional(async (tx) => {
+    const view = await em.transactional(async (tx) => {
       const agent = await this.agents.lock(tx, agentId);
       if (agent.status === 'revoked') throw new GatewayError('conflict', 'The agent is revoked; it cannot receive grants.');
       if (input.expiresAt && input.expiresAt.getTime() <= Date.now()) {
@@ -103,6 +105,8 @@ export class GrantService {
       await this.audit.append(tx, agentChangeEvent(ctx, agent, 'grant.created', { type: 'grant', id: grant.id }, detail));
       return grantView(grant);
     });
+    this.changed(agentId);
+    return view;
   }
 
   async list(em: EntityManager, agentId: string, includeInactive: boolean): Promise<GrantView[]> {
@@ -113,7 +117,7 @@ export class GrantService {
   }
 
   async revoke(em: EntityManager, agentId: string, grantId: string, ctx: ActingContext): Promise<GrantView> {
-    return em.transactional(async (tx) => {
+    const view = await em.transactional(async (tx) => {
       const agent = await this.agents.lock(tx, agentId);
       const grant = await tx.findOne(GrantSchema, { id: grantId, agentId }, { refresh: true });
       if (!grant) throw new GatewayError('not_found', 'No grant with this id for this agent.');
@@ -124,6 +128,8 @@ export class GrantService {
       await this.audit.append(tx, agentChangeEvent(ctx, agent, 'grant.revoked', { type: 'grant', id: grantId }));
       return grantView(grant);
     });
+    this.changed(agentId);
+    return view;
   }
 
   /**

@@ -1,8 +1,9 @@
 /** Identity: agents, their opaque tokens, their grants, and bearer authentication. */
 import type { AuditLog } from '../audit/index.js';
 import type { Logger } from '../log/index.js';
-import type { Orm } from '../store/index.js';
+import { NotificationListener, type Orm } from '../store/index.js';
 import { AgentService } from './agents.js';
+import { IDENTITY_CHANNEL } from './auth-cache.js';
 import { Authenticator } from './authenticate.js';
 import { GrantService } from './grants.js';
 import { LastUsedRecorder } from './last-used.js';
@@ -14,6 +15,7 @@ export { GrantService, type NewGrant, type LiveGrant } from './grants.js';
 export { checkGrantNames, type GrantCatalogue, type CatalogueProject, type GrantNames, type ToolKind } from './grant-catalogue.js';
 export { Authenticator, unauthenticated, type AuthenticatedAgent } from './authenticate.js';
 export { LastUsedRecorder } from './last-used.js';
+export { AuthCache, IDENTITY_CHANNEL, type AuthCacheOptions, type ListenerHealth } from './auth-cache.js';
 export { agentChangeEvent, type ActingContext } from './context.js';
 export { agentView, tokenView, grantView, type AgentView, type TokenView, type GrantView } from './views.js';
 
@@ -23,17 +25,35 @@ export interface Identity {
   grants: GrantService;
   authenticator: Authenticator;
   lastUsed: LastUsedRecorder;
+  /** The authentication cache's change feed (LISTEN agw_identity): started with the gateway, stopped at close. */
+  changeFeed: { start(): void; stop(): Promise<void> };
 }
 
 export function createIdentity(deps: { orm: Orm; audit: AuditLog; logger: Logger; authFailureBurstThreshold: number }): Identity {
-  const agents = new AgentService(deps.audit);
-  const lastUsed = new LastUsedRecorder(deps.orm, deps.logger);
+  const authenticator = new Authenticator(deps.orm, deps.audit, new LastUsedRecorder(deps.orm, deps.logger), deps.logger, deps.authFailureBurstThreshold);
+  const cache = authenticator.cache;
+  // This process's own changes drop their entries once committed, before the notification even arrives.
+  const changed = (agentId: string) => cache.invalidate(agentId);
+  const listener = new NotificationListener(
+    { connectionString: String(deps.orm.config.get('clientUrl')), channel: IDENTITY_CHANNEL },
+    {
+      onUp: () => cache.clear(),
+      onDown: (reason) => {
+        cache.clear();
+        deps.logger.warn('identity change feed lost: authentication reads the database until it is back', { reason });
+      },
+      onMessage: (payload) => cache.invalidate(payload),
+    },
+  );
+  cache.attach(listener);
+  const agents = new AgentService(deps.audit, changed);
   return {
     agents,
-    tokens: new TokenService(agents, deps.audit),
-    grants: new GrantService(agents, deps.audit),
-    authenticator: new Authenticator(deps.orm, deps.audit, lastUsed, deps.logger, deps.authFailureBurstThreshold),
-    lastUsed,
+    tokens: new TokenService(agents, deps.audit, changed),
+    grants: new GrantService(agents, deps.audit, changed),
+    authenticator,
+    lastUsed: authenticator.lastUsed,
+    changeFeed: { start: () => listener.start(), stop: () => listener.stop() },
   };
 }
 export { sha256, hashesEqual, randomString, newAgentToken, newFlowSecret, tokenPrefix } from './secrets.js';

@@ -24,6 +24,8 @@ export class TokenService {
   constructor(
     private readonly agents: AgentService,
     private readonly audit: AuditLog,
+    /** Told after a token change committed, so this process's authentication cache drops the agent's tokens at once. */
+    private readonly changed: (agentId: string) => void = () => undefined,
   ) {}
 
   /** Issues a token for an agent that must be active; the caller's transaction holds the agent lock. */
@@ -69,7 +71,7 @@ export class TokenService {
   }
 
   async revoke(em: EntityManager, agentId: string, tokenId: string, ctx: ActingContext): Promise<TokenView> {
-    return em.transactional(async (tx) => {
+    const view = await em.transactional(async (tx) => {
       const agent = await this.agents.lock(tx, agentId);
       const token = await this.findOwned(tx, agentId, tokenId);
       if (token.revokedAt) return tokenView(token);
@@ -78,6 +80,8 @@ export class TokenService {
       await this.audit.append(tx, agentChangeEvent(ctx, agent, 'token.revoked', { type: 'token', id: tokenId }, { prefix: token.prefix }));
       return tokenView(token);
     });
+    this.changed(agentId);
+    return view;
   }
 
   /**
@@ -85,7 +89,7 @@ export class TokenService {
    * would have anyway), so an agent can switch without a failed request in between.
    */
   async rotate(em: EntityManager, agentId: string, tokenId: string, overlapSeconds: number, ctx: ActingContext): Promise<IssuedToken & { previous: TokenView }> {
-    return em.transactional(async (tx) => {
+    const rotated = await em.transactional(async (tx) => {
       const agent = await this.agents.lock(tx, agentId);
       const old = await this.findOwned(tx, agentId, tokenId);
       const now = new Date();
@@ -105,5 +109,7 @@ export class TokenService {
       await tx.flush();
       return { ...issued, previous: tokenView(old) };
     });
+    this.changed(agentId);
+    return rotated;
   }
 }
