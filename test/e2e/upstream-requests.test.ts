@@ -59,6 +59,19 @@ const STEPS: Step[] = [
   { tool: 'add_comment', budget: WRITE_BUDGET, method: 'POST', path: (c) => `/work-items/${c.item}/comments`, status: 201, body: (_c, round) => ({ body: `counted comment ${round}` }) },
   { tool: 'add_work_item_to_cycle', budget: WRITE_BUDGET, method: 'POST', path: (c) => `/work-items/${c.item}/cycle`, body: { cycle: CYCLE } },
   { tool: 'add_work_item_to_module', budget: WRITE_BUDGET, method: 'POST', path: (c) => `/work-items/${c.item}/modules`, body: { module: MODULE } },
+  { tool: 'list_cycle_work_items', budget: READ_BUDGET, method: 'GET', path: `/projects/OPS/cycles/${CYCLE}/work-items` },
+  { tool: 'list_module_work_items', budget: READ_BUDGET, method: 'GET', path: `/projects/OPS/modules/${MODULE}/work-items` },
+  { tool: 'list_work_items', budget: READ_BUDGET, method: 'GET', path: `/projects/OPS/work-items?cycle=${CYCLE}&state_group=started,completed` },
+  { tool: 'update_work_item', budget: WRITE_BUDGET, method: 'PATCH', path: (c) => `/work-items/${c.child}`, body: (c, round) => ({ parent: round ? c.item : null }) },
+  { tool: 'list_sub_work_items', budget: READ_BUDGET, method: 'GET', path: (c) => `/work-items/${c.item}/sub-items` },
+  {
+    tool: 'add_work_item_link', budget: WRITE_BUDGET, method: 'POST', path: (c) => `/work-items/${c.item}/links`, status: 201,
+    body: (_c, round) => ({ url: `https://git.example.com/org/repo/pull/${round + 1}`, title: `PR ${round + 1}` }),
+  },
+  { tool: 'list_work_item_links', budget: READ_BUDGET, method: 'GET', path: (c) => `/work-items/${c.item}/links` },
+  { tool: 'list_work_item_activity', budget: READ_BUDGET, method: 'GET', path: (c) => `/work-items/${c.item}/activity` },
+  { tool: 'remove_work_item_from_cycle', budget: WRITE_BUDGET, method: 'DELETE', path: (c) => `/work-items/${c.item}/cycles/${CYCLE}` },
+  { tool: 'remove_work_item_from_module', budget: WRITE_BUDGET, method: 'DELETE', path: (c) => `/work-items/${c.item}/modules/${MODULE}` },
   { tool: 'delete_work_item', budget: WRITE_BUDGET, method: 'DELETE', path: (c) => `/work-items/${c.doomed.shift()}`, approve: true },
 ];
 
@@ -105,10 +118,14 @@ describe('e2e: Tasker requests per tool in the steady state (issue 14, section 2
     for (const step of STEPS) await run(step, 0);
     const over: string[] = [];
     for (const step of STEPS) {
+      // Round 0 removed the item from the cycle and module again: round 1 puts it back first.
+      if (step.tool === 'remove_work_item_from_cycle') await run(STEPS.find((s) => s.tool === 'add_work_item_to_cycle')!, 1);
+      if (step.tool === 'remove_work_item_from_module') await run(STEPS.find((s) => s.tool === 'add_work_item_to_module')!, 1);
       stack.sandbox.faults.resetStats();
       await run(step, 1);
-      counts[step.tool] = stack.sandbox.faults.stats.requests;
-      if (counts[step.tool]! > step.budget) over.push(`${step.tool}: ${counts[step.tool]} > ${step.budget}`);
+      const key = counts[step.tool] === undefined ? step.tool : `${step.tool} (${typeof step.path === 'string' ? step.path : 'second form'})`;
+      counts[key] = stack.sandbox.faults.stats.requests;
+      if (counts[key]! > step.budget) over.push(`${key}: ${counts[key]} > ${step.budget}`);
     }
     expect(over, JSON.stringify(counts)).to.deep.equal([]);
   });
