@@ -1,4 +1,7 @@
 import express, { type Express, type RequestHandler, type Router } from 'express';
+import { publicOrigin } from '../config/index.js';
+import { discoveryRouter } from '../oauth/discovery-router.js';
+import { oauthUrls } from '../oauth/urls.js';
 import { agentAuth } from './agent-auth.js';
 import type { HttpDeps } from './deps.js';
 import { errorHandler, notFoundHandler, requireJsonBodies } from './error-handling.js';
@@ -29,7 +32,8 @@ export interface HttpAppOptions extends OpsOptions {
 
 /** The bearer-token middleware, shared with later stages through the gateway deps. */
 export function agentAuthMiddleware(deps: HttpDeps): RequestHandler {
-  return agentAuth(deps.identity.authenticator);
+  // Read per request: a gateway listening on port 0 learns its origin only once it listens.
+  return agentAuth(deps.identity.authenticator, () => oauthUrls(publicOrigin(deps.config)).resourceMetadata);
 }
 
 export function createHttpApp(deps: HttpDeps, options: HttpAppOptions): Express {
@@ -47,6 +51,7 @@ export function createHttpApp(deps: HttpDeps, options: HttpAppOptions): Express 
   app.use(express.json({ limit: deps.config.bodyLimitBytes, type: ['application/json', 'application/*+json'], strict: true }));
 
   app.use(opsRouter(options));
+  app.use(discoveryRouter(() => oauthUrls(publicOrigin(deps.config))));
 
   const internal = express.Router();
   internal.use(internalAgentsRouter(deps));
