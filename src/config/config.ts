@@ -51,6 +51,10 @@ export interface GatewayConfig {
   auditSigningKeyFile?: string;
   /** How often the chain head is signed into a checkpoint; 0 = only on demand. */
   auditCheckpointIntervalSeconds: number;
+  /** POLICY_SIGNING_KEY: a key file (PEM private key or HS256 secret) that signs the build `start` makes. */
+  policySigningKey?: string;
+  /** POLICY_VERIFICATION_KEY: a PEM public key (inline or a file path); set = only builds signed under it load. */
+  policyVerificationKey?: string;
 }
 
 export const DEFAULT_DATA_DIR = join(PACKAGE_ROOT, '.data');

@@ -121,6 +121,18 @@ function auditSigningKey(env: Env): Pick<GatewayConfig, 'auditSigningKey' | 'aud
   return {};
 }
 
+/** Signed policy builds: key files become absolute paths; an inline PEM verification key stays as it is. */
+function policyKeys(env: Env): Pick<GatewayConfig, 'policySigningKey' | 'policyVerificationKey'> {
+  const out: Pick<GatewayConfig, 'policySigningKey' | 'policyVerificationKey'> = {};
+  const signing = present(env, 'POLICY_SIGNING_KEY');
+  if (signing !== undefined) out.policySigningKey = isAbsolute(signing) ? signing : resolve(signing);
+  const verification = present(env, 'POLICY_VERIFICATION_KEY');
+  if (verification !== undefined) {
+    out.policyVerificationKey = verification.startsWith('-----BEGIN') || isAbsolute(verification) ? verification : resolve(verification);
+  }
+  return out;
+}
+
 function httpUrl(env: Env, name: string): string | undefined {
   const raw = present(env, name);
   if (raw === undefined) return undefined;
@@ -196,5 +208,6 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
   const verification = verificationUrl(env);
   if (verification) config.pairingVerificationUrl = verification;
   Object.assign(config, consoleSettings(env));
+  Object.assign(config, policyKeys(env));
   return config;
 }

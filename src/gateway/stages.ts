@@ -6,6 +6,7 @@ import type { Logger } from '../log/index.js';
 import { MEDIATOR_ENTITIES } from '../mediator/index.js';
 import { mcpExtension, parseAllowedOrigins } from '../mcp/index.js';
 import { GATEWAY_ENTRYPOINTS, PolicyEngine, ensurePolicyBuilt, gatewayPolicyData, type BuildOptions } from '../policy/index.js';
+import { readVerificationKey } from '../policy/build/index.js';
 import { restExtension } from '../rest/index.js';
 import { TaskerAdapter, startTaskerSandbox, type TaskerAdapterConfig, type TaskerAdapterOptions, type TaskerSandbox, type TaskerSandboxOptions } from '../tasker/index.js';
 import { auditCheckpointStage } from './checkpoint-stage.js';
@@ -77,9 +78,12 @@ function policyStage(ctx: StageContext, build: BuildOptions): GatewayExtension {
       const engine = ctx.engine;
       // Static data first: the engine keeps it and hands it to every build it loads.
       engine.setData(gatewayPolicyData(policyCatalogue(ctx.registry)));
-      const built = await ensurePolicyBuilt(build);
+      // Read (and checked) before anything is built or loaded: a bad key stops the start, it never means "unsigned is fine".
+      const signing = deps.config.policySigningKey;
+      if (deps.config.policyVerificationKey) engine.requireSignedBuilds(readVerificationKey(deps.config.policyVerificationKey));
+      const built = await ensurePolicyBuilt(signing && build.signingKey === undefined ? { ...build, signingKey: signing } : build);
       await engine.reload({ dir: built.dir });
-      deps.logger.info('policy loaded', { revision: engine.revision, compiler: built.manifest.compiler.name, rebuilt: built.rebuilt });
+      deps.logger.info('policy loaded', { revision: engine.revision, compiler: built.manifest.compiler.name, rebuilt: built.rebuilt, signed: built.signed, verified: deps.config.policyVerificationKey !== undefined });
       return {
         readiness: [
           {

@@ -5,7 +5,7 @@ import { TEST_USAGE, runTestCommand } from './policy/test.js';
 import { EVAL_USAGE, runEvalCommand } from './policy/eval.js';
 
 const USAGE = `usage:
-  agent-gateway policy build [--engine auto|regoc|opa] [--out DIR] [--policies DIR]
+  agent-gateway policy build [--engine auto|regoc|opa] [--out DIR] [--policies DIR] [--signing-key FILE]
 ${TEST_USAGE}
 ${EVAL_USAGE}`;
 
@@ -20,7 +20,7 @@ function fail(message: string): number {
 async function build(args: string[]): Promise<number> {
   const { values } = parseArgs({
     args,
-    options: { engine: { type: 'string', default: 'auto' }, out: { type: 'string' }, policies: { type: 'string' } },
+    options: { engine: { type: 'string', default: 'auto' }, out: { type: 'string' }, policies: { type: 'string' }, 'signing-key': { type: 'string' } },
     strict: true,
   });
   if (!ENGINES.includes(values.engine as Engine)) return fail(`unknown engine '${values.engine}'`);
@@ -30,11 +30,13 @@ async function build(args: string[]): Promise<number> {
     engine: values.engine as Engine,
     ...(values.out ? { outDir: resolve(values.out) } : {}),
     ...(values.policies ? { policiesDir: resolve(values.policies) } : {}),
+    ...(values['signing-key'] ? { signingKey: resolve(values['signing-key']) } : {}),
   });
   const m = result.manifest;
   process.stdout.write(
     `built ${result.dir} with ${m.compiler.name} ${m.compiler.version} in ${Date.now() - started} ms\n` +
-      `revision ${m.revision}\nentrypoints ${m.entrypoints.join(', ')}\n`,
+      `revision ${m.revision}\nentrypoints ${m.entrypoints.join(', ')}\n` +
+      (result.signed ? 'signed .signatures.json\n' : ''),
   );
   return 0;
 }

@@ -1,4 +1,5 @@
 import { mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { createPublicKey, type KeyObject } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REGOC_VERSION, compilePolicy } from '../compiler/index.js';
@@ -16,6 +17,8 @@ import { moduleHostBuiltins } from './module-builtins.js';
 import { extractBundleWasm } from './opa-bundle.js';
 import { findOpaBinary, opaVersion, runOpaBuild } from './opa-binary.js';
 import { type PolicySource, readPolicySources, sourcesRevision } from './sources.js';
+import { SIGNATURES_FILE, signBuild, verifyBuildSignature } from './signing.js';
+import { type BuildKey, readSigningKey } from './signing-keys.js';
 
 export type EngineChoice = 'auto' | CompilerName;
 
@@ -29,11 +32,15 @@ export interface BuildOptions {
   env?: NodeJS.ProcessEnv;
   /** regoc only: optimise the module (default true; tests turn it off for speed). */
   optimize?: boolean;
+  /** A private key file (PEM, or an HS256 secret): the build is signed into `.signatures.json`. */
+  signingKey?: string;
 }
 
 export interface BuildResult {
   dir: string;
   manifest: BuildManifest;
+  /** A `.signatures.json` was written (or, for an existing build, verifies under the signing key). */
+  signed: boolean;
 }
 
 interface ModuleOutput {
@@ -107,22 +114,49 @@ export async function buildPolicies(options: BuildOptions = {}): Promise<BuildRe
     ...(output.inputPaths ? { input_paths: output.inputPaths } : {}),
     wasm_sha256: sha256Hex(output.wasm),
   };
+  // Read before anything is written, so a bad key leaves the previous build as it was.
+  const key = options.signingKey === undefined ? undefined : readSigningKey(options.signingKey);
+  const manifestText = JSON.stringify(manifest, null, 2) + '\n';
   await mkdir(dir, { recursive: true });
+  // A signature of the previous build must not outlive it: an unsigned build is refused as unsigned.
+  await rm(join(dir, SIGNATURES_FILE), { force: true });
   // The module goes first: a reader that sees the new manifest with the old module refuses the pair.
   await writeAtomically(wasmPath(dir), output.wasm);
-  await writeAtomically(manifestPath(dir), JSON.stringify(manifest, null, 2) + '\n');
-  return { dir, manifest };
+  await writeAtomically(manifestPath(dir), manifestText);
+  if (key) await writeAtomically(join(dir, SIGNATURES_FILE), await signBuild({ wasm: output.wasm, manifestText }, key));
+  return { dir, manifest, signed: key !== undefined };
 }
 
 export interface EnsureResult extends BuildResult {
   rebuilt: boolean;
 }
 
-async function currentManifest(dir: string): Promise<BuildManifest | undefined> {
+/** The key that checks what `key` signs: the public half of a private key, the secret itself for HS256. */
+function verifierOf(key: BuildKey): BuildKey {
+  return key.alg === 'HS256' ? key : { alg: key.alg, key: createPublicKey(key.key as KeyObject) };
+}
+
+/**
+ * With a signing key, an existing build counts only when its signature verifies under that key:
+ * start-up never signs files it did not build itself (they may have been put there by someone else).
+ */
+async function signedBy(dir: string, files: { wasm: Uint8Array; manifestText: string }, key: BuildKey): Promise<boolean> {
   try {
-    const manifest = JSON.parse(await readFile(manifestPath(dir), 'utf8')) as BuildManifest;
+    await verifyBuildSignature(await readFile(join(dir, SIGNATURES_FILE), 'utf8'), files, verifierOf(key));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function currentManifest(dir: string, key: BuildKey | undefined): Promise<BuildManifest | undefined> {
+  try {
+    const manifestText = await readFile(manifestPath(dir), 'utf8');
+    const manifest = JSON.parse(manifestText) as BuildManifest;
     const wasm = await readFile(wasmPath(dir));
-    return sha256Hex(wasm) === manifest.wasm_sha256 ? manifest : undefined;
+    if (sha256Hex(wasm) !== manifest.wasm_sha256) return undefined;
+    if (key && !(await signedBy(dir, { wasm: new Uint8Array(wasm), manifestText }, key))) return undefined;
+    return manifest;
   } catch {
     return undefined;
   }
@@ -135,17 +169,19 @@ function madeByOtherRegoc(manifest: BuildManifest): boolean {
 
 /**
  * What `npm start` runs: builds the policies when there is no intact build, its revision differs
- * from the sources or it was made by another version of regoc, and otherwise leaves it alone.
+ * from the sources, it was made by another version of regoc, or (with a signing key) it is not
+ * signed by that key; otherwise it leaves it alone.
  */
 export async function ensurePolicyBuilt(options: BuildOptions = {}): Promise<EnsureResult> {
   const policiesDir = options.policiesDir ?? POLICIES_DIR;
   const dir = options.outDir ?? DEFAULT_BUILD_DIR;
   const revision = sourcesRevision(await readPolicySources(policiesDir));
-  const existing = await currentManifest(dir);
+  const key = options.signingKey === undefined ? undefined : readSigningKey(options.signingKey);
+  const existing = await currentManifest(dir, key);
   const entrypoints = options.entrypoints ?? GATEWAY_ENTRYPOINTS;
   const complete = existing && entrypoints.every((e) => existing.entrypoints.includes(e));
   if (existing && complete && existing.revision === revision && !madeByOtherRegoc(existing)) {
-    return { dir, manifest: existing, rebuilt: false };
+    return { dir, manifest: existing, rebuilt: false, signed: key !== undefined };
   }
   return { ...(await buildPolicies(options)), rebuilt: true };
 }

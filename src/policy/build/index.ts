@@ -13,3 +13,5 @@ export {
 export { type PolicySource, readPolicySources, sourcesRevision, isTestFile } from './sources.js';
 export { findOpaBinary } from './opa-binary.js';
 export { extractBundleWasm } from './opa-bundle.js';
+export { SIGNATURES_FILE, BuildSignatureError, signBuild, signedFiles, verifyBuildSignature, type BuildFiles, type SignedFile } from './signing.js';
+export { type BuildKey, type SigningAlgorithm, readSigningKey, readVerificationKey } from './signing-keys.js';

@@ -1,4 +1,5 @@
 import type { BuildManifest } from '../build/layout.js';
+import type { BuildKey } from '../build/signing-keys.js';
 import { PolicyUnavailableError } from './errors.js';
 import {
   type CustomBuiltins,
@@ -9,7 +10,7 @@ import {
   setBuildData,
 } from './loaded.js';
 import { type PolicyLogger, defaultPolicyLogger } from './log.js';
-import { type PolicyBuild, readPolicyBuild } from './read-build.js';
+import { type PolicyBuild, checkBuildSignature, readPolicyBuild } from './read-build.js';
 
 /** Where a build comes from: a build directory (`policy.wasm` + `manifest.json`) or memory. */
 export type BuildSource = { dir: string } | { build: PolicyBuild };
@@ -22,6 +23,8 @@ export interface PolicyEngineOptions {
   /** Host built-ins for the SDK; the project's `hostBuiltins` by default. */
   builtins?: CustomBuiltins;
   logger?: PolicyLogger;
+  /** POLICY_VERIFICATION_KEY: every build (from a directory or memory) must be signed under it. */
+  verificationKey?: BuildKey;
 }
 
 export interface ReloadOptions {
@@ -43,9 +46,19 @@ export class PolicyEngine {
   private data: unknown = {};
   private queue: Promise<unknown> = Promise.resolve();
   private readonly logger: PolicyLogger;
+  private verificationKey: BuildKey | undefined;
 
   constructor(private readonly options: PolicyEngineOptions = {}) {
     this.logger = options.logger ?? defaultPolicyLogger();
+    this.verificationKey = options.verificationKey;
+  }
+
+  /**
+   * From now on every build must be signed under `key` (POLICY_VERIFICATION_KEY, known only once
+   * the configuration is read). There is deliberately no way back to accepting unsigned builds.
+   */
+  requireSignedBuilds(key: BuildKey): void {
+    this.verificationKey = key;
   }
 
   /** Creates an engine and loads its first build; throws PolicyUnavailableError when it cannot. */
@@ -117,7 +130,7 @@ export class PolicyEngine {
 
   private async loadAndSwap(source: BuildSource, options: ReloadOptions): Promise<BuildManifest> {
     try {
-      const build = 'dir' in source ? await readPolicyBuild(source.dir) : source.build;
+      const build = await this.verifiedBuild(source);
       const expectedRevision = options.expectedRevision ?? this.options.expectedRevision;
       const loaded = await instantiateBuild(build, {
         requiredEntrypoints: this.options.requiredEntrypoints ?? [],
@@ -135,6 +148,13 @@ export class PolicyEngine {
       this.refuse(err, describeSource(source));
       throw err;
     }
+  }
+
+  private async verifiedBuild(source: BuildSource): Promise<PolicyBuild> {
+    const key = this.verificationKey;
+    if ('dir' in source) return readPolicyBuild(source.dir, key ? { verificationKey: key } : {});
+    if (key) await checkBuildSignature(source.build, key, describeSource(source));
+    return source.build;
   }
 
   private refuse(err: unknown, where: string): void {

@@ -4,6 +4,8 @@ import { GatewayError } from '../../errors/index.js';
 export type PolicyFailure =
   | 'missing'
   | 'corrupt'
+  | 'unsigned'
+  | 'bad_signature'
   | 'revision_mismatch'
   | 'missing_entrypoint'
   | 'not_loaded'

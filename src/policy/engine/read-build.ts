@@ -1,11 +1,45 @@
 import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { type BuildManifest, manifestPath, sha256Hex, wasmPath } from '../build/layout.js';
+import { SIGNATURES_FILE, verifyBuildSignature } from '../build/signing.js';
+import type { BuildKey } from '../build/signing-keys.js';
 import { PolicyUnavailableError, describeThrown } from './errors.js';
 
 /** A policy module and its manifest, as read from a build directory or produced in memory. */
 export interface PolicyBuild {
   wasm: Uint8Array;
   manifest: BuildManifest;
+  /** The manifest's text as signed and the `.signatures.json` text, when the build carries a signature. */
+  signed?: { manifestText: string; signatures: string };
+}
+
+export interface ReadBuildOptions {
+  /** When set, the build must carry a signature that verifies under this key (POLICY_VERIFICATION_KEY). */
+  verificationKey?: BuildKey;
+}
+
+/**
+ * Refuses a build that is unsigned or whose signature does not verify or does not match its files.
+ * Runs before the module is instantiated, so nothing of an unverified build ever executes.
+ */
+export async function checkBuildSignature(build: Pick<PolicyBuild, 'wasm' | 'signed'>, key: BuildKey, where: string): Promise<void> {
+  if (!build.signed) {
+    throw new PolicyUnavailableError('unsigned', `policy build ${where} is not signed (no ${SIGNATURES_FILE}) and POLICY_VERIFICATION_KEY requires a signed build`);
+  }
+  try {
+    await verifyBuildSignature(build.signed.signatures, { wasm: build.wasm, manifestText: build.signed.manifestText }, key);
+  } catch (err) {
+    throw new PolicyUnavailableError('bad_signature', `policy build ${where} fails signature verification: ${describeThrown(err)}`, err);
+  }
+}
+
+async function readSignatures(dir: string): Promise<string | undefined> {
+  try {
+    return await readFile(join(dir, SIGNATURES_FILE), 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new PolicyUnavailableError('missing', `policy build file ${join(dir, SIGNATURES_FILE)} cannot be read: ${describeThrown(err)}`, err);
+  }
 }
 
 async function readOrFail(path: string): Promise<Buffer> {
@@ -38,11 +72,17 @@ export function checkManifest(value: unknown, where: string): BuildManifest {
   return m as BuildManifest;
 }
 
-/** Reads `policy.wasm` + `manifest.json` and checks that the module is the one the manifest names. */
-export async function readPolicyBuild(dir: string): Promise<PolicyBuild> {
+/**
+ * Reads `policy.wasm` + `manifest.json` (+ `.signatures.json`), checks the signature when a
+ * verification key is given, and checks that the module is the one the manifest names.
+ */
+export async function readPolicyBuild(dir: string, options: ReadBuildOptions = {}): Promise<PolicyBuild> {
   const manifestFile = manifestPath(dir);
   const manifestText = (await readOrFail(manifestFile)).toString('utf8');
   const wasm = new Uint8Array(await readOrFail(wasmPath(dir)));
+  const signatures = await readSignatures(dir);
+  const signed = signatures === undefined ? {} : { signed: { manifestText, signatures } };
+  if (options.verificationKey) await checkBuildSignature({ wasm, ...signed }, options.verificationKey, dir);
   let parsed: unknown;
   try {
     parsed = JSON.parse(manifestText);
@@ -53,5 +93,5 @@ export async function readPolicyBuild(dir: string): Promise<PolicyBuild> {
   if (sha256Hex(wasm) !== manifest.wasm_sha256) {
     throw new PolicyUnavailableError('corrupt', `policy module ${wasmPath(dir)} does not match the sha256 in its manifest`);
   }
-  return { wasm, manifest };
+  return { wasm, manifest, ...signed };
 }
