@@ -41,6 +41,9 @@ export interface PipelineOptions {
 /** What running an allowed action gave: the result, the Tasker object it is about, and whether it was a replay. */
 type Execution = Pick<MediatorResult, 'result' | 'tasker' | 'latencyMs' | 'replayed'> & { executedUnderDecisionId?: string; auditOutcome?: AuditOutcome };
 
+/** An action that ran, or how it failed; never a rejection, so a read started early can be dropped without a trace. */
+type Ran = { ok: true; done: Execution } | { ok: false; error: unknown; latencyMs: number };
+
 /**
  * Where a call's outcome event is when the call is answered: in the chain (`recorded`), kept in
  * the audit outbox until the chain takes it (`pending`), held in memory because not even the
@@ -106,8 +109,14 @@ export class RequestPipeline implements ApprovedActionRunner {
     try {
       // Kept as soon as it exists, so the decision log has it even when recording it fails.
       const decide = async (tx?: EntityManager) => (assessment = await this.assessor.assessOrFailClosed(call, ctx, tx));
-      const decided = await this.decideAndRecord(ctx, decisionId, decide);
-      const outcome = await this.act(call, ctx, decisionId, decided.assessment, decided.parked);
+      // An allowed read goes to Tasker while its decision is being made durable (DESIGN.md, the
+      // hot path); its result is used only once the decision is recorded, and dropped otherwise.
+      let early: Promise<Ran> | undefined;
+      const overlap = (a: Assessment) => {
+        if (overlapsRecord(a)) early = this.run(ctx, decisionId, a, undefined, call);
+      };
+      const decided = await this.decideAndRecord(ctx, decisionId, decide, undefined, overlap);
+      const outcome = await this.act(call, ctx, decisionId, decided.assessment, decided.parked, early);
       status = outcome.status;
       return outcome;
     } catch (err) {
@@ -244,16 +253,22 @@ export class RequestPipeline implements ApprovedActionRunner {
     decisionId: string,
     decide: (usageTx?: EntityManager) => Promise<Assessment>,
     approvedAction?: string,
+    /** Called once the decision is queued for recording, before it is durable (see callTool). */
+    whileRecording?: (a: Assessment) => void,
   ): Promise<{ assessment: Assessment; parked?: ParkResult }> {
     if (!hasUsageLimits(ctx.grants ?? [])) {
       const assessment = await decide();
-      return { assessment, parked: await this.record(ctx, decisionId, assessment, this.deps.orm.em.fork(), approvedAction) };
+      const recording = this.record(ctx, decisionId, assessment, this.deps.orm.em.fork(), approvedAction);
+      whileRecording?.(assessment);
+      return { assessment, parked: await recording };
     }
     return this.budgetTurns.run(ctx.agent.id, () =>
       this.deps.orm.em.fork().transactional(async (tx) => {
         await lockAgentUsage(tx, ctx.agent.id);
         const assessment = await decide(tx);
-        return { assessment, parked: await this.record(ctx, decisionId, assessment, tx, approvedAction) };
+        const recording = this.record(ctx, decisionId, assessment, tx, approvedAction);
+        whileRecording?.(assessment);
+        return { assessment, parked: await recording };
       }),
     );
   }
@@ -272,11 +287,11 @@ export class RequestPipeline implements ApprovedActionRunner {
   }
 
   /** After the decision is recorded: deny, report the parked action, or run. */
-  private async act(call: ToolCall, ctx: CallContext, decisionId: string, a: Assessment, parked?: ParkResult): Promise<ToolCallResult> {
+  private async act(call: ToolCall, ctx: CallContext, decisionId: string, a: Assessment, parked?: ParkResult, early?: Promise<Ran>): Promise<ToolCallResult> {
     this.deps.metrics.decisions.inc({ result: a.verdict, tool: this.toolLabel(a.tool) });
     if (parked) return this.parkedResult(ctx, decisionId, parked);
     if (a.verdict === 'deny') throw a.failure ?? new GatewayError('denied', denialMessage(a.reasons), { reasons: a.reasons });
-    const done = await this.execute(ctx, decisionId, a, undefined, call);
+    const done = await this.execute(ctx, decisionId, a, undefined, call, early);
     return { status: 'ok', decisionId, result: done.result, tasker: done.tasker, replayed: done.replayed, ...(done.auditOutcome === 'recorded' || done.auditOutcome === 'pending' ? { auditOutcome: done.auditOutcome } : {}) };
   }
 
@@ -314,25 +329,38 @@ export class RequestPipeline implements ApprovedActionRunner {
    * for approved actions, and self-service tools are never parked). A write is answered only once
    * its outcome is in the chain or kept in the outbox, and the answer says which.
    */
-  private async execute(ctx: CallContext, decisionId: string, a: Assessment, approvedAction?: string, call?: ToolCall): Promise<Execution> {
+  private async execute(ctx: CallContext, decisionId: string, a: Assessment, approvedAction?: string, call?: ToolCall, early?: Promise<Ran>): Promise<Execution> {
     const contract = a.contract!;
-    const started = performance.now();
     const viaTasker = contract['x-gateway'].handler === 'tasker';
     const awaited = approvedAction !== undefined || contract['x-gateway'].kind !== 'read';
-    let done: Execution;
-    try {
-      done = viaTasker ? await this.deps.mediator.execute({ tool: contract, args: a.args, agent: actingAgent(ctx), decisionId, projectScope: a.projectScope, idempotencyKey: ctx.idempotencyKey }) : await this.answerItself(a, started, call);
-    } catch (err) {
-      const failure = asGatewayError(err);
-      const latencyMs = elapsedMs(started);
+    const ran = await (early ?? this.run(ctx, decisionId, a, approvedAction, call));
+    if (!ran.ok) {
+      const failure = asGatewayError(ran.error);
+      const latencyMs = ran.latencyMs;
       if (viaTasker) this.observeTasker(contract.name, failure.code, latencyMs);
       const audited = await this.recordOutcomeOf(ctx, decisionId, contract.name, awaited, latencyMs, failure.code, null, false, approvedAction);
       throw audited === 'pending' || audited === 'unrecorded' ? withContext(failure, { audit_outcome: audited }) : failure;
     }
+    const done = ran.done;
     if (viaTasker) this.observeTasker(contract.name, done.replayed ? 'replayed' : 'ok', done.latencyMs);
     const audited = await this.recordOutcomeOf(ctx, decisionId, contract.name, awaited, done.latencyMs, null, done.tasker, done.replayed, approvedAction, done.executedUnderDecisionId);
     if (audited === 'unrecorded' && !approvedAction) throw unrecordedWrite(done);
     return { ...done, auditOutcome: audited };
+  }
+
+  /** Runs an allowed action (Tasker tools through the mediator, the gateway's own tools here) without recording anything. */
+  private async run(ctx: CallContext, decisionId: string, a: Assessment, approvedAction?: string, call?: ToolCall): Promise<Ran> {
+    const contract = a.contract!;
+    const started = performance.now();
+    try {
+      const done =
+        contract['x-gateway'].handler === 'tasker'
+          ? await this.deps.mediator.execute({ tool: contract, args: a.args, agent: actingAgent(ctx), decisionId, projectScope: a.projectScope, idempotencyKey: ctx.idempotencyKey })
+          : await this.answerItself(a, started, call);
+      return { ok: true, done };
+    } catch (error) {
+      return { ok: false, error, latencyMs: elapsedMs(started) };
+    }
   }
 
   /**
@@ -444,6 +472,11 @@ function unrecordedWrite(done: Execution): GatewayError {
   return new GatewayError('audit_unavailable', 'The action was carried out, but its outcome could not be recorded in the audit log yet; the gateway keeps trying. Repeat it only with the same idempotency key.', {
     context: { audit_outcome: 'unrecorded', ...(done.tasker ? { tasker: done.tasker } : {}) },
   });
+}
+
+/** Whether the action may run while its decision is being recorded: an allowed read (writes are record-then-act). */
+function overlapsRecord(a: Assessment): boolean {
+  return a.verdict === 'allow' && a.contract !== null && a.contract['x-gateway'].kind === 'read';
 }
 
 function actingAgent(ctx: CallContext): ActingAgent {
