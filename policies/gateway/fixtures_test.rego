@@ -15,6 +15,8 @@ fixture_catalog := {"tools": {
 	"create_work_item": {"kind": "write"},
 	"update_work_item": {"kind": "write"},
 	"delete_work_item": {"kind": "destructive"},
+	"list_cycle_work_items": {"kind": "read"},
+	"remove_work_item_from_cycle": {"kind": "write"},
 	"whoami": {"kind": "read", "self_service": true},
 }}
 
