@@ -45,7 +45,10 @@ let cached: { dir: string; explain: Promise<(input: unknown, data?: unknown) => 
 export async function explainDecision(input: unknown, options: { data?: unknown; policiesDir?: string } = {}): Promise<MatchedRule[]> {
   const dir = options.policiesDir ?? POLICIES_DIR;
   if (!cached || cached.dir !== dir) {
-    cached = { dir, explain: readPolicySources(dir).then((files) => decisionExplainer(files)) };
+    const explain = readPolicySources(dir).then((files) => decisionExplainer(files));
+    // A failed read or plan is not kept: the next call tries again (the policies may be fixed by then).
+    explain.catch(() => { if (cached?.explain === explain) cached = undefined; });
+    cached = { dir, explain };
   }
   return (await cached.explain)(input, options.data);
 }

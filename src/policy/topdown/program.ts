@@ -47,7 +47,7 @@ export function preparePolicy(files: SourceFile[], options: PrepareOptions): Pre
   for (const m of program.modules) {
     walkModule(m, (v) => {
       const name = ambiguous.has(locKey(v.loc)) ? undefined : atLoc.get(locKey(v.loc));
-      if (!v.name.startsWith('__local') || name === undefined || name === '_' || name.startsWith('__local')) return;
+      if (!v.name.startsWith('__local') || name === undefined || ['_', 'input', 'data'].includes(name) || name.startsWith('__local')) return;
       const counts = votes.get(v.name) ?? new Map<string, number>();
       votes.set(v.name, counts);
       counts.set(name, (counts.get(name) ?? 0) + 1);

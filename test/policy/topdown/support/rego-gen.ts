@@ -92,7 +92,7 @@ function cond(depth: number, nums: string[], strs: string[]): Arb {
     options.push(
       fc.tuple(fc.integer({ min: -1, max: 5 })).map(([k]) => `every x in input.xs { x > ${k} }`),
       cond(depth - 1, ['v'], ['k']).map((c) => `every k, v in input.o { ${c} }`),
-      cond(depth - 1, nums, strs).map((c) => `not ${c.startsWith('not ') ? c.slice(4) : c}`),
+      cond(depth - 1, nums, strs).filter((c) => !c.startsWith('every ')).map((c) => `not ${c.startsWith('not ') ? c.slice(4) : c}`),
     );
   }
   return fc.oneof(...options);
