@@ -5,14 +5,15 @@ import express from 'express';
 import type { ContractRegistry } from '../contracts/index.js';
 import type { GatewayExtension } from '../gateway/extension.js';
 import { PACKAGE_ROOT } from '../paths.js';
-import { openApiDocument } from './openapi.js';
+import { policyCatalogue } from '../decision/index.js';
+import { openApiDocument, parkableTools } from './openapi.js';
 import { httpMetricsMiddleware } from '../metrics/index.js';
 import type { FrontDoorStage } from './pipeline-port.js';
 import { restRoutes } from './route-table.js';
 import { restRouter } from './router.js';
 
 export { restRoutes, type RestRoute } from './route-table.js';
-export { openApiDocument, type OpenApiInfo } from './openapi.js';
+export { openApiDocument, parkableTools, type OpenApiInfo } from './openapi.js';
 export { restCallOf, type RestCall } from './arguments.js';
 export type { ToolPipeline, ToolCallRequest, ToolCallOutcome, FrontDoorStage } from './pipeline-port.js';
 
@@ -34,7 +35,7 @@ export function restExtension(options: RestExtensionOptions): GatewayExtension {
     setup(deps) {
       const { pipeline, metrics } = options.decision();
       const routes = restRoutes(options.registry);
-      const document = openApiDocument(routes, { version: packageVersion() });
+      const document = openApiDocument(routes, { version: packageVersion(), parkable: parkableTools(policyCatalogue(options.registry)) });
       const docs = express.Router();
       // Public: the document describes the API, it grants nothing.
       docs.get('/openapi.json', (_req, res) => void res.json(document));

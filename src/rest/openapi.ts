@@ -1,5 +1,6 @@
 import type { JsonSchema, ToolContract } from '../contracts/index.js';
 import { ERROR_CODES } from '../errors/index.js';
+import { gatewayPaths } from './openapi-gateway-paths.js';
 import { inputProperties, type RestRoute } from './route-table.js';
 
 type Json = Record<string, unknown>;
@@ -8,6 +9,27 @@ export interface OpenApiInfo {
   version: string;
   /** The server URL the document advertises; relative (`/api/v1`) by default. */
   serverUrl?: string;
+  /**
+   * Tools a decision can park for approval (see `parkableTools`): only their operations document
+   * 202, so generated clients do not type every answer as a union.
+   */
+  parkable: ReadonlySet<string>;
+}
+
+/**
+ * What the policy can park: any tool it decides with grants, since a grant's constraints may ask
+ * approval for any tool, kind or project (and destructive tools always need it). The self-service
+ * tools of the policy catalogue (whoami, explain, get_action_status) need no grant and are never parked.
+ */
+export function parkableTools(catalogue: Readonly<Record<string, { self_service?: boolean }>>): Set<string> {
+  return new Set(Object.entries(catalogue).filter(([, entry]) => entry.self_service !== true).map(([name]) => name));
+}
+
+/** `{if: {required: [a path argument]}, then, else}` can never apply to a body without that argument. */
+function conditionOnPath(schema: JsonSchema, pathParams: string[]): boolean {
+  const condition = schema.if as JsonSchema | undefined;
+  const required = (condition?.required as string[] | undefined) ?? [];
+  return required.some((name) => pathParams.includes(name));
 }
 
 /**
@@ -41,7 +63,20 @@ function withoutPathArguments(schema: JsonSchema, pathParams: string[]): JsonSch
   const copy: JsonSchema = { ...schema, properties };
   if (required.length) copy.required = required;
   else delete copy.required;
+  if (conditionOnPath(schema, pathParams)) {
+    delete copy.if;
+    delete copy.then;
+    delete copy.else;
+  }
   return copy;
+}
+
+/** Says in words what a dropped path condition asked (the tool validates it on every call). */
+function pathConditionNote(schema: JsonSchema, pathParams: string[]): string | undefined {
+  if (!conditionOnPath(schema, pathParams)) return undefined;
+  const then = (schema.then as JsonSchema | undefined)?.required as string[] | undefined;
+  const on = ((schema.if as JsonSchema).required as string[]).filter((n) => pathParams.includes(n));
+  return then?.length ? `When {${on.join('}, {')}} is a UUID rather than a human id, the body must also name ${then.join(', ')}.` : undefined;
 }
 
 function isRequired(contract: ToolContract, name: string): boolean {
@@ -81,7 +116,7 @@ function errorResponse(description: string): Json {
   return { description, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
 }
 
-function operation(route: RestRoute, components: Json): Json {
+function operation(route: RestRoute, components: Json, parkable: boolean): Json {
   const { contract } = route;
   const op: Json = {
     operationId: contract.name,
@@ -93,7 +128,7 @@ function operation(route: RestRoute, components: Json): Json {
     parameters: parameters(route, components),
     responses: {
       [String(route.successStatus)]: { description: route.successStatus === 201 ? 'Created: the tool result.' : 'The tool result.', content: { 'application/json': { schema: hoistDefinitions(contract.outputSchema, `${contract.name}.output`, components) } } },
-      '202': { description: 'A human must approve the action first.', content: { 'application/json': { schema: { $ref: '#/components/schemas/ApprovalPending' } } } },
+      ...(parkable ? { '202': { description: 'A human must approve the action first.', content: { 'application/json': { schema: { $ref: '#/components/schemas/ApprovalPending' } } } } } : {}),
       '400': errorResponse('Invalid arguments (fields name JSON pointers).'),
       '401': errorResponse('Missing, unknown, expired or revoked agent token.'),
       '403': errorResponse('Denied by policy (reasons carry the codes).'),
@@ -104,7 +139,9 @@ function operation(route: RestRoute, components: Json): Json {
     },
   };
   if (route.argumentsIn === 'body') {
+    const note = pathConditionNote(contract.inputSchema, route.pathParams);
     op.requestBody = {
+      ...(note ? { description: note } : {}),
       required: ((contract.inputSchema.required as string[] | undefined) ?? []).some((n) => !route.pathParams.includes(n)),
       content: { 'application/json': { schema: hoistDefinitions(withoutPathArguments(contract.inputSchema, route.pathParams), `${contract.name}.input`, components) } },
     };
@@ -147,17 +184,19 @@ const APPROVAL_PENDING_SCHEMA: Json = {
 /** The OpenAPI 3.1 document of the agent REST API, generated from the same contracts as MCP `tools/list`. */
 export function openApiDocument(routes: RestRoute[], info: OpenApiInfo): Json {
   const components: Json = { Error: ERROR_SCHEMA, ApprovalPending: APPROVAL_PENDING_SCHEMA };
-  const paths: Record<string, Json> = {};
+  const paths: Record<string, Json> = gatewayPaths(components);
   for (const route of routes) {
     const item = (paths[route.path] ??= {});
-    item[route.method.toLowerCase()] = operation(route, components);
+    item[route.method.toLowerCase()] = operation(route, components, info.parkable.has(route.tool));
   }
   return {
     openapi: '3.1.0',
     info: {
       title: 'NODE.DC Agent Gateway: agent REST API',
       version: info.version,
-      description: 'Resource-style routes for the same tools the gateway serves over MCP at /mcp. Every call is decided by policy and recorded in the audit log.',
+      description: 'Resource-style routes for the same tools the gateway serves over MCP at /mcp. Every call is decided by policy and recorded in the audit log. Also the caller\'s identity (/me), the public pairing endpoints and the capabilities document.',
+      // package.json says UNLICENSED: proprietary, so an SPDX LicenseRef rather than a listed licence.
+      license: { name: 'Proprietary (UNLICENSED): NODE.DC internal use only', identifier: 'LicenseRef-NODEDC-Proprietary' },
     },
     servers: [{ url: info.serverUrl ?? '/api/v1' }],
     security: [{ agentToken: [] }],

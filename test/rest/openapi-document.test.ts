@@ -1,12 +1,17 @@
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { expect } from 'chai';
 import { ContractRegistry } from '../../src/contracts/index.js';
-import { openApiDocument, restRoutes } from '../../src/rest/index.js';
+import { policyCatalogue } from '../../src/decision/index.js';
+import { openApiDocument, parkableTools, restRoutes } from '../../src/rest/index.js';
+
+type Operation = { operationId: string; parameters: { name: string; in: string }[]; responses: Record<string, unknown>; security?: unknown[]; requestBody?: { description?: string; content: Record<string, { schema: Record<string, unknown> }> } };
 
 describe('rest: the OpenAPI 3.1 document generated from the tool contracts', () => {
   const registry = ContractRegistry.load();
   const routes = restRoutes(registry);
-  const document = openApiDocument(routes, { version: '0.0.0-test' }) as { openapi: string; paths: Record<string, Record<string, { operationId: string; parameters: { name: string; in: string }[]; responses: Record<string, unknown> }>> };
+  const parkable = parkableTools(policyCatalogue(registry));
+  const document = openApiDocument(routes, { version: '0.0.0-test', parkable }) as { openapi: string; info: Record<string, any>; paths: Record<string, Record<string, Operation>> };
+  const toolOperations = () => routes.map((route) => ({ route, op: document.paths[route.path]![route.method.toLowerCase()]! }));
 
   it('is a valid OpenAPI 3.1 document by an independent validator', async () => {
     const validator = new Validator();
@@ -24,7 +29,7 @@ describe('rest: the OpenAPI 3.1 document generated from the tool contracts', () 
   });
 
   it('has one operation per tool contract, named after the tool, with its path parameters', () => {
-    const operations = Object.entries(document.paths).flatMap(([path, item]) => Object.entries(item).map(([method, op]) => ({ path, method, op })));
+    const operations = Object.entries(document.paths).flatMap(([path, item]) => Object.entries(item).map(([method, op]) => ({ path, method, op }))).filter((o) => 'x-mcp-tool' in o.op);
     expect(operations.map((o) => o.op.operationId).sort()).to.deep.equal(registry.names().sort());
     for (const { path, op } of operations) {
       const placeholders = [...path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]);
@@ -51,5 +56,45 @@ describe('rest: the OpenAPI 3.1 document generated from the tool contracts', () 
       const hasHeader = op.parameters.some((p) => p.in === 'header' && p.name === 'Idempotency-Key');
       expect(hasHeader, route.tool).to.equal(route.contract['x-gateway'].kind !== 'read');
     }
+  });
+
+  it('documents 202 only on operations the policy can park: every tool decided with grants, not the self-service ones', () => {
+    const catalogue = policyCatalogue(registry);
+    const selfService = Object.keys(catalogue).filter((name) => catalogue[name]!.self_service === true).sort();
+    expect(selfService).to.deep.equal(['explain', 'get_action_status', 'whoami']);
+    for (const { route, op } of toolOperations()) {
+      expect(Object.keys(op.responses).includes('202'), route.tool).to.equal(!selfService.includes(route.tool));
+    }
+    expect(document.paths['/whoami']!.get!.responses).not.to.have.property('202');
+    expect(document.paths['/work-items/{work_item}']!.delete!.responses).to.have.property('202');
+  });
+
+  it('describes /me, the public pairing endpoints and the capabilities document too', () => {
+    expect(document.paths['/me']!.get!.operationId).to.equal('me');
+    expect(document.paths['/me']!.get!.security).to.equal(undefined); // the agent token, as everywhere
+    for (const [path, id] of [['/pairing/exchange', 'exchange_pairing_code'], ['/pairing/flows', 'start_device_flow'], ['/pairing/flows/{flow_id}/poll', 'poll_device_flow']] as const) {
+      const op = document.paths[path]!.post!;
+      expect(op.operationId).to.equal(id);
+      expect(op.security, path).to.deep.equal([]);
+      expect(op.requestBody!.content['application/json']!.schema.additionalProperties, path).to.equal(false);
+    }
+    expect(document.paths['/meta/capabilities']!.get!.security).to.deep.equal([]);
+    expect(JSON.stringify(document)).not.to.contain('defs.json');
+  });
+
+  it('names a license', () => {
+    expect(document.info.license.name).to.match(/Proprietary/);
+  });
+
+  it('keeps no condition on a path argument in a request body, and says it in words instead', () => {
+    for (const { route, op } of toolOperations()) {
+      const schema = op.requestBody?.content['application/json']?.schema;
+      if (!schema) continue;
+      const condition = (schema.if as { required?: string[] } | undefined)?.required ?? [];
+      expect(condition.filter((name) => route.pathParams.includes(name)), route.tool).to.deep.equal([]);
+    }
+    const update = document.paths['/work-items/{work_item}']!.patch!;
+    expect(update.requestBody!.content['application/json']!.schema).not.to.have.property('then');
+    expect(update.requestBody!.description).to.match(/\{work_item\} is a UUID .* project/);
   });
 });
