@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
 import { call, InternalClient, randomAddress, startTestGateway, type HttpResult, type TestGateway } from '../support/index.js';
+import { startStack, type Stack } from '../e2e/support.js';
 
 /**
  * Every endpoint against the classic bad inputs: malformed JSON, wrong types, unknown fields,
@@ -242,6 +243,47 @@ describe('http: bad input on every endpoint', () => {
     it('refuses a token expiry in the past and both expiry forms at once', async () => {
       expectUniformError(await internal.request('POST', `/agents/${agentId}/tokens`, { expires_at: '2000-01-01T00:00:00Z' }), 400, 'validation_failed');
       expectUniformError(await internal.request('POST', `/agents/${agentId}/tokens`, { expires_at: '2100-01-01T00:00:00Z', expires_in_seconds: 600 }), 400, 'validation_failed');
+    });
+  });
+
+  /**
+   * Issue 14, section 3: with a Tasker behind it (the sandbox: workspace nodedc, projects OPS and
+   * PUB), a grant may name only what this gateway serves. Each bad value is a 400 naming its
+   * pointer, and nothing is created.
+   */
+  describe('grants that name what this gateway does not serve (Tasker sandbox behind it)', function () {
+    this.timeout(120_000);
+    let stack: Stack;
+    let granted: string;
+    before(async () => {
+      stack = await startStack([]);
+      granted = (await stack.client.createAgent('Grant names')).id;
+    });
+    after(async () => {
+      await stack?.close();
+    });
+
+    const rows: Array<{ what: string; grant: Record<string, unknown>; pointers: string[] }> = [
+      { what: 'a workspace the gateway does not serve (the old docs example acme)', grant: { workspace: 'acme', projects: '*', tools: ['read'] }, pointers: ['/workspace'] },
+      { what: 'a project Tasker does not have', grant: { workspace: 'nodedc', projects: ['OPS', 'GHOST'], tools: ['read'] }, pointers: ['/projects/1'] },
+      { what: 'a tool with a typo', grant: { workspace: 'nodedc', projects: ['OPS'], tools: ['reed'] }, pointers: ['/tools/0'] },
+      { what: 'a kind that does not exist', grant: { workspace: 'nodedc', projects: '*', tools: ['read', 'admin'] }, pointers: ['/tools/1'] },
+      { what: 'a constraint naming an unknown project and a kind where a tool belongs', grant: { workspace: 'nodedc', projects: '*', tools: ['write'], constraints: { approval_required_projects: ['NOPE'], approval_required_tools: ['write'] } }, pointers: ['/constraints/approval_required_projects/0', '/constraints/approval_required_tools/0'] },
+      { what: 'everything at once', grant: { workspace: 'elsewhere', projects: ['GHOST'], tools: ['reed'] }, pointers: ['/workspace', '/projects/0', '/tools/0'] },
+    ];
+    for (const row of rows) {
+      it(`answers 400 to ${row.what}, naming ${row.pointers.join(', ')}, and creates nothing`, async () => {
+        const before = (await stack.client.request('GET', `/agents/${granted}/grants`)).body.items.length;
+        const res = await stack.client.request('POST', `/agents/${granted}/grants`, row.grant);
+        expectUniformError(res, 400, 'validation_failed');
+        expect(res.body.error.fields.map((f: { pointer: string }) => f.pointer)).to.deep.equal(row.pointers);
+        expect((await stack.client.request('GET', `/agents/${granted}/grants`)).body.items.length).to.equal(before);
+      });
+    }
+
+    it('accepts the same grants once they name what the gateway serves (project identifiers in any case)', async () => {
+      const res = await stack.client.request('POST', `/agents/${granted}/grants`, { workspace: 'nodedc', projects: ['ops', 'PUB'], tools: ['read', 'create_work_item'] });
+      expect(res.status, res.text).to.equal(201);
     });
   });
 });
