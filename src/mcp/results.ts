@@ -31,20 +31,48 @@ export function errorResult(err: GatewayError, requestId: string): CallToolResul
   return { isError: true, content: [{ type: 'text', text: JSON.stringify(toErrorBody(err, requestId)) }] };
 }
 
+/** `structuredContent.status` of a parked call: the branch `withPendingBranch` adds to an outputSchema. */
+export const APPROVAL_PENDING_STATUS = 'approval_pending';
+
+/** The second shape a parkable tool may answer with (see `withPendingBranch`). */
+export const APPROVAL_PENDING_SCHEMA = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['status', 'action_id', 'decision_id', 'expires_at', 'next'],
+  properties: {
+    status: { const: APPROVAL_PENDING_STATUS },
+    action_id: { type: 'string' },
+    decision_id: { type: 'string' },
+    expires_at: { type: 'string' },
+    next: { type: 'string' },
+  },
+} as const;
+
 /**
- * Parked for human approval. Reported as an error result (the tool's output does not exist yet and
- * the outputSchema cannot be met) with code `approval_pending`, so a model does not mistake it for
- * success; the body names the action id to pass to `get_action_status`.
+ * Parked for human approval: not a failure. Codex (and other clients) mark a call failed exactly
+ * when `isError` is true, so a parked call is a normal result whose structured content is the
+ * `approval_pending` branch of the tool's outputSchema (see `withPendingBranch`; SDK clients
+ * validate structured content against it) and whose text tells the model the action id and what to
+ * call next. REST keeps its 202.
  */
-export function approvalPendingResult(outcome: Extract<ToolCallOutcome, { status: 'approval_pending' }>, requestId: string): CallToolResult {
-  const expiresAt = outcome.expiresAt;
-  const body = {
-    error: {
-      code: 'approval_pending',
-      message: `A human must approve this action before it runs. Call get_action_status with action_id "${outcome.actionId}" to follow it; it expires at ${expiresAt}.`,
-      context: { action_id: outcome.actionId, decision_id: outcome.decisionId, expires_at: expiresAt },
-      request_id: requestId,
-    },
+export function approvalPendingResult(outcome: Extract<ToolCallOutcome, { status: 'approval_pending' }>, _requestId: string): CallToolResult {
+  const next = `Call get_action_status with action_id "${outcome.actionId}" to follow it; do not retry the call.`;
+  const structured = { status: APPROVAL_PENDING_STATUS, action_id: outcome.actionId, decision_id: outcome.decisionId, expires_at: outcome.expiresAt, next };
+  const text = `Pending approval: a human must approve this action before it runs (action id ${outcome.actionId}, expires at ${outcome.expiresAt}). ${next}`;
+  return { content: [{ type: 'text', text }, { type: 'text', text: JSON.stringify(structured) }], structuredContent: structured };
+}
+
+/**
+ * A tool's outputSchema as `tools/list` serves it for a tool that can be parked: the success shape
+ * or the `approval_pending` shape. `$defs` stay at the root so the success shape's `#/$defs/...`
+ * references still resolve.
+ */
+export function withPendingBranch(outputSchema: Record<string, unknown>): Record<string, unknown> {
+  const { $schema, $defs, ...success } = outputSchema;
+  return {
+    ...($schema === undefined ? {} : { $schema }),
+    type: 'object',
+    ...($defs === undefined ? {} : { $defs }),
+    anyOf: [success, APPROVAL_PENDING_SCHEMA],
   };
-  return { isError: true, content: [{ type: 'text', text: JSON.stringify(body) }] };
 }

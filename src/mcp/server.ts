@@ -7,7 +7,7 @@ import type { AuthenticatedAgent } from '../identity/index.js';
 import type { Logger } from '../log/index.js';
 import { invalidParams } from './json-rpc.js';
 import type { ToolPipeline } from './pipeline-port.js';
-import { approvalPendingResult, errorResult, successResult } from './results.js';
+import { approvalPendingResult, errorResult, successResult, withPendingBranch } from './results.js';
 
 export interface McpCallContext {
   auth: AuthenticatedAgent;
@@ -27,9 +27,16 @@ const INSTRUCTIONS =
   'Call whoami to see your grants, explain to ask whether a call would be allowed. Failed calls return isError with a JSON body whose error.code and error.reasons say why. ' +
   'For writes pass an idempotency_key and reuse it when retrying.';
 
-/** The tool definitions as `tools/list` serves them: the contracts' schemas unchanged. */
+/** The tool definitions as `tools/list` serves them: the contracts' schemas, a write's output also allowing the parked shape. */
 export function toolDefinitions(registry: ContractRegistry): Map<string, Tool> {
-  return new Map(registry.names().map((name) => [name, registry.mcpTool(name) as Tool]));
+  const catalogue = registry.catalogue();
+  return new Map(
+    registry.names().map((name) => {
+      const tool = registry.mcpTool(name) as Tool;
+      const parkable = catalogue[name]?.kind !== 'read' && tool.outputSchema;
+      return [name, parkable ? { ...tool, outputSchema: withPendingBranch(tool.outputSchema!) as Tool['outputSchema'] } : tool];
+    }),
+  );
 }
 
 async function callTool(deps: McpServerDeps, context: McpCallContext, name: string, args: Record<string, unknown>): Promise<CallToolResult> {

@@ -77,9 +77,15 @@ describe('e2e over MCP: the SDK client against the whole gateway (policy, sandbo
 
   it('parks a destructive call for approval and completes it once the owner approves', async () => {
     const { client } = await agentClient(WRITE_OPS);
-    const pending = errorBodyOf(await callTool(client, 'delete_work_item', { work_item: 'OPS-3', reason: 'duplicate' }));
-    expect(pending.code).to.equal('approval_pending');
-    const actionId = pending.context!.action_id as string;
+    // A parked call is pending, not failed: no isError (Codex shows isError as "failed"), and the
+    // SDK client accepted its structured content against the tool's outputSchema.
+    const parked = await callTool(client, 'delete_work_item', { work_item: 'OPS-3', reason: 'duplicate' });
+    expect(parked.isError ?? false, JSON.stringify(parked)).to.equal(false);
+    const pending = parked.structuredContent as { status: string; action_id: string; next: string };
+    expect(pending.status).to.equal('approval_pending');
+    expect(pending.next).to.include('get_action_status');
+    expect((parked.content[0] as { text: string }).text).to.match(/^Pending approval: .*get_action_status/);
+    const actionId = pending.action_id;
     const before = await callTool(client, 'get_action_status', { action_id: actionId });
     expect((before.structuredContent as { status: string }).status).to.equal('pending');
     expect(stack.sandbox.data.workItems.find((w) => w.id === SANDBOX_SEED.workItems['OPS-3'].id)!.deleted_at).to.equal(null);
