@@ -3,11 +3,13 @@ import { resolve } from 'node:path';
 import type { CliCommand } from '../main.js';
 import { TEST_USAGE, runTestCommand } from './policy/test.js';
 import { EVAL_USAGE, runEvalCommand } from './policy/eval.js';
+import { CHECK_USAGE, runCheckCommand } from './policy/check.js';
 
 const USAGE = `usage:
   agent-gateway policy build [--engine auto|regoc|opa] [--out DIR] [--policies DIR] [--signing-key FILE]
 ${TEST_USAGE}
-${EVAL_USAGE}`;
+${EVAL_USAGE}
+${CHECK_USAGE}`;
 
 const ENGINES = ['auto', 'regoc', 'opa'] as const;
 type Engine = (typeof ENGINES)[number];
@@ -49,6 +51,7 @@ const policy: CliCommand = {
       if (sub === 'build') return await build(rest);
       if (sub === 'test') return await runTestCommand(rest, fail);
       if (sub === 'eval') return await runEvalCommand(rest, fail);
+      if (sub === 'check') return await runCheckCommand(rest, fail);
     } catch (err) {
       process.stderr.write(`agent-gateway policy ${sub}: ${err instanceof Error ? err.message : String(err)}\n`);
       return 1;
