@@ -42,8 +42,14 @@ remove_nested := object.remove({"a": {"b": 1}, "c": 2}, {"a"})
 
 const WIDE = `package g
 
-wide_sum := 123456789123456789123 + 1
-i64_overflow := 9223372036854775807 + 1
+sum_ok if 123456789123456789123 + 1 == 123456789123456789124
+difference := sprintf("%d", [1 - 123456789123456789123])
+i64_overflow := sprintf("%d", [9223372036854775807 + 1])
+product_wide := sprintf("%d", [product([4294967296, 4294967296, 4294967296])])
+sum_wide := sprintf("%d", [sum([9223372036854775807, 9223372036854775807])])
+abs_wide := sprintf("%d", [abs(-123456789123456789123)])
+nanos := 1700000000123456789 + 1
+div_wide := 123456789123456789123 / 3
 `;
 
 describe('regoc end to end: fidelity with OPA', () => {
@@ -51,7 +57,7 @@ describe('regoc end to end: fidelity with OPA', () => {
   let policy: Awaited<ReturnType<typeof compileAndLoad>>['policy'];
   before(async function () {
     this.timeout(300_000);
-    ({ policy } = await compileAndLoad({ 'f.rego': RULES, 'g.rego': WIDE }, { entrypoints: ['f/sprintf_wide', 'f/format_wide', 'f/wide_compare', 'f/i64_mul', 'f', 'g/wide_sum', 'g/i64_overflow'] }));
+    ({ policy } = await compileAndLoad({ 'f.rego': RULES, 'g.rego': WIDE }, { entrypoints: ['f/sprintf_wide', 'f/format_wide', 'f/wide_compare', 'f/i64_mul', 'f', ...['sum_ok', 'difference', 'i64_overflow', 'product_wide', 'sum_wide', 'abs_wide', 'nanos', 'div_wide'].map((n) => `g/${n}`)] }));
     r = policy.evaluate({}, 'f')[0]?.result ?? {};
   });
 
@@ -90,9 +96,19 @@ describe('regoc end to end: fidelity with OPA', () => {
     expect(policy.evaluate({}, 'f/i64_mul')[0].result).to.equal(9223372033963249500);
   });
 
-  it('stops with an error instead of rounding wide integer arithmetic', () => {
-    expect(() => policy.evaluate({}, 'g/wide_sum')).to.throw(/beyond 64 bits/);
-    expect(() => policy.evaluate({}, 'g/i64_overflow')).to.throw(/beyond 64 bits/);
+  it('adds, subtracts and multiplies integers of any width exactly, as OPA does', () => {
+    const g = (name: string) => policy.evaluate({}, `g/${name}`)[0]?.result;
+    expect(g('sum_ok')).to.equal(true);
+    expect(g('difference')).to.equal('-123456789123456789122');
+    expect(g('i64_overflow')).to.equal('9223372036854775808');
+    expect(g('product_wide')).to.equal('79228162514264337593543950336');
+    expect(g('sum_wide')).to.equal('18446744073709551614');
+    expect(g('abs_wide')).to.equal('123456789123456789123');
+    expect(g('nanos')).to.equal(1700000000123456790);
+  });
+
+  it('stops with an error where a wide integer result would be rounded', () => {
+    expect(() => policy.evaluate({}, 'g/div_wide')).to.throw(/beyond 64 bits/);
   });
 
   it('evaluates every as OPA does', () => {

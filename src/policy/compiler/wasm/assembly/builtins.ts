@@ -5,9 +5,10 @@ import {
   T_NULL, T_BOOL, T_NUM, T_STR, T_ARR, T_OBJ, T_SET, N_INT,
   tagOf, lenOf, mkBool, mkInt, mkFloat, mkStr, strPtr, mkArr, arrPush, arrGet, mkObj, objPut, objGet,
   mkSet, setAdd, setHas, objKey, objVal, numKind, intVal, numAsF64, isIntegral, asI64, compare, equal,
-  boolVal, dot, mkNull, isWideInteger,
+  boolVal, dot, mkNull, isWideInteger, numTextPtr, numTextLen,
 } from "./value";
 import { fail } from "./mem";
+import { hasIntegerDigits, wideAdd, wideMul } from "./wide";
 import { dumpJSON, textLen, numberFromText } from "./json";
 
 // ---- comparison ----
@@ -31,15 +32,14 @@ const WIDE_MSG = memory.data<u8>([
   121, 32, 116, 104, 105, 115, 32, 101, 110, 103, 105, 110, 101, 0]);
 
 /**
- * OPA computes with integers of any width; f64 cannot. Where an exact result is out of reach the
- * evaluation stops with an error (the engine fails closed) instead of answering differently.
+ * OPA computes with integers of any width. +, - and * of integers are exact here too (wide.ts);
+ * where an exact result is out of reach (wide integers with floats, /, %, abs) the evaluation
+ * stops with an error (the engine fails closed) instead of answering differently.
  */
 function refuseWide(a: u32, b: u32): void {
   if (isWideInteger(a) || (b != 0 && isWideInteger(b))) fail(<usize>WIDE_MSG);
 }
-function refuseOverflow(a: u32, b: u32, r: f64): void {
-  if (bothInts(a, b) && Math.abs(r) >= 9007199254740992.0) fail(<usize>WIDE_MSG);
-}
+function bothIntegerDigits(a: u32, b: u32): bool { return hasIntegerDigits(a) && hasIntegerDigits(b); }
 
 export function b_plus(a: u32, b: u32): u32 {
   if (!bothNums(a, b)) return 0;
@@ -47,10 +47,9 @@ export function b_plus(a: u32, b: u32): u32 {
     const x = intVal(a), y = intVal(b), r = x + y;
     if (((x ^ r) & (y ^ r)) >= 0) return mkInt(r);
   }
+  if (bothIntegerDigits(a, b)) return wideAdd(a, b, false);
   refuseWide(a, b);
-  const f = numAsF64(a) + numAsF64(b);
-  refuseOverflow(a, b, f);
-  return mkFloat(f);
+  return mkFloat(numAsF64(a) + numAsF64(b));
 }
 
 export function b_minus(a: u32, b: u32): u32 {
@@ -60,10 +59,9 @@ export function b_minus(a: u32, b: u32): u32 {
     const x = intVal(a), y = intVal(b), r = x - y;
     if (((x ^ y) & (x ^ r)) >= 0) return mkInt(r);
   }
+  if (bothIntegerDigits(a, b)) return wideAdd(a, b, true);
   refuseWide(a, b);
-  const f = numAsF64(a) - numAsF64(b);
-  refuseOverflow(a, b, f);
-  return mkFloat(f);
+  return mkFloat(numAsF64(a) - numAsF64(b));
 }
 
 export function b_mul(a: u32, b: u32): u32 {
@@ -75,10 +73,9 @@ export function b_mul(a: u32, b: u32): u32 {
     const r = x * y;
     if (x != 0 && !(x == -1 && y == i64.MIN_VALUE) && r / x == y) return mkInt(r);
   }
+  if (bothIntegerDigits(a, b)) return wideMul(a, b);
   refuseWide(a, b);
-  const f = numAsF64(a) * numAsF64(b);
-  refuseOverflow(a, b, f);
-  return mkFloat(f);
+  return mkFloat(numAsF64(a) * numAsF64(b));
 }
 
 export function b_div(a: u32, b: u32): u32 {
@@ -100,6 +97,10 @@ export function b_rem(a: u32, b: u32): u32 {
 
 export function b_abs(a: u32): u32 {
   if (tagOf(a) != T_NUM) return 0;
+  if (numKind(a) != N_INT && hasIntegerDigits(a)) {
+    const neg = load<u8>(numTextPtr(a)) == 45;
+    return neg ? numberFromText(numTextPtr(a) + 1, numTextLen(a) - 1) : a;
+  }
   refuseWide(a, 0);
   if (numKind(a) == N_INT) return mkInt(intVal(a) < 0 ? -intVal(a) : intVal(a));
   return mkFloat(Math.abs(numAsF64(a)));

@@ -193,6 +193,13 @@ export function numberFromText(start: u32, n: u32): u32 {
     for (let i: u32 = neg ? 1 : 0; i < n; i++) v = v * 10 + <i64>(load<u8>(start + i) - 48);
     return mkInt(neg ? -v : v);
   }
+  // 19 digits may still fit i64 (nanosecond timestamps do): keep those exact ints too.
+  if (isInt && digitCount == 19 && load<u8>(start + (neg ? 1 : 0)) != 48) {
+    let u: u64 = 0;
+    for (let i: u32 = neg ? 1 : 0; i < n; i++) u = u * 10 + <u64>(load<u8>(start + i) - 48);
+    if (u <= 9223372036854775807) return mkInt(neg ? -<i64>u : <i64>u);
+    if (neg && u == 9223372036854775808) return mkInt(i64.MIN_VALUE);
+  }
   return mkFloatText(parseF64(start, n), start, n);
 }
 
