@@ -50,7 +50,8 @@ describe('Tasker adapter: fewer Tasker requests without stale answers', () => {
   });
 
   it('list_labels, list_states and list_members always read Tasker (one request each)', async () => {
-    for (const run of [() => adapter.listLabels({ project: 'OPS' }), () => adapter.listStates({ project: 'OPS' }), () => adapter.listMembers({ project: 'OPS' })]) {
+    const runs: (() => Promise<unknown>)[] = [() => adapter.listLabels({ project: 'OPS' }), () => adapter.listStates({ project: 'OPS' }), () => adapter.listMembers({ project: 'OPS' })];
+    for (const run of runs) {
       expect((await counted(run)).requests).to.equal(1);
     }
   });
