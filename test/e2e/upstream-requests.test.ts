@@ -130,11 +130,12 @@ describe('e2e: Tasker requests per tool in the steady state (issue 14, section 2
     expect(over, JSON.stringify(counts)).to.deep.equal([]);
   });
 
-  it('answers the gateway tools without asking Tasker', async () => {
+  it('answers explain without asking Tasker, and whoami (which checks the granted projects still exist) within a read\'s budget', async () => {
     stack.sandbox.faults.resetStats();
-    expect((await rest(stack, token, 'GET', '/whoami')).status).to.equal(200);
     const explained = await rest(stack, token, 'POST', '/explain', { tool: 'get_work_item', arguments: { work_item: ctx.item } });
     expect(explained.status, explained.text).to.equal(200);
     expect(stack.sandbox.faults.stats.requests).to.equal(0);
+    expect((await rest(stack, token, 'GET', '/whoami')).status).to.equal(200);
+    expect(stack.sandbox.faults.stats.requests).to.be.at.most(READ_BUDGET);
   });
 });
