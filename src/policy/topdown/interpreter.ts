@@ -14,6 +14,7 @@ import { isNativeBuiltin } from '../compiler/wasm/native-builtins.js';
 import { callHost, callHostByName } from './host.js';
 import { exprText } from './explain.js';
 import { NATIVES } from './natives.js';
+import { EvaluationError } from './errors.js';
 import { Num, Obj, RSet, type Value, dot, entries, equal } from './value.js';
 
 export type ExprOrigin = Extract<Origin, { kind: 'expr' }>;
@@ -29,10 +30,7 @@ export interface Tracer {
   event(e: TraceEvent): void;
 }
 
-/** The evaluation stopped: a conflict (as the module's abort), a host failure, or the deadline. */
-export class EvaluationError extends Error {
-  override readonly name = 'EvaluationError';
-}
+export { EvaluationError } from './errors.js';
 
 export interface EvalOptions {
   tracer?: Tracer;

@@ -28,7 +28,17 @@ export class Num {
     const isInt = !/[.eE]/.test(text);
     const digits = text.startsWith('-') ? text.length - 1 : text.length;
     if (isInt && digits <= 18) return Num.int(BigInt(text));
+    // 19 digits may still fit i64 (nanosecond timestamps do): those stay exact ints too.
+    if (isInt && digits === 19 && text[text.startsWith('-') ? 1 : 0] !== '0') {
+      const big = BigInt(text);
+      if (big >= -(2n ** 63n) && big < 2n ** 63n) return Num.int(big);
+    }
     return Num.floatText(Number(text), text);
+  }
+
+  /** An exact integer result: an int when it fits i64, else a number that keeps its digits. */
+  static exact(n: bigint): Num {
+    return n >= -(2n ** 63n) && n < 2n ** 63n ? Num.int(n) : Num.floatText(Number(n), n.toString());
   }
 
   /** A constant of the plan, as the backend builds it: any integer in the 64-bit range is exact. */
@@ -120,7 +130,7 @@ export function compareStrings(a: string, b: string): number {
   return a < b ? -1 : 1;
 }
 
-function plainInteger(text: string | undefined): text is string {
+export function plainInteger(text: string | undefined): text is string {
   return text !== undefined && /^-?[1-9]\d*$/.test(text);
 }
 
