@@ -1,4 +1,4 @@
-import type { Logger } from '../log/index.js';
+import { markDecided, type Logger } from '../log/index.js';
 import { maskArguments } from './masking.js';
 import type { Assessment } from './types.js';
 
@@ -28,6 +28,8 @@ export class DecisionLog {
   ) {}
 
   write(e: DecisionLogEntry): void {
+    // A front door's call: this line stands for its request line too (see src/log/decided-requests.ts).
+    if (e.requestId && !e.approvedAction) markDecided(e.requestId);
     const a = e.assessment;
     this.logger.info('decision', {
       event: 'decision',
