@@ -9,7 +9,8 @@ export interface HttpCall {
   method: 'GET' | 'POST';
   url: URL;
   headers: Record<string, string>;
-  body?: string;
+  /** A function for a body that must differ per request (a write's idempotency key). */
+  body?: string | (() => string);
   /** Throws when the answer is not the expected one, so a benchmark never times errors. */
   check(status: number, body: string): void;
 }
@@ -32,7 +33,7 @@ export function send(call: HttpCall): Promise<void> {
       res.on('error', reject);
     });
     req.on('error', reject);
-    req.end(call.body);
+    req.end(typeof call.body === 'function' ? call.body() : call.body);
   });
 }
 
@@ -49,17 +50,29 @@ export async function sequential(call: HttpCall, count: number): Promise<number[
 
 /** Requests per second of `count` calls made by `concurrency` callers at once. */
 export async function concurrent(call: HttpCall, count: number, concurrency: number): Promise<number> {
+  return (await spread([call], count, concurrency)).total;
+}
+
+/**
+ * `count` calls by `concurrency` callers at once, caller i always sending `calls[i % calls.length]`
+ * (e.g. one call per gateway instance): requests per second in all and per call.
+ */
+export async function spread(calls: HttpCall[], count: number, concurrency: number): Promise<{ total: number; each: number[] }> {
   let next = 0;
+  const done = calls.map(() => 0);
   const started = performance.now();
   await Promise.all(
-    Array.from({ length: concurrency }, async () => {
+    Array.from({ length: concurrency }, async (_, i) => {
+      const which = i % calls.length;
       while (next < count) {
         next += 1;
-        await send(call);
+        await send(calls[which]!);
+        done[which]! += 1;
       }
     }),
   );
-  return count / ((performance.now() - started) / 1000);
+  const seconds = (performance.now() - started) / 1000;
+  return { total: count / seconds, each: done.map((n) => n / seconds) };
 }
 
 export function percentile(sorted: number[], p: number): number {
