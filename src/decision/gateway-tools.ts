@@ -48,11 +48,25 @@ async function matchedRules(deps: GatewayToolDeps, a: Assessment): Promise<Match
   }
 }
 
+/** Flags grants naming projects Tasker no longer has: they give nothing there, which the agent should know. */
+function withMissingProjects(result: ReturnType<typeof whoamiResult>, missing: Map<string, string[]> | undefined) {
+  if (!missing?.size) return result;
+  const notes: string[] = [];
+  const grants = result.grants.map((g) => {
+    const gone = missing.get(g.id);
+    if (!gone) return g;
+    const note = `Tasker no longer has ${gone.length === 1 ? `project ${gone[0]}` : `projects ${gone.join(', ')}`}, so grant ${g.id} gives nothing there; ask your owner to fix the grant.`;
+    notes.push(note);
+    return { ...g, missing_projects: gone, summary: `${g.summary} ${note}` };
+  });
+  return { ...result, grants, summary: `${result.summary} ${notes.join(' ')}` };
+}
+
 async function resultOf(deps: GatewayToolDeps, call: ToolCall & { args: Record<string, unknown> }): Promise<unknown> {
   const { auth, args } = call;
   switch (call.tool) {
     case 'whoami':
-      return whoamiResult(auth, auth.grants);
+      return withMissingProjects(whoamiResult(auth, auth.grants), await deps.grants.missingProjects(auth.grants));
     case 'explain': {
       // The proposed call as a call of its own: its idempotency key is the one in its arguments.
       const proposed: ToolCall = { auth, tool: String(args.tool), args: args.arguments ?? {}, transport: call.transport, requestId: call.requestId };

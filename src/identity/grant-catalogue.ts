@@ -32,6 +32,11 @@ export interface GrantNames {
   constraints?: Record<string, unknown>;
 }
 
+/** The project references (identifiers or ids) Tasker does not have, in the order given. */
+export function unknownProjects(projects: CatalogueProject[], refs: readonly string[]): string[] {
+  return refs.filter((ref) => !knownProject(projects, ref));
+}
+
 function knownProject(projects: CatalogueProject[], ref: string): boolean {
   const lower = ref.toLowerCase();
   return projects.some((p) => p.identifier.toLowerCase() === lower || p.id.toLowerCase() === lower);

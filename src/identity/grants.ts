@@ -3,7 +3,7 @@ import type { AuditLog } from '../audit/index.js';
 import { GatewayError } from '../errors/index.js';
 import { GrantSchema, asDate, runPrepared, type GrantProjects, type EntityManager, type PreparedStatement } from '../store/index.js';
 import type { AgentService } from './agents.js';
-import { checkGrantNames, type GrantCatalogue } from './grant-catalogue.js';
+import { checkGrantNames, unknownProjects, type GrantCatalogue } from './grant-catalogue.js';
 import { agentChangeEvent, type ActingContext } from './context.js';
 import { grantView, type GrantView } from './views.js';
 
@@ -75,6 +75,29 @@ export class GrantService {
   /** What grants may name, when a Tasker stage provided it (the console's grant editor offers exactly this). */
   get catalogue(): GrantCatalogue | undefined {
     return this.names;
+  }
+
+  /**
+   * The projects each grant names that Tasker no longer has (deleted or renamed since the grant was
+   * made), by grant id; grants on `*` or on live projects are absent. Undefined when it cannot be
+   * known: no Tasker stage, or Tasker did not answer (the caller shows the grant as it is).
+   */
+  async missingProjects(grants: ReadonlyArray<{ id: string; projects: GrantProjects }>): Promise<Map<string, string[]> | undefined> {
+    if (!this.names) return undefined;
+    const named = grants.filter((g) => g.projects !== '*' && g.projects.length > 0);
+    if (named.length === 0) return new Map();
+    let projects;
+    try {
+      projects = await this.names.projects();
+    } catch {
+      return undefined;
+    }
+    const missing = new Map<string, string[]>();
+    for (const g of named) {
+      const gone = unknownProjects(projects, g.projects as string[]);
+      if (gone.length) missing.set(g.id, gone);
+    }
+    return missing;
   }
 
   async create(em: EntityManager, agentId: string, input: NewGrant, ctx: ActingContext): Promise<GrantView> {

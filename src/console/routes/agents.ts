@@ -61,7 +61,9 @@ export function agentsRouter(deps: ConsoleDeps): Router {
     const agent = await visibleAgent(deps, res, agentId);
     const em = orm.em.fork();
     const [tokens, grants] = await Promise.all([identity.tokens.list(em, agent.id), identity.grants.list(em.fork(), agent.id, true)]);
-    send(res, agentPage(await frameOf(deps, res), { agent: agentView(agent), tokens, grants }, notice));
+    // Live grants whose projects Tasker has since lost are flagged on the page.
+    const missingProjects = (await identity.grants.missingProjects(grants.filter((g) => g.state === 'active'))) ?? new Map<string, string[]>();
+    send(res, agentPage(await frameOf(deps, res), { agent: agentView(agent), tokens, grants, missingProjects }, notice));
   };
 
   router.get('/agents', async (req, res) => {

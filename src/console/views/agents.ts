@@ -55,6 +55,13 @@ export interface AgentPageData {
   agent: AgentView;
   tokens: TokenView[];
   grants: GrantView[];
+  /** Grant id -> projects it names that Tasker no longer has. */
+  missingProjects?: ReadonlyMap<string, string[]>;
+}
+
+function missingProjectsNote(gone: string[] | undefined): Html | string {
+  if (!gone?.length) return '';
+  return html`<p class="warning" role="status">Tasker no longer has ${gone.length === 1 ? 'project' : 'projects'} ${gone.join(', ')}: this grant gives nothing there. Revoke it and add one for the projects that exist.</p>`;
 }
 
 export function agentPage(frame: Frame, d: AgentPageData, notice?: string): Html {
@@ -92,6 +99,7 @@ export function agentPage(frame: Frame, d: AgentPageData, notice?: string): Html
     <section aria-labelledby="grants"><h2 id="grants">Grants</h2>
       ${d.grants.length === 0 ? html`<p>No grants: the agent can sign in but do nothing.</p>` : html`<ul class="cards">${d.grants.map(
         (g) => html`<li class="card"><p>${grantSentence({ id: g.id, workspace: g.workspace, projects: g.projects, tools: g.tools, constraints: g.constraints, expires_at: g.expires_at })}</p>
+          ${missingProjectsNote(d.missingProjects?.get(g.id))}
           <p>${statusBadge(g.state)} <span class="muted">by ${g.created_by} · ${when(g.created_at)}</span></p>
           ${g.state === 'active' ? actionButton(`${base}/grants/${g.id}/revoke`, 'Revoke grant', csrf, 'danger') : ''}</li>`,
       )}</ul>`}
