@@ -17,6 +17,8 @@ const COMMANDS: Record<string, CommandLoader> = {
   audit: () => import('./commands/audit.js').then((m) => m.default),
   policy: () => import('./commands/policy.js').then((m) => m.default),
   'tasker-sandbox': () => import('./commands/tasker-sandbox.js').then((m) => m.default),
+  connect: () => import('./commands/connect.js').then((m) => m.default),
+  doctor: () => import('./commands/doctor.js').then((m) => m.default),
 };
 
 function usage(): string {

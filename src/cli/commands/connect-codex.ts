@@ -1,0 +1,82 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { chmod, mkdir, writeFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { delimiter, join } from 'node:path';
+import { parse, patch } from '@decimalturn/toml-patch';
+
+/** The owner's approval mode for the agent, as `connect --approval-mode` takes it. */
+export type ApprovalMode = 'ask' | 'auto' | 'read-only';
+
+/** Codex's per-server `default_tools_approval_mode`: ask before every call, or run within the grants. */
+const CODEX_APPROVAL: Record<ApprovalMode, string> = { ask: 'prompt', auto: 'approve', 'read-only': 'approve' };
+
+export interface CodexServerEntry {
+  name: string;
+  url: string;
+  token: string;
+  approvalMode: ApprovalMode;
+  /** For read-only: the only tools Codex offers (the reading tools of `tools/list`). */
+  enabledTools?: string[];
+}
+
+export function codexHome(env: NodeJS.ProcessEnv = process.env): string {
+  return env.CODEX_HOME || join(env.HOME || homedir(), '.codex');
+}
+
+export function codexConfigFile(env: NodeJS.ProcessEnv = process.env): string {
+  return join(codexHome(env), 'config.toml');
+}
+
+/** Whether `codex` is on PATH (no shell involved). */
+export function codexOnPath(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  for (const dir of (env.PATH ?? '').split(delimiter)) {
+    const candidate = join(dir, 'codex');
+    if (dir && existsSync(candidate)) return candidate;
+  }
+  return undefined;
+}
+
+/**
+ * The server's table in Codex's config. The token goes in `http_headers` so a new shell's
+ * `codex exec` sends it without any exported variable; that puts a secret in config.toml, which is
+ * why the file is made 0600.
+ */
+function serverTable(entry: CodexServerEntry): Record<string, unknown> {
+  return {
+    url: entry.url,
+    http_headers: { Authorization: `Bearer ${entry.token}` },
+    default_tools_approval_mode: CODEX_APPROVAL[entry.approvalMode],
+    ...(entry.enabledTools ? { enabled_tools: entry.enabledTools } : {}),
+  };
+}
+
+/**
+ * Registers the gateway with Codex: `codex mcp add` first when Codex is installed (so Codex itself
+ * validates the entry), then the headers and approval mode are written into the same table with a
+ * TOML patcher that keeps the rest of the file, comments and layout included.
+ */
+export async function configureCodex(entry: CodexServerEntry, env: NodeJS.ProcessEnv = process.env): Promise<{ file: string; via: 'codex mcp add' | 'config.toml' }> {
+  const codex = codexOnPath(env);
+  let via: 'codex mcp add' | 'config.toml' = 'config.toml';
+  if (codex) {
+    const added = spawnSync(codex, ['mcp', 'add', entry.name, '--url', entry.url], { env, stdio: 'ignore', timeout: 30_000 });
+    if (added.status === 0) via = 'codex mcp add';
+  }
+  const file = codexConfigFile(env);
+  await mkdir(codexHome(env), { recursive: true, mode: 0o700 });
+  const before = existsSync(file) ? readFileSync(file, 'utf8') : '';
+  const document = (before.trim() ? parse(before) : {}) as { mcp_servers?: Record<string, unknown> };
+  document.mcp_servers = { ...(document.mcp_servers ?? {}), [entry.name]: serverTable(entry) };
+  await writeFile(file, before.trim() ? patch(before, document) : patch('', document), { mode: 0o600 });
+  await chmod(file, 0o600);
+  return { file, via };
+}
+
+/** The server's table as Codex will read it, or undefined (for `doctor`). */
+export function codexServerEntry(name: string, env: NodeJS.ProcessEnv = process.env): Record<string, unknown> | undefined {
+  const file = codexConfigFile(env);
+  if (!existsSync(file)) return undefined;
+  const document = parse(readFileSync(file, 'utf8')) as { mcp_servers?: Record<string, Record<string, unknown>> };
+  return document.mcp_servers?.[name];
+}
