@@ -4,12 +4,14 @@ import type { CliCommand } from '../main.js';
 import { TEST_USAGE, runTestCommand } from './policy/test.js';
 import { EVAL_USAGE, runEvalCommand } from './policy/eval.js';
 import { CHECK_USAGE, runCheckCommand } from './policy/check.js';
+import { FMT_USAGE, runFmtCommand } from './policy/fmt.js';
 
 const USAGE = `usage:
   agent-gateway policy build [--engine auto|regoc|opa] [--out DIR] [--policies DIR] [--signing-key FILE]
 ${TEST_USAGE}
 ${EVAL_USAGE}
-${CHECK_USAGE}`;
+${CHECK_USAGE}
+${FMT_USAGE}`;
 
 const ENGINES = ['auto', 'regoc', 'opa'] as const;
 type Engine = (typeof ENGINES)[number];
@@ -44,7 +46,7 @@ async function build(args: string[]): Promise<number> {
 }
 
 const policy: CliCommand = {
-  summary: 'build the Rego policies to WebAssembly, run their unit tests, or evaluate them with a trace',
+  summary: 'build the Rego policies to WebAssembly (optionally signed), test, evaluate, check or format them',
   async run(args: string[]): Promise<number> {
     const [sub, ...rest] = args;
     try {
@@ -52,6 +54,7 @@ const policy: CliCommand = {
       if (sub === 'test') return await runTestCommand(rest, fail);
       if (sub === 'eval') return await runEvalCommand(rest, fail);
       if (sub === 'check') return await runCheckCommand(rest, fail);
+      if (sub === 'fmt') return await runFmtCommand(rest, fail);
     } catch (err) {
       process.stderr.write(`agent-gateway policy ${sub}: ${err instanceof Error ? err.message : String(err)}\n`);
       return 1;

@@ -1,0 +1,441 @@
+/**
+ * `policy fmt`: one canonical layout for Rego v1 in the manner of `opa fmt`. The module is parsed,
+ * then printed from its AST: tabs for indentation, `if` and `contains` kept, one blank line between
+ * rules (adjacent one-line rules stay together), imports sorted within their groups, operators
+ * spaced, a body of one expression written on one line kept on one line, a bracket that was split
+ * over lines printed one item a line with a trailing comma. Strings, numbers and template strings
+ * keep their source text; every comment is kept, next to the code it stood by.
+ */
+import { CompileError } from '../compiler/ast/errors.js';
+import { refName } from '../compiler/ast/terms.js';
+import type { Body, CallTerm, Expr, Import, Location, Module, RefTerm, Rule, Term, With } from '../compiler/ast/types.js';
+import { parseModule } from '../compiler/parser/index.js';
+import { type Block, blank, concat, indent, span, text } from './lines.js';
+import { type Comment, SourceMap } from './source.js';
+
+const INFIX: Record<string, { symbol: string; precedence: number }> = {
+  'internal.member_2': { symbol: 'in', precedence: 0 },
+  'internal.member_3': { symbol: 'in', precedence: 0 },
+  equal: { symbol: '==', precedence: 1 }, neq: { symbol: '!=', precedence: 1 },
+  lt: { symbol: '<', precedence: 1 }, gt: { symbol: '>', precedence: 1 },
+  lte: { symbol: '<=', precedence: 1 }, gte: { symbol: '>=', precedence: 1 },
+  or: { symbol: '|', precedence: 2 },
+  and: { symbol: '&', precedence: 3 },
+  plus: { symbol: '+', precedence: 4 }, minus: { symbol: '-', precedence: 4 },
+  mul: { symbol: '*', precedence: 5 }, div: { symbol: '/', precedence: 5 }, rem: { symbol: '%', precedence: 5 },
+};
+
+const ASSIGNMENT: Record<string, string> = { eq: '=', assign: ':=' };
+const IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** Formats one module; throws CompileError when it does not parse (nothing is formatted then). */
+export function formatRego(source: string, file = '<source>'): string {
+  const module = parseModule(source, file);
+  refuseLogicKeywords(module);
+  return new Formatter(source, file).module(module);
+}
+
+/** `and`/`or`/`not { }` are lowered by the parser: their source form cannot be printed back. */
+function refuseLogicKeywords(module: Module): void {
+  for (const imp of module.imports) {
+    const name = refName(imp.path);
+    if (name === 'future.keywords.and' || name === 'future.keywords.or' || name === 'future.keywords.not') {
+      throw new CompileError([{ code: 'rego_unsupported_error', message: `cannot format modules that import ${name}`, loc: imp.loc }]);
+    }
+  }
+}
+
+class Formatter {
+  private readonly src: SourceMap;
+  private readonly leading: Comment[];
+  private readonly trailing: Comment[];
+
+  constructor(source: string, file: string) {
+    this.src = new SourceMap(source, file);
+    this.leading = this.src.comments.filter((c) => !c.trailing);
+    this.trailing = this.src.comments.filter((c) => c.trailing);
+  }
+
+  // ---- module ----
+
+  module(m: Module): string {
+    const out: Block = [];
+    const header = this.takeLeading(m.package.loc.line);
+    out.push(...this.comments(header, 0), ...this.maybeBlank(header, m.package.loc.line));
+    out.push(...text(`package ${this.packagePath(m.package.path)}`, m.package.loc.line));
+    if (m.imports.length > 0) {
+      out.push(blank());
+      out.push(...this.imports(m.imports));
+    }
+    let previous: { block: Block; end: number } | undefined;
+    for (const rule of m.rules) {
+      const comments = this.takeLeading(rule.loc.line);
+      const block = this.rule(rule);
+      const adjacent = previous && comments.length === 0 && previous.block.length === 1 && block.length === 1
+        && span(block).from === previous.end + 1;
+      if (!adjacent) out.push(blank());
+      out.push(...this.comments(comments, 0), ...this.maybeBlank(comments, rule.loc.line), ...block);
+      previous = { block, end: span(block).to };
+    }
+    const rest = this.takeLeading(Number.MAX_SAFE_INTEGER);
+    if (rest.length > 0) out.push(blank(), ...this.comments(rest, 0));
+    return this.render(out);
+  }
+
+  private packagePath(path: RefTerm): string {
+    const [, first, ...rest] = path.terms;
+    const name = first?.type === 'string' ? first.value : '';
+    return name + rest.map((t) => this.refOperand(t)).join('');
+  }
+
+  /** Imports sorted by path within each group; a blank line or a comment in the source ends a group. */
+  private imports(imports: Import[]): Block {
+    const groups: Array<{ comments: Comment[]; imports: Import[] }> = [];
+    let previousLine = 0;
+    for (const imp of imports) {
+      const comments = this.takeLeading(imp.loc.line);
+      if (groups.length === 0 || comments.length > 0 || imp.loc.line > previousLine + 1) groups.push({ comments, imports: [] });
+      groups[groups.length - 1]!.imports.push(imp);
+      previousLine = imp.loc.line;
+    }
+    const out: Block = [];
+    groups.forEach((group, i) => {
+      if (i > 0) out.push(blank());
+      out.push(...this.comments(group.comments, 0));
+      for (const imp of [...group.imports].sort(compareImports)) {
+        out.push(...text(`import ${this.ref(imp.path)}${imp.alias ? ` as ${imp.alias}` : ''}`, imp.loc.line));
+      }
+    });
+    return out;
+  }
+
+  // ---- rules ----
+
+  private rule(rule: Rule): Block {
+    const head = concat(text(rule.default ? 'default ' : ''), this.head(rule));
+    if (rule.default || rule.body.length === 0 && !rule.else) return head;
+    if (!rule.else && this.oneLiner(rule.body)) {
+      const expr = this.expr(rule.body[0]!, true);
+      if (!expr[0]!.text.startsWith('{')) return concat(head, text(' if '), expr);
+    }
+    let out = rule.body.length === 0 ? head : concat(head, text(' if '), this.braceBody(rule.body));
+    for (let e = rule.else; e; e = e.else) {
+      const value = this.headValue(e) ?? text('');
+      const elseHead = concat(text(' else', e.loc.line), value);
+      out = concat(out, elseHead, e.body.length > 0 ? concat(text(' if '), this.braceBody(e.body)) : text(''));
+    }
+    return out;
+  }
+
+  /** One expression, written on one line (`p if x`, or `p if { x }` on one line). */
+  private oneLiner(body: Body): boolean {
+    if (body.length !== 1) return false;
+    const index = this.src.indexAt(body[0]!.loc);
+    if (index === undefined) return false;
+    const before = this.src.tokens[index - 1];
+    if (before?.text !== '{') return true;
+    return this.src.tokens[this.src.closing(index - 1)]!.loc.line === before.loc.line;
+  }
+
+  private head(rule: Rule): Block {
+    const h = rule.head;
+    let out = this.refBlock(h.ref);
+    if (h.args) out = concat(out, this.list('(', ')', h.args, this.callOpen(h.ref)));
+    if (h.kind === 'set' && h.key) out = concat(out, text(' contains '), this.term(h.key));
+    const value = this.headValue(rule);
+    return value ? concat(out, value) : out;
+  }
+
+  /** ` := v` / ` = v`, or nothing when the source gave no value (the parser fills in `true`). */
+  private headValue(rule: Rule): Block | undefined {
+    const h = rule.head;
+    if (h.kind === 'set' || !h.value || h.value.loc === h.loc) return undefined;
+    return concat(text(h.assign ? ' := ' : ' = '), this.term(h.value));
+  }
+
+  /** `{`, the expressions one a line (with their comments), `}`. */
+  private braceBody(body: Body): Block {
+    const index = this.src.indexAt(body[0]!.loc);
+    const open = index === undefined ? undefined : index - 1;
+    const braced = open !== undefined && this.src.tokens[open]?.text === '{';
+    const openLine = braced ? this.src.tokens[open]!.loc.line : body[0]!.loc.line;
+    const closeLine = braced ? this.src.tokens[this.src.closing(open)]!.loc.line : 0;
+    const lines: Block = [];
+    let previousEnd = openLine;
+    for (const e of body) {
+      const block = this.expr(e, true);
+      lines.push(...this.itemWithComments(this.takeLeading(e.loc.line), block, e.loc.line, previousEnd, lines.length === 0));
+      previousEnd = Math.max(previousEnd, span(block).to);
+    }
+    if (closeLine > 0) lines.push(...this.itemWithComments(this.takeLeading(closeLine), [], closeLine, previousEnd, lines.length === 0));
+    return [...text('{', openLine), ...indent(lines), ...text('}', closeLine)];
+  }
+
+  private itemWithComments(comments: Comment[], item: Block, line: number, previousEnd: number, first: boolean): Block {
+    const out: Block = [];
+    let end = previousEnd;
+    let isFirst = first;
+    for (const c of comments) {
+      if (!isFirst && end < c.line - 1 && this.src.isBlank(c.line - 1)) out.push(blank());
+      out.push({ indent: 0, text: c.text, from: 0, to: 0 });
+      end = c.line;
+      isFirst = false;
+    }
+    if (item.length === 0) return out;
+    if (!isFirst && end < line - 1 && this.src.isBlank(line - 1)) out.push(blank());
+    out.push(...item);
+    return out;
+  }
+
+  private comments(comments: Comment[], level: number): Block {
+    return this.itemWithComments(comments, [], Number.MAX_SAFE_INTEGER, 0, true).map((l) => ({ ...l, indent: level }));
+  }
+
+  /** A blank line between a rule's comments and the rule when the source had one. */
+  private maybeBlank(comments: Comment[], line: number): Block {
+    if (comments.length === 0) return [];
+    const last = comments[comments.length - 1]!;
+    return last.line < line - 1 && this.src.isBlank(line - 1) ? [blank()] : [];
+  }
+
+  private takeLeading(beforeLine: number): Comment[] {
+    const out: Comment[] = [];
+    while (this.leading.length > 0 && this.leading[0]!.line < beforeLine) out.push(this.leading.shift()!);
+    return out;
+  }
+
+  // ---- expressions ----
+
+  private expr(e: Expr, top: boolean): Block {
+    const prefix = e.negated ? 'not ' : '';
+    let out: Block;
+    switch (e.kind) {
+      case 'term': out = this.term(e.term, top ? 'expr' : 'item'); break;
+      case 'call': out = this.callExpr(e.operator, e.args, e.loc); break;
+      case 'some': out = text(`some ${e.vars.map((v) => v.name).join(', ')}`, e.loc.line); break;
+      case 'somein': out = concat(text('some ', e.loc.line), e.key ? concat(this.term(e.key), text(', ')) : [], this.term(e.value), text(' in '), this.term(e.domain)); break;
+      case 'every': out = concat(text('every ', e.loc.line), e.key ? text(`${e.key.name}, `) : [], text(e.value.name), text(' in '), this.term(e.domain), text(' '), this.braceBody(e.body)); break;
+    }
+    return concat(text(prefix, e.loc.line), out, ...e.with.map((w) => this.with(w)));
+  }
+
+  private with(w: With): Block {
+    return concat(text(' with '), this.refBlock(w.target), text(' as '), this.term(w.value));
+  }
+
+  private callExpr(operator: RefTerm, args: Term[], loc: Location): Block {
+    const name = refName(operator) ?? '';
+    const assignment = ASSIGNMENT[name];
+    if (assignment && args.length === 2 && this.isInfixAt(operator, assignment)) {
+      return concat(this.term(args[0]!, 'expr'), text(` ${assignment} `), this.term(args[1]!, 'expr'));
+    }
+    return this.term({ type: 'call', operator, args, loc }, 'expr');
+  }
+
+  /** Whether a call came from an operator in the source (its operator location holds the symbol). */
+  private isInfixAt(operator: RefTerm, symbol: string): boolean {
+    return this.src.tokenAt(operator.loc)?.text === symbol;
+  }
+
+  private infixOf(t: Term): { symbol: string; precedence: number } | undefined {
+    if (t.type !== 'call') return undefined;
+    const op = INFIX[refName(t.operator) ?? ''];
+    return op && this.isInfixAt(t.operator, op.symbol) ? op : undefined;
+  }
+
+  // ---- terms ----
+
+  /**
+   * `context` says where the term stands: `expr` (top of an expression: `k, v in xs` needs no
+   * parentheses), `item` (inside brackets, where a top-level `|` would start a comprehension).
+   */
+  private term(t: Term, context: 'expr' | 'item' | 'plain' = 'plain'): Block {
+    const infix = this.infixOf(t);
+    if (infix && t.type === 'call') {
+      const block = this.infix(t, infix.symbol, infix.precedence);
+      const ternary = t.args.length === 3;
+      const needsParens = (ternary && context !== 'expr') || (context === 'item' && infix.symbol === '|');
+      return needsParens ? concat(text('('), block, text(')')) : block;
+    }
+    switch (t.type) {
+      case 'null': return text('null', t.loc.line);
+      case 'boolean': return text(String(t.value), t.loc.line);
+      case 'number': return this.sourceText(t.loc, t.text);
+      case 'string': return this.sourceText(t.loc, JSON.stringify(t.value));
+      case 'templatestring': return this.sourceText(t.loc, '$""');
+      case 'var': return text(t.name, t.loc.line);
+      case 'ref': return this.refBlock(t);
+      case 'call': return concat(this.refBlock(t.operator), this.list('(', ')', t.args, this.callOpen(t.operator)));
+      case 'array': return t.items.length === 0 ? text('[]', t.loc.line) : this.list('[', ']', t.items, this.src.indexAt(t.loc), 'item');
+      case 'set': return t.items.length === 0 ? text('set()', t.loc.line) : this.list('{', '}', t.items, this.src.indexAt(t.loc), 'item');
+      case 'object': return t.entries.length === 0 ? text('{}', t.loc.line) : this.objectBlock(t.entries, t.loc);
+      case 'arraycomprehension': return this.comprehension('[', ']', this.headTerm(t.term), t.body, t.loc);
+      case 'setcomprehension': return this.comprehension('{', '}', this.headTerm(t.term), t.body, t.loc);
+      case 'objectcomprehension': return this.comprehension('{', '}', concat(this.headTerm(t.key), text(': '), this.headTerm(t.value)), t.body, t.loc);
+    }
+  }
+
+  /** Comprehension heads are parsed as plain terms: an operator there needs parentheses. */
+  private headTerm(t: Term): Block {
+    const block = this.term(t);
+    return this.infixOf(t) ? concat(text('('), block, text(')')) : block;
+  }
+
+  private infix(t: CallTerm, symbol: string, precedence: number): Block {
+    const operand = (x: Term, right: boolean): Block => {
+      const inner = this.infixOf(x);
+      const block = this.term(x);
+      const wrap = inner && (inner.precedence < precedence || (right && inner.precedence === precedence));
+      return wrap ? concat(text('('), block, text(')')) : block;
+    };
+    const args = t.args;
+    // `k, v in xs`: an operator of the same level in k or v would take the comma pair apart.
+    if (args.length === 3) return concat(operand(args[0]!, true), text(', '), operand(args[1]!, true), text(` ${symbol} `), operand(args[2]!, true));
+    return concat(operand(args[0]!, false), text(` ${symbol} `), operand(args[1]!, true));
+  }
+
+  /** Strings, numbers and templates keep the text they were written with (raw strings, escapes). */
+  private sourceText(loc: Location, fallback: string): Block {
+    const tok = this.src.tokenAt(loc);
+    // A negative number is two tokens (`-` and the digits): the AST's text is the source's then.
+    if (!tok || tok.kind === 'op' || tok.kind === 'ident') return text(fallback, loc.line);
+    return text(tok.text, loc.line, this.src.endLine(tok));
+  }
+
+  private refBlock(ref: RefTerm): Block {
+    const [first, ...rest] = ref.terms;
+    let out: Block = first ? this.refHead(first) : [];
+    for (const t of rest) {
+      if (t.type === 'string' && IDENT.test(t.value)) out = concat(out, text(`.${t.value}`, t.loc.line));
+      else out = concat(out, text('['), this.term(t), text(']'));
+    }
+    return out;
+  }
+
+  private refHead(t: Term): Block {
+    if (t.type === 'var') return text(t.name, t.loc.line);
+    const block = this.term(t);
+    return this.infixOf(t) || t.type === 'number' ? concat(text('('), block, text(')')) : block;
+  }
+
+  private refOperand(t: Term): string {
+    if (t.type === 'string' && IDENT.test(t.value)) return `.${t.value}`;
+    return `[${this.term(t).map((l) => l.text).join(' ')}]`;
+  }
+
+  private ref(ref: RefTerm): string {
+    return this.refBlock(ref).map((l) => l.text).join(' ');
+  }
+
+  /** Index of the `(` after a call's operator. */
+  private callOpen(operator: RefTerm): number | undefined {
+    const last = operator.terms[operator.terms.length - 1]!;
+    const index = this.src.indexAt(last.loc);
+    if (index === undefined) return undefined;
+    const next = this.src.tokens[index + 1];
+    return next?.text === '(' ? index + 1 : undefined;
+  }
+
+  private splitInSource(open: number | undefined): { split: boolean; openLine: number; closeLine: number } {
+    if (open === undefined) return { split: false, openLine: 0, closeLine: 0 };
+    const close = this.src.closing(open);
+    const openLine = this.src.tokens[open]!.loc.line;
+    const closeLine = this.src.tokens[close]!.loc.line;
+    return { split: openLine !== closeLine, openLine, closeLine };
+  }
+
+  /** `[a, b]` on one line, or one item a line with a trailing comma when the source split it. */
+  private list(open: string, close: string, items: Term[], openIndex: number | undefined, context: 'item' | 'plain' = 'plain'): Block {
+    const { split, openLine, closeLine } = this.splitInSource(openIndex);
+    const blocks = items.map((t) => this.term(t, context));
+    if (!split) return concat(text(open, openLine), ...joinWith(blocks, ', '), text(close, closeLine));
+    return this.splitBlock(open, close, items.map((t, i) => ({ line: t.loc.line, block: concat(blocks[i]!, text(',')) })), openLine, closeLine);
+  }
+
+  private objectBlock(entries: Array<[Term, Term]>, loc: Location): Block {
+    const { split, openLine, closeLine } = this.splitInSource(this.src.indexAt(loc));
+    const pairs = entries.map(([k, v]) => concat(this.term(k, 'item'), text(': '), this.term(v, 'item')));
+    if (!split) return concat(text('{', openLine), ...joinWith(pairs, ', '), text('}', closeLine));
+    return this.splitBlock('{', '}', entries.map(([k], i) => ({ line: k.loc.line, block: concat(pairs[i]!, text(',')) })), openLine, closeLine);
+  }
+
+  private splitBlock(open: string, close: string, items: Array<{ line: number; block: Block }>, openLine: number, closeLine: number): Block {
+    const inner: Block = [];
+    let previousEnd = openLine;
+    for (const item of items) {
+      // Comments are taken in source order: the ones before this item were not taken by its own terms.
+      const comments = this.takeLeading(item.line);
+      inner.push(...this.itemWithComments(comments, item.block, item.line, previousEnd, inner.length === 0));
+      previousEnd = Math.max(previousEnd, span(item.block).to);
+    }
+    inner.push(...this.itemWithComments(this.takeLeading(closeLine), [], closeLine, previousEnd, inner.length === 0));
+    return [...text(open, openLine), ...indent(inner), ...text(close, closeLine)];
+  }
+
+  private comprehension(open: string, close: string, head: Block, body: Body, loc: Location): Block {
+    const { split, openLine, closeLine } = this.splitInSource(this.src.indexAt(loc));
+    if (!split) {
+      const exprs = body.map((e) => this.expr(e, true));
+      if (exprs.every((b) => b.length === 1)) return concat(text(open, openLine), head, text(' | '), ...joinWith(exprs, '; '), text(close, closeLine));
+    }
+    const lines: Block = [];
+    let previousEnd = openLine;
+    for (const e of body) {
+      const block = this.expr(e, true);
+      lines.push(...this.itemWithComments(this.takeLeading(e.loc.line), block, e.loc.line, previousEnd, lines.length === 0));
+      previousEnd = Math.max(previousEnd, span(block).to);
+    }
+    lines.push(...this.itemWithComments(this.takeLeading(closeLine), [], closeLine, previousEnd, lines.length === 0));
+    return [...concat(text(open, openLine), head, text(' |')), ...indent(lines), ...text(close, closeLine)];
+  }
+
+  // ---- output ----
+
+  /** Lines to text, with each trailing comment appended to the line that holds its source line. */
+  private render(block: Block): string {
+    const lines = collapseBlanks(block);
+    const rendered = lines.map((l) => ({ ...l, comments: [] as string[] }));
+    const orphans: string[] = [];
+    for (const c of this.trailing) {
+      const target = rendered.find((l) => l.from !== 0 && l.from <= c.line && c.line <= l.to);
+      if (target) target.comments.push(c.text);
+      else orphans.push(c.text);
+    }
+    const out = rendered.map((l) => {
+      const body = l.text === '' && l.comments.length === 0 ? '' : '\t'.repeat(l.indent) + l.text;
+      return [body, ...l.comments].filter((s) => s !== '').join(' ');
+    });
+    // Comments that lost their line (rare: code moved onto another line) are kept at the end.
+    const leftover = [...orphans, ...this.leading.map((c) => c.text)];
+    if (leftover.length > 0) out.push('', ...leftover);
+    return `${out.join('\n').replace(/\n+$/, '')}\n`;
+  }
+}
+
+function joinWith(blocks: Block[], separator: string): Block[] {
+  return blocks.flatMap((b, i) => (i === 0 ? [b] : [text(separator), b]));
+}
+
+/** No blank line at the start, none doubled, none right after an opening or before a closing line. */
+function collapseBlanks(block: Block): Block {
+  const out: Block = [];
+  for (const line of block) {
+    const isBlank = line.text === '' && line.from === 0;
+    const previous = out[out.length - 1];
+    if (isBlank && (!previous || (previous.text === '' && previous.from === 0))) continue;
+    out.push(line);
+  }
+  while (out.length > 0 && out[out.length - 1]!.text === '' && out[out.length - 1]!.from === 0) out.pop();
+  return out;
+}
+
+function compareImports(a: Import, b: Import): number {
+  const pa = refText(a.path);
+  const pb = refText(b.path);
+  if (pa !== pb) return pa < pb ? -1 : 1;
+  return (a.alias ?? '') < (b.alias ?? '') ? -1 : (a.alias ?? '') > (b.alias ?? '') ? 1 : 0;
+}
+
+function refText(ref: RefTerm): string {
+  return ref.terms.map((t) => (t.type === 'var' ? t.name : t.type === 'string' ? t.value : '')).join('.');
+}

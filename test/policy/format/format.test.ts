@@ -1,0 +1,207 @@
+import { expect } from 'chai';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import policyCommand from '../../../src/cli/commands/policy.js';
+import { parseModule } from '../../../src/policy/compiler/parser/index.js';
+import { listCases, loadCaseFile } from '../../../src/policy/conformance/cases.js';
+import { formatRego, unifiedDiff } from '../../../src/policy/format/index.js';
+import { readRegoFiles } from '../../../src/policy/check/rego-files.js';
+import { POLICIES_DIR } from '../../../src/paths.js';
+import { Obj, fromJs, preparePolicy, toJs } from '../../../src/policy/topdown/index.js';
+
+/** The parsed module without positions: formatting may move code, never change it. */
+function shape(text: string): string {
+  const strip = (x: unknown) => JSON.stringify(x, (k, v: unknown) => (k === 'loc' || k === 'file' ? undefined : v));
+  const module = parseModule(text, 'x.rego');
+  // Imports are sorted by the formatter; their order has no meaning.
+  return strip({ ...module, imports: module.imports.map(strip).sort() });
+}
+
+function comments(text: string): string[] {
+  return [...text.matchAll(/#[^\n]*/g)].map((m) => m[0].trimEnd()).filter((c) => !c.startsWith('#"')).sort();
+}
+
+function expectStable(source: string): string {
+  const once = formatRego(source, 'x.rego');
+  expect(formatRego(once, 'x.rego'), `not idempotent:\n${once}`).to.equal(once);
+  expect(shape(once), `meaning changed:\n${once}`).to.equal(shape(source));
+  expect(comments(once), `comments lost:\n${once}`).to.deep.equal(comments(source));
+  return once;
+}
+
+async function capture(run: () => Promise<number>): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const write = process.stdout.write.bind(process.stdout);
+  const writeErr = process.stderr.write.bind(process.stderr);
+  process.stdout.write = ((c: string | Uint8Array) => { out += String(c); return true; }) as typeof process.stdout.write;
+  process.stderr.write = ((c: string | Uint8Array) => { err += String(c); return true; }) as typeof process.stderr.write;
+  try {
+    return { code: await run(), out, err };
+  } finally {
+    process.stdout.write = write;
+    process.stderr.write = writeErr;
+  }
+}
+
+const MESSY = `# header
+
+package  a.b
+import data.z
+import rego.v1
+import data.a as   alias # why
+default allow:=false
+allow if { input.x==1 }
+f(x)=y if { y:=x+1*2 }
+p contains x if {
+  some x in [1,2,  3]
+  # keep me
+  x>1
+}
+`;
+
+const CANONICAL = `# header
+
+package a.b
+
+import data.a as alias # why
+import data.z
+import rego.v1
+
+default allow := false
+allow if input.x == 1
+f(x) = y if y := x + 1 * 2
+
+p contains x if {
+\tsome x in [1, 2, 3]
+\t# keep me
+\tx > 1
+}
+`;
+
+/** Snippets chosen for what a printer gets wrong: precedence, brackets, comments, strings, chains. */
+const TRICKY = [
+  'package t\n\nx := (1 + 2) * 3\n\ny := 1 - (2 - 3)\n\nz := 2 * (3 / 4)\n',
+  'package t\n\ns := {(input.a | input.b)}\n\no := {"k": (input.a | input.b)}\n\na := [(input.a | input.b)]\n\nk := {(input.a | input.b): 1}\n',
+  'package t\n\np if {\n\t"foo", (2 in {"bar": 2}) in {"foo": true}\n}\n\nq if (1 in [1]) == true\n',
+  'package t\n\nraw := `a\\b\n  second line`\n\nesc := "tab\\t\\u00e9 \\"q\\""\n\nbig := 123456789012345678901234567890\n\nneg := -1.5e3\n',
+  'package t\n\nt := $"hello {input.name} and {concat(",", ["a", "b"])}"\n',
+  'package t\n\nf(x) := 1 if {\n\tx > 1 # first\n} else := 2 if {\n\t# second\n\tx < 0\n} else := 3\n\ng(x) if x == 1\n',
+  'package t\n\nobj := {\n\t"a": 1, # one\n\t# before b\n\t"b": [\n\t\t1,\n\t\t2, # two\n\t],\n\t# before close\n} # after close\n',
+  'package t\n\nc if {\n\txs := [x |\n\t\tsome x in input.xs\n\t\t# inner\n\t\tx > 1\n\t]\n\tys := {k: v | some k, v in input.o}\n\tevery x in xs {\n\t\tx > 0 # pos\n\t}\n\tcount(ys) > 0 with input as {"o": {}}\n}\n',
+  'package t\n\nr[x] := y if {\n\tsome x\n\ty := input[x]\n}\n\na.b.c := 1\n\nd["e f"] := 2\n\ns contains "x"\n\ns contains "y"\n',
+  'package t\n\n# a\n# b\n\n# c\nq := 1 # d\n\n# e\n',
+  'package t\n\np if {\n\tnot input.deny\n\tx := sprintf(\n\t\t"%v",\n\t\t[input.a],\n\t)\n\tx != ""\n}\n',
+  'package t\n\nempty := set()\n\nobj := {}\n\narr := []\n\nnested := [[1], {2}, {"3": 3}]\n\nref := input.a[0].b["c-d"][input.i]\n',
+  'package t\n\ndefault f(_) := false\n\nf(x) if x.ok\n\nm := data.t.f({"ok": true})\n',
+];
+
+describe('policy fmt: the canonical layout', function () {
+  this.timeout(120_000);
+
+  it('lays out a messy module as expected (spacing, :=, sorted imports, one-line bodies, blank lines, comments)', () => {
+    expect(expectStable(MESSY)).to.equal(CANONICAL);
+  });
+
+  it('is idempotent, keeps every comment and never changes the parsed module, on tricky snippets', () => {
+    for (const snippet of TRICKY) expectStable(snippet);
+  });
+
+  it('is idempotent and meaning-preserving on every .rego file in policies/', async () => {
+    const files = await readRegoFiles([POLICIES_DIR]);
+    expect(files.length).to.be.greaterThan(5);
+    for (const f of files) expectStable(f.text);
+  });
+
+  it('gives the gateway policy the same answers before and after formatting (all its Rego tests, decisions)', async () => {
+    const files = await readRegoFiles([POLICIES_DIR]);
+    const tests = files.flatMap((f) => parseModule(f.text, f.path).rules
+      .map((r) => (r.head.ref.terms[0]?.type === 'var' ? r.head.ref.terms[0].name : ''))
+      .filter((n) => n.startsWith('test_'))
+      .map((n) => `gateway/${n}`));
+    const entrypoints = [...new Set(tests), 'gateway/decision', 'gateway/visible_tools'];
+    const run = (sources: Array<{ path: string; text: string }>) => {
+      const prepared = preparePolicy(sources, { entrypoints });
+      const input = fromJs({ agent: { id: 'a', status: 'active' }, token: { expires_at: null }, action: { tool: 'whoami', kind: 'read' }, grants: [], resource: {}, request: { time: '2026-01-01T00:00:00.000Z' }, usage: {} });
+      return entrypoints.map((e) => JSON.stringify(toJs(prepared.interpreter.evaluate(e, input, new Obj()))));
+    };
+    const before = run(files.map((f) => ({ path: f.path, text: f.text })));
+    const after = run(files.map((f) => ({ path: f.path, text: formatRego(f.text, f.path) })));
+    expect(after).to.deep.equal(before);
+    expect(before.filter((r) => r.includes('true')).length).to.be.greaterThan(tests.length / 2);
+  });
+
+  it('is idempotent and meaning-preserving on the modules of OPA\'s evaluation cases', async function () {
+    const dir = join(POLICIES_DIR, '..', '..', 'shared', 'conformance', 'opa-v1');
+    if (!existsSync(dir)) this.skip();
+    let formatted = 0;
+    const files = [...new Set((await listCases(dir)).map((r) => r.file))];
+    for (const file of files) {
+      for (const c of await loadCaseFile(dir, file)) {
+        for (const m of c.modules ?? []) {
+          if (/future\.keywords\.(and|or|not)\b/.test(m)) continue;
+          try {
+            parseModule(m, 'x.rego');
+          } catch {
+            continue;
+          }
+          expectStable(m);
+          formatted++;
+        }
+      }
+    }
+    expect(formatted).to.be.greaterThan(1000);
+  });
+
+  it('refuses a module that does not parse, naming file:line:col', () => {
+    expect(() => formatRego('package p\n\nallow if {\n', 'bad.rego')).to.throw(/bad\.rego:\d+:\d+: rego_parse_error/);
+  });
+});
+
+describe('policy fmt: --list, --diff, --write, --fail', () => {
+  let dir: string;
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'policy-fmt-'));
+    await writeFile(join(dir, 'messy.rego'), MESSY);
+    await writeFile(join(dir, 'clean.rego'), CANONICAL);
+  });
+  afterEach(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('prints formatted files by default and lists the unformatted ones with --list', async () => {
+    const printed = await capture(() => policyCommand.run(['fmt', join(dir, 'messy.rego')]));
+    expect(printed).to.deep.include({ code: 0, out: CANONICAL });
+    const listed = await capture(() => policyCommand.run(['fmt', '--list', dir]));
+    expect(listed.code).to.equal(0);
+    expect(listed.out.trim().split('\n')).to.have.length(1);
+    expect(listed.out).to.match(/messy\.rego\n$/);
+  });
+
+  it('--diff prints a unified diff that turns the file into its formatted form', async () => {
+    const shown = await capture(() => policyCommand.run(['fmt', '--diff', dir]));
+    expect(shown.code).to.equal(0);
+    expect(shown.out).to.match(/^--- .*messy\.rego\n\+\+\+ .*messy\.rego\n@@ -1,\d+ \+1,\d+ @@\n/m);
+    expect(shown.out).not.to.contain('clean.rego');
+    expect(shown.out).to.match(/^-default allow:=false$/m);
+    expect(shown.out).to.match(/^\+default allow := false$/m);
+    expect(unifiedDiff('x', 'a\n', 'a\n')).to.equal('');
+  });
+
+  it('--fail exits 1 on unformatted files and 0 once --write has formatted them', async () => {
+    expect((await capture(() => policyCommand.run(['fmt', '--fail', dir]))).code).to.equal(1);
+    expect((await capture(() => policyCommand.run(['fmt', '--write', dir]))).code).to.equal(0);
+    expect(await readFile(join(dir, 'messy.rego'), 'utf8')).to.equal(CANONICAL);
+    expect((await capture(() => policyCommand.run(['fmt', '--fail', dir]))).code).to.equal(0);
+  });
+
+  it('exits 1 for a file that does not parse and 2 for conflicting flags', async () => {
+    await writeFile(join(dir, 'broken.rego'), 'package p\n\nallow if {\n');
+    const broken = await capture(() => policyCommand.run(['fmt', '--list', dir]));
+    expect(broken.code).to.equal(1);
+    expect(broken.err).to.match(/broken\.rego:\d+:\d+: rego_parse_error/);
+    expect((await capture(() => policyCommand.run(['fmt', '--list', '--write', dir]))).code).to.equal(2);
+  });
+});
