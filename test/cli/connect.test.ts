@@ -86,6 +86,7 @@ describe('cli: agent-gateway connect and doctor against a running gateway (brows
     expect(statSync(configFile).mode & 0o777).to.equal(0o600);
     const text = readFileSync(configFile, 'utf8');
     expect(text).to.contain('# my settings').and.to.contain('# keep me');
+    expect(text, 'its own section, as codex mcp add writes it').to.match(/\n\[mcp_servers\.tasker\]\n/);
     const config = parse(text) as { model: string; mcp_servers: Record<string, Record<string, unknown>> };
     expect(config.model).to.equal('o3');
     expect(config.mcp_servers.other).to.deep.equal({ command: 'other-mcp' });

@@ -66,11 +66,29 @@ export async function configureCodex(entry: CodexServerEntry, env: NodeJS.Proces
   const file = codexConfigFile(env);
   await mkdir(codexHome(env), { recursive: true, mode: 0o700 });
   const before = existsSync(file) ? readFileSync(file, 'utf8') : '';
-  const document = (before.trim() ? parse(before) : {}) as { mcp_servers?: Record<string, unknown> };
-  document.mcp_servers = { ...(document.mcp_servers ?? {}), [entry.name]: serverTable(entry) };
-  await writeFile(file, before.trim() ? patch(before, document) : patch('', document), { mode: 0o600 });
+  await writeFile(file, withServer(before, entry.name, serverTable(entry)), { mode: 0o600 });
   await chmod(file, 0o600);
   return { file, via };
+}
+
+/**
+ * The config text with the server's table set. A table already there is patched in place; a new one
+ * is appended as its own `[mcp_servers.<name>]` section (the patcher alone would write a dotted key at
+ * the top, legal TOML but unlike what `codex mcp add` writes). Should appending not parse (an inline
+ * `mcp_servers = {...}`), the patcher decides.
+ */
+function withServer(before: string, name: string, table: Record<string, unknown>): string {
+  const document = (before.trim() ? parse(before) : {}) as { mcp_servers?: Record<string, unknown> };
+  const updated = { ...document, mcp_servers: { ...(document.mcp_servers ?? {}), [name]: table } };
+  if (document.mcp_servers?.[name] !== undefined) return patch(before, updated, { inlineTableStart: 2 });
+  const section = patch('', { mcp_servers: { [name]: table } }, { inlineTableStart: 2 }).replace(/^\[mcp_servers\]\s*\n/, '');
+  const appended = `${before}${before && !before.endsWith('\n') ? '\n' : ''}${before ? '\n' : ''}${section}`;
+  try {
+    parse(appended);
+    return appended;
+  } catch {
+    return patch(before, updated, { inlineTableStart: 2 });
+  }
 }
 
 /** The server's table as Codex will read it, or undefined (for `doctor`). */
