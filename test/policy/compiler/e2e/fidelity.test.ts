@@ -25,6 +25,9 @@ sprintf_wide := sprintf("%d", [123456789123456789123])
 format_wide := format_int(123456789123456789123, 16)
 wide_compare := 123456789123456789123 < 123456789123456789124
 i64_mul := 3037000500 * 3037000499
+ns_format := time.format(1700000000123456789)
+ns_add := sprintf("%d", [time.add_date(1700000000123456789, 0, 0, 1)])
+query_set := urlquery.encode_object({"a": {"y", "x"}})
 
 # every: vacuous over an empty domain, false over one that cannot be iterated (OPA's
 # isIterableValue), false with one counterexample; a set's members are their own keys
@@ -89,6 +92,12 @@ describe('regoc end to end: fidelity with OPA', () => {
   it('formats integers wider than 64 bits exactly on the host', () => {
     expect(policy.evaluate({}, 'f/sprintf_wide')[0].result).to.equal('123456789123456789123');
     expect(policy.evaluate({}, 'f/format_wide')[0].result).to.equal('6b14e9f9b0df36a83');
+  });
+
+  it('keeps nanoseconds exact through time built-ins and encodes sets in URL queries', () => {
+    expect(r.ns_format).to.equal('2023-11-14T22:13:20.123456789Z');
+    expect(r.ns_add).to.equal('1700086400123456789');
+    expect(r.query_set).to.equal('a=x&a=y');
   });
 
   it('compares wide integers by their digits and multiplies within i64 exactly', () => {
