@@ -102,12 +102,29 @@ describe('e2e: hostile values are refused and recorded, never a 500 or a broken 
     }
   });
 
-  it('MCP: hostile tool names, keys, idempotency keys and values are refused (isError) and recorded losslessly', async () => {
+  /** The one denied decision this agent has recorded for a tool name (unknown tools answer -32602, which carries no decision id). */
+  async function recordedUnknownTool(tool: string): Promise<Record<string, unknown>> {
+    const { audit, orm } = stack.gw.gateway.deps;
+    const page = await audit.query(orm.em.fork(), { agentId }, 500);
+    const decisions = page.items
+      .filter((e) => e.kind === 'decision')
+      .map((e) => ({ outcome: e.outcome, detail: decodeRecorded(e.detail) as Record<string, unknown> }))
+      .filter((e) => e.detail.tool === tool);
+    expect(decisions, tool).to.have.length(1);
+    expect(decisions[0]!.outcome).to.equal('denied');
+    return decisions[0]!.detail;
+  }
+
+  it('MCP: hostile tool names are a -32602 protocol error, keys, idempotency keys and values are refused (isError), and all are recorded losslessly', async () => {
     const client = await mcpClient(stack, token);
     try {
       for (const tool of ['who\u0000ami', '\ud800', 'list_projects\udfff']) {
-        const refusal = refusedOverMcp((await client.callTool({ name: tool, arguments: {} })) as CallToolResult, 'not_found');
-        expect((await recordedDecision(refusal.decisionId)).tool).to.equal(tool);
+        const error = await client.callTool({ name: tool, arguments: {} }).then(
+          () => undefined,
+          (err: unknown) => err as { code?: number },
+        );
+        expect(error?.code, tool).to.equal(-32602);
+        expect((await recordedUnknownTool(tool)).tool).to.equal(tool);
       }
       const cases: Array<[string, Record<string, unknown>, string]> = [
         ['NUL as a key', { '\u0000': 1 }, '/\u0000'],

@@ -116,9 +116,11 @@ describe('e2e over MCP: the SDK client against the whole gateway (policy, sandbo
     expect(stack.sandbox.faults.stats.failed).to.equal(1);
   });
 
-  it('reports tasker_unavailable when Tasker is down, records the outcome and leaves nothing half-done', async () => {
+  it('reports tasker_unavailable when Tasker is down (every request answered 503), records the outcome and leaves nothing half-done', async () => {
     const { client, agentId } = await agentClient(WRITE_OPS);
-    stack.sandbox.faults.dropNext(100);
+    // A dropped connection after the request was sent is an unknown outcome (test/e2e/write-outcomes.test.ts);
+    // a Tasker that answers 503 to everything is down for certain: nothing was applied.
+    stack.sandbox.faults.failNext(100, { status: 503 });
     const error = errorBodyOf(await callTool(client, 'create_work_item', { project: 'OPS', name: 'mcp while down', idempotency_key: 'mcp-down-0001' }));
     stack.sandbox.faults.reset();
     expect(error.code).to.equal('tasker_unavailable');

@@ -81,9 +81,11 @@ describe('e2e over agent REST: the same scenarios through /api/v1', function () 
     expect(stack.sandbox.faults.stats.failed).to.equal(1);
   });
 
-  it('answers 502 tasker_unavailable when Tasker is down, with the outcome recorded and nothing written', async () => {
+  it('answers 502 tasker_unavailable when Tasker is down (every request answered 503), with the outcome recorded and nothing written', async () => {
     const { token, agentId } = await newAgent(stack, WRITE_OPS);
-    stack.sandbox.faults.dropNext(100);
+    // A dropped connection after the request was sent is an unknown outcome (test/e2e/write-outcomes.test.ts);
+    // a Tasker that answers 503 to everything is down for certain: nothing was applied.
+    stack.sandbox.faults.failNext(100, { status: 503 });
     const res = await rest(stack, token, 'POST', '/work-items/OPS-1/comments', { body: 'rest while down' }, { 'idempotency-key': 'rest-down-0001' });
     stack.sandbox.faults.reset();
     expect(res.status).to.equal(502);
