@@ -5,9 +5,7 @@ import type { GrantService } from '../identity/index.js';
 import type { Logger } from '../log/index.js';
 import type { Orm } from '../store/index.js';
 import { whoamiResult } from './plain-words.js';
-import { explainDecision, type MatchedRule } from '../policy/topdown/index.js';
-import { gatewayPolicyData } from '../policy/gateway/index.js';
-import { policyCatalogue } from './catalogue.js';
+import { explainCall } from './explanation.js';
 import type { Assessment, ToolCall } from './types.js';
 
 export interface GatewayToolDeps {
@@ -34,20 +32,6 @@ function explainResult(tool: string, a: Assessment) {
   };
 }
 
-/**
- * The policy rules that decided (rule, file, line), from the TypeScript evaluator running the same
- * policy on the same input and data. Informational: an explanation that cannot be made is empty.
- */
-async function matchedRules(deps: GatewayToolDeps, a: Assessment): Promise<MatchedRule[]> {
-  if (!a.input) return [];
-  try {
-    return await explainDecision(a.input, { data: gatewayPolicyData(policyCatalogue(deps.registry)) });
-  } catch (err) {
-    deps.logger.info('explain: the rules that decided could not be traced', { error: err instanceof Error ? err.message : String(err) });
-    return [];
-  }
-}
-
 /** Flags grants naming projects Tasker no longer has: they give nothing there, which the agent should know. */
 function withMissingProjects(result: ReturnType<typeof whoamiResult>, missing: Map<string, string[]> | undefined) {
   if (!missing?.size) return result;
@@ -70,8 +54,8 @@ async function resultOf(deps: GatewayToolDeps, call: ToolCall & { args: Record<s
     case 'explain': {
       // The proposed call as a call of its own: its idempotency key is the one in its arguments.
       const proposed: ToolCall = { auth, tool: String(args.tool), args: args.arguments ?? {}, transport: call.transport, requestId: call.requestId };
-      const assessment = await deps.assess(proposed);
-      return { ...explainResult(proposed.tool, assessment), matched_rules: await matchedRules(deps, assessment) };
+      const { assessment, matchedRules } = await explainCall(deps, proposed);
+      return { ...explainResult(proposed.tool, assessment), matched_rules: matchedRules };
     }
     case 'get_action_status':
       return actionStatusView(await deps.approvals.getForAgent(auth.agent.id, String(args.action_id)));

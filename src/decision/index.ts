@@ -9,6 +9,7 @@ export type { ToolCall, ToolCallResult, Transport, Verdict, Assessment, PolicyRe
 export { decisionExtension, type DecisionExtension, type DecisionExtensionOptions, type DecisionStage } from './extension.js';
 export { DEFAULT_MASKED_POINTERS, MASK, maskArguments } from './masking.js';
 export { policyCatalogue } from './catalogue.js';
+export { explainCall, type Explanation, type ExplanationDeps, type MatchedRule } from './explanation.js';
 export { argsDigest } from './recorder.js';
 export { loadUsage, purgeUsageBuckets, type Usage } from './usage.js';
 export { grantSentence } from './plain-words.js';

@@ -1,4 +1,5 @@
 import { Router, type Response } from 'express';
+import { explainCall, type Explanation } from '../../decision/index.js';
 import { GatewayError } from '../../errors/index.js';
 import type { AuthenticatedAgent } from '../../identity/index.js';
 import { requestIdOf } from '../../http/index.js';
@@ -14,17 +15,18 @@ import { field, send } from '../web.js';
 const NO_TOKEN = '00000000-0000-4000-8000-000000000000';
 
 /**
- * Explain: the decision pipeline's own side-effect-free assessment (the same one the `explain`
- * tool uses) for an agent, a tool and arguments, with the agent's live grants and usage.
+ * Explain: the decision pipeline's own side-effect-free assessment and the policy rules that decided
+ * (the same step the `explain` tool uses) for an agent, a tool and arguments, with the agent's live
+ * grants and usage.
  */
 export function explainRouter(deps: ConsoleDeps): Router {
   const router = Router();
-  const { orm, identity } = deps.gateway;
+  const { orm, identity, logger } = deps.gateway;
 
-  const show = async (res: Response, values: ExplainValues, errors: FieldErrors = byField([]), assessment?: Awaited<ReturnType<ReturnType<ConsoleDeps['decision']>['pipeline']['assess']>>, status = 200) => {
+  const show = async (res: Response, values: ExplainValues, errors: FieldErrors = byField([]), explanation?: Explanation, status = 200) => {
     const agents = (await identity.agents.list(orm.em.fork(), ownerScope(res), 200)).items;
     const tools = deps.decision().registry.list().map((c) => c.name).sort();
-    send(res, explainPage(await frameOf(deps, res), { agents, tools, values, errors, ...(assessment ? { assessment } : {}) }), status);
+    send(res, explainPage(await frameOf(deps, res), { agents, tools, values, errors, ...(explanation ? { explanation } : {}) }), status);
   };
 
   router.get('/explain', async (req, res) => {
@@ -48,14 +50,16 @@ export function explainRouter(deps: ConsoleDeps): Router {
       token: token ? { id: token.id, prefix: token.prefix, expiresAt: token.expiresAt ?? null } : { id: NO_TOKEN, prefix: '', expiresAt: null },
       grants: await identity.grants.liveGrants(em, agent.id),
     };
-    let assessment;
+    const { pipeline, registry } = deps.decision();
+    let explanation: Explanation;
     try {
-      assessment = await deps.decision().pipeline.assess({ auth, tool: values.tool, args, transport: 'rest', requestId: requestIdOf(res) });
+      // The explain tool's own step: the same assessment and the same matched rules.
+      explanation = await explainCall({ registry, logger, assess: (call) => pipeline.assess(call) }, { auth, tool: values.tool, args, transport: 'rest', requestId: requestIdOf(res) });
     } catch (err) {
       if (err instanceof GatewayError) throw err;
       throw new GatewayError('policy_unavailable', 'The policy could not assess this call.', { cause: err });
     }
-    await show(res, values, byField([]), assessment);
+    await show(res, values, byField([]), explanation);
   });
 
   return router;

@@ -1,4 +1,4 @@
-import type { Assessment } from '../../decision/index.js';
+import type { Explanation, MatchedRule } from '../../decision/index.js';
 import type { AgentView } from '../../identity/index.js';
 import { html, type Html } from '../html.js';
 import { csrfField, fieldError, invalidAttrs, type FieldErrors } from './forms.js';
@@ -12,18 +12,24 @@ export interface ExplainValues {
   arguments: string;
 }
 
-function verdictOf(a: Assessment): Html {
+function rulesOf(rules: MatchedRule[]): Html {
+  if (!rules.length) return html`none traced`;
+  return html`<ul class="rules">${rules.map((r) => html`<li><code>${r.rule}</code> <span class="muted">${r.file}:${r.line}</span></li>`)}</ul>`;
+}
+
+function verdictOf({ assessment: a, matchedRules }: Explanation): Html {
   const reasons = a.verdict === 'approval_required' ? a.approvalReasons : a.reasons;
   return html`<section aria-labelledby="verdict" class="card" data-verdict="${a.verdict}"><h2 id="verdict">Decision: ${a.verdict.replace('_', ' ')}</h2>
     ${reasons.length ? html`<h3>Reasons</h3><ul>${reasons.map((r) => html`<li>${r.message} <span class="muted">(${r.code})</span></li>`)}</ul>` : ''}
     ${a.fields.length ? html`<h3>Argument errors</h3><ul>${a.fields.map((f) => html`<li><code>${f.pointer || '/'}</code> ${f.message}</li>`)}</ul>` : ''}
     <dl class="facts"><dt>Matched grants</dt><dd>${a.matchedGrants.length ? a.matchedGrants.map((g) => html`<code>${g}</code> `) : 'none'}</dd>
+      <dt>Matched rules</dt><dd data-matched-rules>${rulesOf(matchedRules)}</dd>
       <dt>Resource</dt><dd>${[a.resource.workspace, a.resource.project, a.resource.work_item].filter((x) => x).join(' / ')}</dd>
       <dt>Policy revision</dt><dd><code>${a.policyRevision ?? 'none'}</code></dd></dl>
     <p class="muted">Nothing was run or recorded.</p></section>`;
 }
 
-export function explainPage(frame: Frame, o: { agents: AgentView[]; tools: string[]; values: ExplainValues; errors: FieldErrors; assessment?: Assessment }): Html {
+export function explainPage(frame: Frame, o: { agents: AgentView[]; tools: string[]; values: ExplainValues; errors: FieldErrors; explanation?: Explanation }): Html {
   const v = o.values;
   return page({
     ...frame,
@@ -38,6 +44,6 @@ export function explainPage(frame: Frame, o: { agents: AgentView[]; tools: strin
       <div class="field"><label for="e-args">Arguments (JSON)</label><textarea id="e-args" name="arguments" rows="6" class="mono" spellcheck="false"${invalidAttrs(o.errors, 'arguments')}>${v.arguments}</textarea>${fieldError(o.errors, 'arguments')}</div>
       <button type="submit" class="primary">Explain</button>
     </form>
-    ${o.assessment ? verdictOf(o.assessment) : ''}`,
+    ${o.explanation ? verdictOf(o.explanation) : ''}`,
   });
 }
