@@ -21,10 +21,13 @@ const POLICY = 'package gateway\n\nimport rego.v1\n\ndecision := {"allow": input
 type KeyKind = 'rsa' | 'ec' | 'ed25519';
 
 function pemPair(kind: KeyKind): { privatePem: string; publicPem: string } {
-  const enc = { publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem' } } as const;
+  const publicKeyEncoding = { type: 'spki', format: 'pem' } as const;
+  const privateKeyEncoding = { type: 'pkcs8', format: 'pem' } as const;
   const pair = kind === 'rsa'
-    ? generateKeyPairSync('rsa', { modulusLength: 2048, ...enc })
-    : kind === 'ec' ? generateKeyPairSync('ec', { namedCurve: 'P-256', ...enc }) : generateKeyPairSync('ed25519', enc);
+    ? generateKeyPairSync('rsa', { modulusLength: 2048, publicKeyEncoding, privateKeyEncoding })
+    : kind === 'ec'
+      ? generateKeyPairSync('ec', { namedCurve: 'P-256', publicKeyEncoding, privateKeyEncoding })
+      : generateKeyPairSync('ed25519', { publicKeyEncoding, privateKeyEncoding });
   return { privatePem: pair.privateKey, publicPem: pair.publicKey };
 }
 
