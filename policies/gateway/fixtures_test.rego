@@ -9,16 +9,18 @@ an_hour_ago := "2026-03-01T11:00:00.000Z"
 
 tomorrow := "2026-03-02T12:00:00.000Z"
 
-fixture_catalog := {"tools": {
-	"list_work_items": {"kind": "read"},
-	"get_work_item": {"kind": "read"},
-	"create_work_item": {"kind": "write"},
-	"update_work_item": {"kind": "write"},
-	"delete_work_item": {"kind": "destructive"},
-	"list_cycle_work_items": {"kind": "read"},
-	"remove_work_item_from_cycle": {"kind": "write"},
-	"whoami": {"kind": "read", "self_service": true},
-}}
+fixture_catalog := {
+	"tools": {
+		"list_work_items": {"kind": "read"},
+		"get_work_item": {"kind": "read"},
+		"create_work_item": {"kind": "write"},
+		"update_work_item": {"kind": "write"},
+		"delete_work_item": {"kind": "destructive"},
+		"list_cycle_work_items": {"kind": "read"},
+		"remove_work_item_from_cycle": {"kind": "write"},
+		"whoami": {"kind": "read", "self_service": true},
+	},
+}
 
 grant_p1 := {
 	"id": "g-p1",

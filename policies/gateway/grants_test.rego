@@ -6,10 +6,14 @@ import rego.v1
 indexed(grants) := {
 	"by_id": {g.id: object.union(g, {"agent_id": "agent-1"}) | some g in grants},
 	"by_agent": {"agent-1": [g.id | some g in grants]},
-	"lookup": {"agent-1": {"acme": {
-		"P1": {"read": ["g-p1"], "create_work_item": ["g-p1"]},
-		"*": {"*": ["g-star"]},
-	}}},
+	"lookup": {
+		"agent-1": {
+			"acme": {
+				"P1": {"read": ["g-p1"], "create_work_item": ["g-p1"]},
+				"*": {"*": ["g-star"]},
+			},
+		},
+	},
 }
 
 star_grant := grant_with({"id": "g-star", "projects": "*", "tools": ["update_work_item"]})

@@ -12,8 +12,14 @@ test_visible_tools_by_kind_and_name if {
 
 test_visible_tools_with_star_grant if {
 	visible_for([grant_with({"tools": ["*"]})]) == {
-		"whoami", "list_work_items", "get_work_item", "list_cycle_work_items", "create_work_item", "update_work_item",
-		"remove_work_item_from_cycle", "delete_work_item",
+		"whoami",
+		"list_work_items",
+		"get_work_item",
+		"list_cycle_work_items",
+		"create_work_item",
+		"update_work_item",
+		"remove_work_item_from_cycle",
+		"delete_work_item",
 	}
 }
 
