@@ -1,7 +1,8 @@
 /**
  * Summarises V8 CPU profiles (`node --cpu-prof`, or BENCH_PROFILE_DIR=dir npm run bench): self
  * time by function and by file or package, biggest first, so a hot path is read in a minute.
- *   npx tsx bench/profile-summary.ts <file.cpuprofile> [top=40]
+ *   npx tsx bench/profile-summary.ts <file.cpuprofile> [top=40] [last seconds]
+ * `last seconds` counts only the end of the profile (e.g. the throughput phase, without start-up).
  */
 import { readFileSync } from 'node:fs';
 
@@ -30,7 +31,7 @@ function table(title: string, totals: Map<string, number>, all: number, top: num
   return [`${title}`, ...rows.map(([name, us]) => `${((100 * us) / all).toFixed(1).padStart(5)}%  ${(us / 1000).toFixed(0).padStart(7)} ms  ${name}`)].join('\n');
 }
 
-const [file, topArg] = process.argv.slice(2);
+const [file, topArg, lastArg] = process.argv.slice(2);
 if (!file) throw new Error('usage: tsx bench/profile-summary.ts <file.cpuprofile> [top]');
 const top = Number(topArg ?? 40);
 const profile = JSON.parse(readFileSync(file, 'utf8')) as Profile;
@@ -38,9 +39,13 @@ const byId = new Map(profile.nodes.map((n) => [n.id, n]));
 const byFunction = new Map<string, number>();
 const byFile = new Map<string, number>();
 let all = 0;
+const ends: number[] = [];
+profile.timeDeltas.reduce((t, d, i) => (ends[i] = t + d), 0);
+const from = lastArg === undefined ? Number.NEGATIVE_INFINITY : ends[ends.length - 1]! - Number(lastArg) * 1e6;
 profile.samples.forEach((id, i) => {
   const node = byId.get(id)!;
   const us = profile.timeDeltas[i] ?? 0;
+  if (ends[i]! < from) return;
   const { functionName, url, lineNumber } = node.callFrame;
   if (functionName === '(idle)') return;
   all += us;

@@ -1,12 +1,13 @@
 import winston from 'winston';
 import type Transport from 'winston-transport';
+import { BatchedStdoutTransport } from './batched-stdout.js';
 import { redactValue } from './redact.js';
 
 export type Logger = winston.Logger;
 
 export interface LoggerOptions {
   level?: string;
-  /** Where lines go; defaults to JSON on stdout. Tests pass a capturing transport. */
+  /** Where lines go; defaults to JSON on stdout, written once per event-loop turn. Tests pass a capturing transport. */
   transports?: Transport[];
   /** Fields on every line, e.g. `{service: 'agent-gateway'}`. */
   defaultMeta?: Record<string, unknown>;
@@ -24,7 +25,7 @@ export function createLogger(options: LoggerOptions = {}): Logger {
     level: options.level ?? 'info',
     defaultMeta: { service: 'agent-gateway', ...options.defaultMeta },
     format: winston.format.combine(winston.format.timestamp(), redactFormat(), winston.format.json()),
-    transports: options.transports ?? [new winston.transports.Console()],
+    transports: options.transports ?? [new BatchedStdoutTransport()],
   });
 }
 
