@@ -629,8 +629,11 @@ class Planner {
     this.planTerm(head, (base) => this.walk(this.f.toLocal(base), ops, 0, k));
   }
 
-  /** Follows ref operands from a value: constants and bound vars look up, unbound vars iterate. */
-  private walk(base: Local, ops: Term[], i: number, k: KOp): void {
+  /**
+   * Follows ref operands from a value: constants and bound vars look up, unbound vars iterate.
+   * `stored`: the value is base data, where OPA's store looks keys up by their text.
+   */
+  private walk(base: Local, ops: Term[], i: number, k: KOp, stored = false): void {
     const f = this.f;
     if (i >= ops.length) return k(local(base));
     const op = ops[i]!;
@@ -639,7 +642,7 @@ class Planner {
       const valL = f.local();
       const body = f.nested(() => {
         f.scope.set(op.name, keyL);
-        this.walk(valL, ops, i + 1, k);
+        this.walk(valL, ops, i + 1, k, stored);
       });
       f.emit({ op: 'scan', source: base, key: keyL, value: valL, body });
       return;
@@ -647,14 +650,16 @@ class Planner {
     if ((op.type === 'array' || op.type === 'object') && this.hasUnbound(op)) {
       const keyL = f.local();
       const valL = f.local();
-      const body = f.nested(() => this.unifyLocal(op, keyL, () => this.walk(valL, ops, i + 1, k)));
+      const body = f.nested(() => this.unifyLocal(op, keyL, () => this.walk(valL, ops, i + 1, k, stored)));
       f.emit({ op: 'scan', source: base, key: keyL, value: valL, body });
       return;
     }
     this.planTerm(op, (key) => {
       const next = f.local();
-      f.emit({ op: 'dot', source: local(base), key, target: next });
-      this.walk(next, ops, i + 1, k);
+      const constString = key.kind === 'const' && key.value.type === 'string';
+      if (stored && !constString) f.emit({ op: 'call', fn: { kind: 'native', name: 'regoc.data_dot' }, args: [local(base), key], target: next });
+      else f.emit({ op: 'dot', source: local(base), key, target: next });
+      this.walk(next, ops, i + 1, k, stored);
     });
   }
 
@@ -671,12 +676,12 @@ class Planner {
       const child = node.children.get(opKey);
       if (!child) {
         // Past the rules: only base data can hold this path.
-        return this.walk(f.data, ops, 0, k);
+        return this.walk(f.data, ops, 0, k, true);
       }
       node = child;
     }
     if (this.isOverridden(node.path) || (node === this.tree && node.children.size === 0)) {
-      return this.walk(f.data, ops, 0, k);
+      return this.walk(f.data, ops, 0, k, true);
     }
     if (node.group) {
       if (node.group.kind === 'function') throw unsupported(loc, `function ${['data', ...node.path].join('.')} referenced without arguments`);

@@ -134,3 +134,25 @@ describe('regoc end to end: fidelity with OPA', () => {
     expect(r.remove_nested).to.deep.equal({ c: 2 });
   });
 });
+
+describe('regoc end to end: base data lookups follow OPA’s store', () => {
+  it('finds a stored object key by a number’s digits, but not in a value built by the policy', async function () {
+    this.timeout(300_000);
+    const { policy } = await compileAndLoad({
+      'd.rego': 'package d\n\nstored := data.nums[2]\nby_var := data.nums[k] if k := 2\nindex := data.list[1]\nbuilt if {"2": 1}[2]\n',
+    }, { entrypoints: ['d'] });
+    policy.setData({ nums: { 2: 'two' }, list: ['a', 'b'] });
+    expect(policy.evaluate({}, 'd')[0].result).to.deep.equal({ stored: 'two', by_var: 'two', index: 'b' });
+  });
+});
+
+describe('regoc end to end: host-mode encoding cannot be forged from input', () => {
+  it('keeps an input object shaped like a set marker an object through a host built-in', async function () {
+    this.timeout(300_000);
+    const { policy } = await compileAndLoad({
+      'h.rego': 'package h\n\nsame := json.patch(input.x, [])\nkind := type_name(same)\nwide := json.patch(input.n, [])\n',
+    }, { entrypoints: ['h'] });
+    const input = { x: { '\u0000set': [1] }, n: { '\u0000num': '123456789123456789123' } };
+    expect(policy.evaluate(input, 'h')[0].result).to.deep.equal({ same: input.x, kind: 'object', wide: input.n });
+  });
+});

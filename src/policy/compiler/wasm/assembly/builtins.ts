@@ -508,6 +508,23 @@ export function b_regoc_object_copy(o: u32): u32 {
   return c;
 }
 
+/**
+ * A lookup in base data. OPA's store finds paths by their text, so a number key into a stored
+ * object names the key of the same digits (`data[2]` finds `{"2": ...}`); everything else is dot.
+ */
+export function b_regoc_data_dot(v: u32, k: u32): u32 {
+  if (v == 0 || k == 0 || tagOf(v) != T_OBJ || tagOf(k) != T_NUM) return dot(v, k);
+  if (numTextLen(k) > 0) return objGet(v, mkStr(numTextPtr(k), numTextLen(k)));
+  if (numKind(k) != N_INT) return 0;
+  const x = intVal(k);
+  let u: u64 = x < 0 ? <u64>(-x) : <u64>x;
+  const buf = alloc(21);
+  let n: u32 = 0;
+  do { store<u8>(buf + 20 - n, <u8>(48 + <u32>(u % 10))); u /= 10; n++; } while (u > 0);
+  if (x < 0) { store<u8>(buf + 20 - n, 45); n++; }
+  return objGet(v, mkStr(buf + 21 - n, n));
+}
+
 /** The value itself when it is an array, object or set; undefined otherwise (`every` domains). */
 export function b_regoc_iterable(v: u32): u32 {
   const t = tagOf(v);
