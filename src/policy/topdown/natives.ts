@@ -9,6 +9,17 @@ import { Num, Obj, RSet, type Value, asInt, compare, dot, equal, isIntegral, pla
 
 type Native = (...args: Value[]) => Value | undefined;
 
+/**
+ * A lookup in base data, as the runtime's b_regoc_data_dot: OPA's store finds paths by their
+ * text, so a number key into a stored object names the key of the same digits.
+ */
+function dataDot(v: Value, k: Value): Value | undefined {
+  if (!(v instanceof Obj) || !(k instanceof Num)) return dot(v, k);
+  if (k.text !== undefined) return v.get(k.text);
+  if (k.int === undefined) return undefined;
+  return v.get(k.int.toString());
+}
+
 function nums(a: Value, b: Value): [Num, Num] | undefined {
   return a instanceof Num && b instanceof Num ? [a, b] : undefined;
 }
@@ -264,5 +275,6 @@ export const NATIVES: ReadonlyMap<string, Native> = new Map<string, Native>([
   ['json.marshal', (a) => dumpJson(a)],
   ['regoc.object_child', objectChild],
   ['regoc.object_copy', objectCopy],
+  ['regoc.data_dot', dataDot],
   ['regoc.iterable', (v) => (Array.isArray(v) || v instanceof Obj || v instanceof RSet ? v : undefined)],
 ]);

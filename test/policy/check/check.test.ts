@@ -6,6 +6,7 @@ import policyCommand from '../../../src/cli/commands/policy.js';
 import { checkPolicies, jsonReport, prettyReport } from '../../../src/policy/check/index.js';
 import { POLICIES_DIR } from '../../../src/paths.js';
 import { readRegoFiles } from '../../../src/policy/check/rego-files.js';
+import { captureOutput } from '../../support/capture-output.js';
 
 type Found = Array<[number, number, string, string]>;
 
@@ -13,20 +14,7 @@ function check(text: string, strict = false): Found {
   return checkPolicies([{ path: 'p.rego', text }], { strict }).map((d) => [d.loc.line, d.loc.col, d.code, d.message]);
 }
 
-async function capture(run: () => Promise<number>): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const write = process.stdout.write.bind(process.stdout);
-  const writeErr = process.stderr.write.bind(process.stderr);
-  process.stdout.write = ((c: string | Uint8Array) => { out += String(c); return true; }) as typeof process.stdout.write;
-  process.stderr.write = ((c: string | Uint8Array) => { err += String(c); return true; }) as typeof process.stderr.write;
-  try {
-    return { code: await run(), out, err };
-  } finally {
-    process.stdout.write = write;
-    process.stderr.write = writeErr;
-  }
-}
+const capture = captureOutput;
 
 describe('policy check: the errors opa check reports, with file:line:col', () => {
   it('reports a parse error at its position (and nothing else of that file set)', () => {

@@ -10,6 +10,7 @@ import { formatRego, unifiedDiff } from '../../../src/policy/format/index.js';
 import { readRegoFiles } from '../../../src/policy/check/rego-files.js';
 import { POLICIES_DIR } from '../../../src/paths.js';
 import { Obj, fromJs, preparePolicy, toJs } from '../../../src/policy/topdown/index.js';
+import { captureOutput } from '../../support/capture-output.js';
 
 /** The parsed module without positions: formatting may move code, never change it. */
 function shape(text: string): string {
@@ -31,20 +32,7 @@ function expectStable(source: string): string {
   return once;
 }
 
-async function capture(run: () => Promise<number>): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const write = process.stdout.write.bind(process.stdout);
-  const writeErr = process.stderr.write.bind(process.stderr);
-  process.stdout.write = ((c: string | Uint8Array) => { out += String(c); return true; }) as typeof process.stdout.write;
-  process.stderr.write = ((c: string | Uint8Array) => { err += String(c); return true; }) as typeof process.stderr.write;
-  try {
-    return { code: await run(), out, err };
-  } finally {
-    process.stdout.write = write;
-    process.stderr.write = writeErr;
-  }
-}
+const capture = captureOutput;
 
 const MESSY = `# header
 

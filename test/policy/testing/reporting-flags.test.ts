@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import policyCommand from '../../../src/cli/commands/policy.js';
 import { runPolicyTests } from '../../../src/policy/testing/index.js';
 import { POLICIES_DIR } from '../../../src/paths.js';
+import { captureOutput } from '../../support/capture-output.js';
 
 const POLICY = `package app
 
@@ -28,20 +29,7 @@ test_limit if {
 }
 `;
 
-async function capture(run: () => Promise<number>): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const write = process.stdout.write.bind(process.stdout);
-  const writeErr = process.stderr.write.bind(process.stderr);
-  process.stdout.write = ((c: string | Uint8Array) => { out += String(c); return true; }) as typeof process.stdout.write;
-  process.stderr.write = ((c: string | Uint8Array) => { err += String(c); return true; }) as typeof process.stderr.write;
-  try {
-    return { code: await run(), out, err };
-  } finally {
-    process.stdout.write = write;
-    process.stderr.write = writeErr;
-  }
-}
+const capture = captureOutput;
 
 describe('policy test: coverage, threshold, variable values, bench, timeout, empty runs', function () {
   this.timeout(240_000);
