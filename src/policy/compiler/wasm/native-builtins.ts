@@ -10,8 +10,10 @@ export const NATIVE_BUILTINS: ReadonlySet<string> = new Set([
   'internal.member_2', 'internal.member_3',
   'is_string', 'is_number', 'is_boolean', 'is_array', 'is_object', 'is_set', 'is_null', 'type_name',
   'to_number',
-  'contains', 'startswith', 'endswith', 'lower', 'upper', 'concat', 'substring', 'indexof',
-  'trim', 'trim_left', 'trim_right', 'trim_space', 'trim_prefix', 'trim_suffix', 'split', 'replace',
+  // lower, upper and replace are the host's: Unicode case mapping and Go's empty-`old` rule
+  // (a replacement between every rune) are beyond the runtime's byte-level string code.
+  'contains', 'startswith', 'endswith', 'concat', 'substring', 'indexof',
+  'trim', 'trim_left', 'trim_right', 'trim_space', 'trim_prefix', 'trim_suffix', 'split',
   'object.get', 'object.keys', 'array.concat', 'array.slice', 'array.reverse', 'json.marshal',
 ]);
 

@@ -313,20 +313,6 @@ export function b_endswith(a: u32, b: u32): u32 {
   if (!isStr(a) || !isStr(b)) return 0;
   return mkBool(lenOf(b) <= lenOf(a) && memory.compare(strPtr(a) + lenOf(a) - lenOf(b), strPtr(b), lenOf(b)) == 0);
 }
-function mapAscii(a: u32, upper: bool): u32 {
-  if (!isStr(a)) return 0;
-  const n = lenOf(a), src = strPtr(a), p = alloc(n);
-  for (let i: u32 = 0; i < n; i++) {
-    let c = load<u8>(src + i);
-    if (upper && c >= 97 && c <= 122) c -= 32;
-    if (!upper && c >= 65 && c <= 90) c += 32;
-    store<u8>(p + i, c);
-  }
-  return mkStr(p, n);
-}
-export function b_lower(a: u32): u32 { return mapAscii(a, false); }
-export function b_upper(a: u32): u32 { return mapAscii(a, true); }
-
 function concatBytes(ap: u32, an: u32, bp: u32, bn: u32): u32 {
   const p = alloc(an + bn);
   copyBytes(p, ap, an);
@@ -426,14 +412,6 @@ export function b_split(s: u32, d: u32): u32 {
   arrPush(r, mkStr(p + start, n - start));
   return r;
 }
-export function b_replace(s: u32, old: u32, nw: u32): u32 {
-  if (!isStr(s) || !isStr(old) || !isStr(nw)) return 0;
-  const on = lenOf(old);
-  if (on == 0) return s; // Go inserts the replacement between runes; rare, keep the input
-  const parts = b_split(s, old);
-  return b_concat(nw, parts);
-}
-
 // ---- objects and arrays ----
 export function b_object_get(o: u32, k: u32, d: u32): u32 {
   if (tagOf(o) != T_OBJ) return 0;
