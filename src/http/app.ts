@@ -51,7 +51,8 @@ export function createHttpApp(deps: HttpDeps, options: HttpAppOptions): Express 
   app.use(express.json({ limit: deps.config.bodyLimitBytes, type: ['application/json', 'application/*+json'], strict: true }));
 
   app.use(opsRouter(options));
-  app.use(discoveryRouter(() => oauthUrls(publicOrigin(deps.config))));
+  // The authorization server (src/oauth) is not mounted yet: resource metadata only (see discoveryRouter).
+  app.use(discoveryRouter(() => oauthUrls(publicOrigin(deps.config)), false));
 
   const internal = express.Router();
   internal.use(internalAgentsRouter(deps));

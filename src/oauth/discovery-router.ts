@@ -17,7 +17,13 @@ const SERVER_PATHS = [
   '/mcp/.well-known/oauth-authorization-server',
 ];
 
-export function discoveryRouter(urls: () => OAuthUrls): Router {
+/**
+ * `authorizationServer`: whether the gateway's own authorization server (`/oauth/...`) is mounted.
+ * Until it is, only the resource metadata is served, without `authorization_servers`: advertising
+ * endpoints that answer 404 makes Codex 0.169 start a browser login from a bare `codex mcp add` and
+ * wait for a callback that never comes.
+ */
+export function discoveryRouter(urls: () => OAuthUrls, authorizationServer = false): Router {
   const router = express.Router();
   const answer = (doc: (u: OAuthUrls) => Record<string, unknown>) => (_req: express.Request, res: express.Response) => {
     // Public documents: browser-based clients fetch them cross-origin.
@@ -25,7 +31,13 @@ export function discoveryRouter(urls: () => OAuthUrls): Router {
     res.setHeader('Cache-Control', 'public, max-age=300');
     res.json(doc(urls()));
   };
-  for (const path of RESOURCE_PATHS) router.get(path, answer(protectedResourceMetadata));
+  const resource = (u: OAuthUrls) => {
+    const doc = protectedResourceMetadata(u);
+    if (!authorizationServer) delete doc.authorization_servers;
+    return doc;
+  };
+  for (const path of RESOURCE_PATHS) router.get(path, answer(resource));
+  if (!authorizationServer) return router;
   for (const path of SERVER_PATHS) router.get(path, answer(authorizationServerMetadata));
   return router;
 }

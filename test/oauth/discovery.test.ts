@@ -1,4 +1,9 @@
+import { once } from 'node:events';
+import type { AddressInfo } from 'node:net';
 import { expect } from 'chai';
+import express from 'express';
+import { discoveryRouter } from '../../src/oauth/discovery-router.js';
+import { oauthUrls } from '../../src/oauth/urls.js';
 import { discoverOAuthServerInfo, extractWWWAuthenticateParams } from '@modelcontextprotocol/sdk/client/auth.js';
 import { startStack, type Stack } from '../e2e/support.js';
 
@@ -41,23 +46,38 @@ describe('oauth discovery: actionable 401s and the metadata MCP clients look for
     expect(res.headers.get('www-authenticate')).to.match(/^Bearer .*resource_metadata="[^"]+\/\.well-known\/oauth-protected-resource\/mcp".*error="invalid_token"/);
   });
 
-  it('the SDK discovers the resource and its authorization server (S256, registration, client-ID metadata documents)', async () => {
+  it('serves the resource metadata at both RFC 9728 paths, naming no authorization server while none is mounted', async () => {
     const info = await discoverOAuthServerInfo(`${stack.baseUrl}/mcp`);
     expect(info.resourceMetadata?.resource).to.equal(`${stack.baseUrl}/mcp`);
-    expect(info.authorizationServerUrl).to.equal(stack.baseUrl);
-    const meta = info.authorizationServerMetadata as Record<string, unknown> | undefined;
-    expect(meta?.issuer).to.equal(stack.baseUrl);
-    expect(meta?.code_challenge_methods_supported).to.deep.equal(['S256']);
-    expect(meta?.registration_endpoint).to.equal(`${stack.baseUrl}/oauth/register`);
-    expect(meta?.client_id_metadata_document_supported).to.equal(true);
+    expect(info.resourceMetadata?.authorization_servers).to.equal(undefined);
+    const root = await fetch(`${stack.baseUrl}/.well-known/oauth-protected-resource`);
+    expect(((await root.json()) as { resource: string }).resource).to.equal(`${stack.baseUrl}/mcp`);
+    // Advertising /oauth/* endpoints that answer 404 would make Codex start a login that cannot finish.
+    for (const path of ['/.well-known/oauth-authorization-server', '/.well-known/openid-configuration']) expect((await fetch(stack.baseUrl + path)).status, path).to.equal(404);
   });
 
-  for (const path of ['/.well-known/oauth-protected-resource', '/.well-known/oauth-authorization-server/mcp', '/.well-known/openid-configuration', '/mcp/.well-known/openid-configuration']) {
-    it(`answers ${path} (a path Codex or the SDK probes)`, async () => {
-      const res = await fetch(stack.baseUrl + path);
-      expect(res.status).to.equal(200);
-      const body = (await res.json()) as Record<string, unknown>;
-      expect(body.resource ?? body.issuer).to.be.a('string');
-    });
-  }
+  it('with the authorization server mounted, the SDK discovers it at every path it probes (S256, registration, client-ID metadata documents)', async () => {
+    const app = express();
+    let origin = '';
+    app.use(discoveryRouter(() => oauthUrls(origin), true));
+    const server = app.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const info = await discoverOAuthServerInfo(`${origin}/mcp`);
+      expect(info.authorizationServerUrl).to.equal(origin);
+      const meta = info.authorizationServerMetadata as Record<string, unknown> | undefined;
+      expect(meta?.issuer).to.equal(origin);
+      expect(meta?.code_challenge_methods_supported).to.deep.equal(['S256']);
+      expect(meta?.registration_endpoint).to.equal(`${origin}/oauth/register`);
+      expect(meta?.client_id_metadata_document_supported).to.equal(true);
+      for (const path of ['/.well-known/oauth-authorization-server/mcp', '/.well-known/openid-configuration', '/mcp/.well-known/openid-configuration']) {
+        const res = await fetch(origin + path);
+        expect(res.status, path).to.equal(200);
+        expect(((await res.json()) as { issuer: string }).issuer).to.equal(origin);
+      }
+    } finally {
+      server.close();
+    }
+  });
 });

@@ -52,23 +52,22 @@ function serverTable(entry: CodexServerEntry): Record<string, unknown> {
 }
 
 /**
- * Registers the gateway with Codex: `codex mcp add` first when Codex is installed (so Codex itself
- * validates the entry), then the headers and approval mode are written into the same table with a
- * TOML patcher that keeps the rest of the file, comments and layout included.
+ * Registers the gateway with Codex by writing its table into config.toml with a TOML patcher that
+ * keeps the rest of the file. Not `codex mcp add`: against a gateway that advertises OAuth, Codex
+ * 0.169's `mcp add` starts its own browser login and waits for it, which would compete with the
+ * pairing just done. When Codex is on PATH it reads the entry back (`codex mcp get`), so a file it
+ * cannot parse is reported at once.
  */
-export async function configureCodex(entry: CodexServerEntry, env: NodeJS.ProcessEnv = process.env): Promise<{ file: string; via: 'codex mcp add' | 'config.toml' }> {
-  const codex = codexOnPath(env);
-  let via: 'codex mcp add' | 'config.toml' = 'config.toml';
-  if (codex) {
-    const added = spawnSync(codex, ['mcp', 'add', entry.name, '--url', entry.url], { env, stdio: 'ignore', timeout: 30_000 });
-    if (added.status === 0) via = 'codex mcp add';
-  }
+export async function configureCodex(entry: CodexServerEntry, env: NodeJS.ProcessEnv = process.env): Promise<{ file: string; via: 'checked with codex mcp get' | 'config.toml'; codexError?: string }> {
   const file = codexConfigFile(env);
   await mkdir(codexHome(env), { recursive: true, mode: 0o700 });
   const before = existsSync(file) ? readFileSync(file, 'utf8') : '';
   await writeFile(file, withServer(before, entry.name, serverTable(entry)), { mode: 0o600 });
   await chmod(file, 0o600);
-  return { file, via };
+  const codex = codexOnPath(env);
+  if (!codex) return { file, via: 'config.toml' };
+  const check = spawnSync(codex, ['mcp', 'get', entry.name], { env, encoding: 'utf8', timeout: 30_000 });
+  return check.status === 0 ? { file, via: 'checked with codex mcp get' } : { file, via: 'config.toml', codexError: (check.stderr || check.stdout || '').trim().split('\n').pop() ?? 'codex mcp get failed' };
 }
 
 /**

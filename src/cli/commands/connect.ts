@@ -101,6 +101,7 @@ const connect: CliCommand = {
       process.stdout.write(
         `Connected as agent "${issued.agent.display_name}" (${issued.agent.id}); the token ${issued.expires_at ? `expires at ${issued.expires_at}` : 'does not expire'}.\n` +
           `Token saved in ${file} (mode 0600).\nCodex configured (${codex.via}): server "${opts.name}" in ${codex.file} (mode 0600).\n` +
+          (codex.codexError ? `Warning: Codex could not read the entry back: ${codex.codexError}\n` : '') +
           `Check it with: agent-gateway doctor --server ${opts.server}\n`,
       );
       return 0;
