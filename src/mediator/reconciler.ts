@@ -44,7 +44,12 @@ export interface WriteToCheck {
   decisionId: string;
   /** How long ago the write was (at the latest) sent. */
   ageMs: number;
+  /** How old a write Tasker does not show must be before it counts as not landed (default: settleMs). */
+  settleMs?: number;
 }
+
+/** Past an attempt's timeout, how long a request whose gateway died may still be applied by Tasker. */
+const CRASH_SETTLE_MARGIN_MS = 2_000;
 
 const SYSTEM = { type: 'system' as const, id: 'reconciler' };
 /** While one reconciler looks a write up, others leave it alone this long. */
@@ -69,6 +74,12 @@ export function actorFor(agent: ActingAgent, decisionId: string): Actor {
  */
 export class WriteReconciler {
   readonly settleMs: number;
+  /**
+   * For a write whose gateway died mid-write: nobody reads it back any more, so only Tasker applying
+   * the request late is left to wait for (one attempt's timeout and a margin). A retry with its key
+   * then runs within seconds of a restart instead of after the full settle time.
+   */
+  readonly crashSettleMs: number;
   readonly staleMs: number;
   private readonly intervalMs: number;
   private readonly logger: Logger;
@@ -79,6 +90,7 @@ export class WriteReconciler {
   ) {
     const adapter = deps.adapter.config;
     this.settleMs = options.settleMs ?? adapter.timeoutMs + adapter.confirmMs + 5_000;
+    this.crashSettleMs = Math.min(this.settleMs, adapter.timeoutMs + CRASH_SETTLE_MARGIN_MS);
     this.staleMs = options.staleMs ?? adapter.deadlineMs + 30_000;
     this.intervalMs = options.intervalMs ?? 2_000;
     this.logger = deps.logger ?? silentLogger();
@@ -121,7 +133,7 @@ export class WriteReconciler {
   async check(write: WriteToCheck): Promise<WriteCheck> {
     const contract = this.deps.registry.get(write.tool);
     const found = await this.deps.adapter.confirmWrite(contract['x-gateway'].operation, write.args, actorFor(write.agent, write.decisionId));
-    if (found === null) return { landed: false, settled: write.ageMs >= this.settleMs };
+    if (found === null) return { landed: false, settled: write.ageMs >= (write.settleMs ?? this.settleMs) };
     // Stored and replayed from JSON, like every keyed result; undefined: landed, result not rebuildable.
     const result = found === undefined ? undefined : (JSON.parse(JSON.stringify(found)) as unknown);
     if (result !== undefined && !this.deps.registry.validateResult(write.tool, result).ok) return { landed: true, result: undefined };
@@ -129,9 +141,10 @@ export class WriteReconciler {
   }
 
   private async settle(row: JournalRow): Promise<void> {
+    const settleMs = row.status === 'in_flight' ? this.crashSettleMs : this.settleMs;
     let verdict: WriteCheck;
     try {
-      verdict = await this.check({ tool: row.tool, args: row.args, agent: row.agent, decisionId: row.decision_id, ageMs: row.age_ms });
+      verdict = await this.check({ tool: row.tool, args: row.args, agent: row.agent, decisionId: row.decision_id, ageMs: row.age_ms, settleMs });
     } catch (err) {
       const backoff = Math.min(BACKOFF_MS * 2 ** Math.max(0, row.checks - 1), MAX_BACKOFF_MS);
       this.logger.warn('could not look a Tasker write up; trying again later', { decision_id: row.decision_id, tool: row.tool, error: String(err) });
@@ -139,7 +152,7 @@ export class WriteReconciler {
       return;
     }
     if (!verdict.landed && !verdict.settled) {
-      await deferWrite(this.deps.orm.em.fork(), row.decision_id, Math.max(this.settleMs - row.age_ms, 250));
+      await deferWrite(this.deps.orm.em.fork(), row.decision_id, Math.max(settleMs - row.age_ms, 250));
       return;
     }
     await this.resolve(row, verdict);
