@@ -1,5 +1,6 @@
 /** The client side of the gateway's pairing endpoints (`/api/v1/pairing/...`), as `connect` uses them. */
 
+import type { StartedFlow } from '../../pairing/index.js';
 export interface IssuedToken {
   access_token: string;
   token_id: string;
@@ -7,15 +8,8 @@ export interface IssuedToken {
   agent: { id: string; display_name: string };
 }
 
-export interface StartedFlow {
-  flow_id: string;
-  flow_secret: string;
-  user_code: string;
-  verification_uri: string | null;
-  verification_uri_complete: string | null;
-  expires_in: number;
-  interval: number;
-}
+/** The device flow's start answer, as the gateway's pairing stage defines it. */
+export type { StartedFlow };
 
 /** A refusal from the gateway, with its stable error code. */
 export class PairingError extends Error {

@@ -31,7 +31,7 @@ export class HostCallError extends Error {
 
 function implementation(hostKey: string): HostBuiltin {
   const impl = SDK_BUILTINS[hostKey] ?? hostBuiltins[hostKey];
-  if (impl === undefined) throw new HostCallError(`not implemented: built-in function ${hostKey}`);
+  if (impl === undefined) throw new HostCallError(`no implementation of built-in function ${hostKey}`);
   return impl;
 }
 
