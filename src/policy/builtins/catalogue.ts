@@ -1,6 +1,7 @@
 /**
  * The catalogue of OPA 1.x built-in functions (names, arities, argument and result kinds, flags), as
- * listed in OPA's capabilities file for v1.20. The compiler uses it to check calls and to know which
+ * listed in OPA's capabilities file for v1.20, and `test.sleep`, which OPA's test runner and topdown
+ * serve without listing it there. The compiler uses it to check calls and to know which
  * results cross the SDK as JSON arrays but must become sets again; the host table (./host) registers
  * its implementations under each entry's `hostKey`.
  */
@@ -225,6 +226,7 @@ strings.reverse | s | s |
 strings.split_n | s s n | a |
 substring | s n n | s |
 sum | a/S | n |
+test.sleep | s | N | nd
 time.add_date | n n n n | n |
 time.clock | n/a | a |
 time.date | n/a | a |

@@ -28,6 +28,7 @@ import { x509Builtins } from './impl/x509.js';
 import { uriBuiltins } from './impl/uri.js';
 import { operatorBuiltins } from './impl/operators.js';
 import { globsMatchBuiltins } from './impl/globs-match.js';
+import { runtimeBuiltins } from './impl/runtime.js';
 
 export type HostBuiltin = (...args: unknown[]) => unknown;
 
@@ -51,6 +52,7 @@ const IMPLEMENTATION_GROUPS: readonly Readonly<Record<string, HostImplementation
   uriBuiltins,
   operatorBuiltins,
   globsMatchBuiltins,
+  runtimeBuiltins,
 ];
 
 /** Implementations by OPA built-in name (not host key). */

@@ -293,7 +293,7 @@ function parseTime(layout: string, value: string): bigint {
 const DURATION_UNITS: Record<string, bigint> = { ns: 1n, us: 1000n, 'µs': 1000n, 'μs': 1000n, ms: 1_000_000n, s: 1_000_000_000n, m: 60_000_000_000n, h: 3_600_000_000_000n };
 
 /** Go time.ParseDuration. */
-function parseDuration(value: unknown): number | bigint {
+export function parseDuration(value: unknown): number | bigint {
   const s = asString(value, 'operand 1');
   const m = /^([+-]?)((?:\d*\.?\d+|\d+\.)(?:ns|us|µs|μs|ms|s|m|h))+$/.exec(s);
   if (s === '0' || s === '+0' || s === '-0') return 0;
