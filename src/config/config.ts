@@ -55,6 +55,18 @@ export interface GatewayConfig {
   policySigningKey?: string;
   /** POLICY_VERIFICATION_KEY: a PEM public key (inline or a file path); set = only builds signed under it load. */
   policyVerificationKey?: string;
+  /**
+   * OAUTH_CIMD_ALLOW_PRIVATE_ADDRESSES: client-ID metadata documents may be fetched from private, loopback and
+   * link-local addresses (and over plain http from loopback). Off by default: a client_id URL must not make the
+   * gateway reach into its own network (SSRF). For tests and single-machine setups only.
+   */
+  oauthCimdAllowPrivateAddresses: boolean;
+  /** OAUTH_ACCESS_TOKEN_TTL_SECONDS: lifetime of the agw_ access tokens the OAuth token endpoint hands out (default an hour). */
+  oauthAccessTokenTtlSeconds: number;
+  /** OAUTH_REFRESH_TOKEN_TTL_SECONDS: lifetime of an OAuth grant and its refresh tokens (default 30 days). */
+  oauthRefreshTokenTtlSeconds: number;
+  /** OAUTH_REGISTRATION_MAX_PER_HOUR: dynamic client registrations one client address may make per hour. */
+  oauthRegistrationMaxPerHour: number;
 }
 
 export const DEFAULT_DATA_DIR = join(PACKAGE_ROOT, '.data');

@@ -38,6 +38,15 @@ function seconds(env: Env, name: string, fallback: number, min: number, max: num
   return value;
 }
 
+/** Only `true` or `false` (any case): a typo such as `ture` stops the start instead of reading as false. */
+function boolean(env: Env, name: string, fallback: boolean): boolean {
+  const raw = present(env, name)?.toLowerCase();
+  if (raw === undefined) return fallback;
+  if (raw === 'true') return true;
+  if (raw === 'false') return false;
+  throw new ConfigError(name, `expected true or false, got '${raw}'`);
+}
+
 function databaseUrl(env: Env): string | undefined {
   const raw = present(env, 'DATABASE_URL');
   if (raw === undefined) return undefined;
@@ -197,6 +206,10 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
     consoleSignInMaxPerAddress: integer(env, 'CONSOLE_SIGNIN_MAX_PER_ADDRESS', 24, 1, 100000),
     consoleSignInWindowSeconds: integer(env, 'CONSOLE_SIGNIN_WINDOW_SECONDS', 900, 10, 86400),
     auditCheckpointIntervalSeconds: integer(env, 'AUDIT_CHECKPOINT_INTERVAL_SECONDS', 3600, 0, 31 * 86400),
+    oauthCimdAllowPrivateAddresses: boolean(env, 'OAUTH_CIMD_ALLOW_PRIVATE_ADDRESSES', false),
+    oauthAccessTokenTtlSeconds: integer(env, 'OAUTH_ACCESS_TOKEN_TTL_SECONDS', 3600, 60, 86400),
+    oauthRefreshTokenTtlSeconds: integer(env, 'OAUTH_REFRESH_TOKEN_TTL_SECONDS', 30 * 86400, 3600, 366 * 86400),
+    oauthRegistrationMaxPerHour: integer(env, 'OAUTH_REGISTRATION_MAX_PER_HOUR', 20, 1, 100000),
     ...auditSigningKey(env),
   };
   const url = databaseUrl(env);

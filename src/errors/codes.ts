@@ -24,6 +24,8 @@ export const ERROR_CODES = {
   slow_down: 400,
   access_denied: 400,
   expired_token: 400,
+  // OAuth: a client-ID metadata document that could not be fetched or is not acceptable (context.reason says why)
+  invalid_client_metadata: 400,
   // decision
   denied: 403,
   approval_pending: 202,
