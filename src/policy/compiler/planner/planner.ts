@@ -11,11 +11,25 @@ import { buildRuleTree, constKey, findNode, pathsOverlap, type TreeNode } from '
 type K = () => void;
 type KOp = (op: Operand) => void;
 
+/**
+ * What a `with` put in place of a function or built-in:
+ *  - function: another function or built-in (a ref to it), called with the same arguments;
+ *  - value: a constant, planned where the call is;
+ *  - local: any other value (a local variable, a comprehension, a ref to a document). As OPA
+ *    evaluates such a value before the expression that carries the `with` (ast/compile.go
+ *    rewriteWithModifiers), it is computed at the `with` and held in a local of the function
+ *    being planned; rule and function plans made under it receive it as an extra parameter.
+ */
+type Mock =
+  | { kind: 'function'; term: Term }
+  | { kind: 'value'; term: Term }
+  | { kind: 'local'; local: Local };
+
 /** What `with` replaced for the rules planned under it: base-data paths and mocked functions. */
 interface Context {
   key: string;
   overridden: string[][];
-  mocks: Map<string, Term>;
+  mocks: Map<string, Mock>;
 }
 
 const ROOT_CONTEXT: Context = { key: '', overridden: [], mocks: new Map() };
@@ -126,10 +140,18 @@ class Planner {
     if (existing) return existing;
     const name = `${group.kind === 'function' ? 'fn' : 'g'}${this.planned.size}_${group.path.join('_')}`.slice(0, 80);
     this.planned.set(key, name);
-    const f = new FuncBuilder(name, group.kind === 'function' ? (group.arity ?? 0) : 0);
-    this.inFunc(f, this.ctx, () => this.planGroupBody(group));
-    this.funcs.push(f.finish(group.kind !== 'function'));
+    const arity = group.kind === 'function' ? (group.arity ?? 0) : 0;
+    const passed = localMocks(this.ctx);
+    const f = new FuncBuilder(name, arity + passed.length);
+    this.inFunc(f, remapMockLocals(this.ctx, passed, f.params.slice(2 + arity)), () => this.planGroupBody(group));
+    // A rule's value then depends on the mock values it is handed, not only on input and data.
+    this.funcs.push(f.finish(group.kind !== 'function' && passed.length === 0));
     return name;
+  }
+
+  /** Values of the `with` replacements held in locals, passed to plans made under them (see Mock). */
+  private mockArgs(): Operand[] {
+    return localMocks(this.ctx).map(local);
   }
 
   private planGroupBody(group: RuleGroup): void {
@@ -195,7 +217,7 @@ class Planner {
     const f = this.f;
     const name = `${f.name}_b${this.bodyFuncs++}`;
     const bf = new FuncBuilder(name, f.params.length - 2);
-    this.inFunc(bf, this.ctx, () => {
+    this.inFunc(bf, remapMockLocals(this.ctx, f.params, bf.params), () => {
       this.planRuleBody(rule, () => bf.withOrigin(exitOrigin(rule), () => this.planTerm(value, (v) => bf.emit({ op: 'return', value: v }))));
     });
     this.funcs.push(bf.finish(false));
@@ -283,7 +305,7 @@ class Planner {
   }
 
   private planExprStmts(expr: Expr, k: K): void {
-    if (expr.with.length > 0) return this.planWith(expr, 0, this.outsideWith(k));
+    if (expr.with.length > 0) return this.planWith(expr, this.outsideWith(k));
     if (expr.kind === 'some' || expr.kind === 'somein') throw unsupported(expr.loc, '`some` must be normalised before planning');
     if (expr.negated) {
       const f = this.f;
@@ -355,71 +377,105 @@ class Planner {
     };
   }
 
-  private planWith(expr: Expr, i: number, k: K): void {
+  /**
+   * Every `with` value is evaluated before any of the expression's replacements applies: OPA
+   * rewrites a value that needs evaluation into an assignment placed before the expression
+   * (ast/compile.go rewriteWithModifiers), and the others (constants, bound variables) read
+   * nothing that a `with` changes. Only a function or built-in put in place of another is not a
+   * value. So the values are planned first, in order, and the replacements then apply in order.
+   */
+  private planWith(expr: Expr, k: K): void {
+    const targets = expr.with.map((w) => this.withTarget(w));
+    this.planWithValues(expr, targets, [], k);
+  }
+
+  private planWithValues(expr: Expr, targets: WithTarget[], values: Array<Operand | undefined>, k: K): void {
+    const i = values.length;
+    if (i >= expr.with.length) return this.applyWith(expr, targets, values, 0, k);
+    const w = expr.with[i]!;
+    const target = targets[i]!;
+    if (target.kind === 'mock' && (this.isFunctionRef(w.value) || isGround(w.value))) {
+      return this.planWithValues(expr, targets, [...values, undefined], k);
+    }
+    this.planTerm(w.value, (v) => this.planWithValues(expr, targets, [...values, v], k));
+  }
+
+  /** What a `with` replaces: input, base data (a path of strings), or a function or built-in. */
+  private withTarget(w: Expr['with'][number]): WithTarget {
+    const head = w.target.terms[0];
+    const rootName = head?.type === 'var' ? head.name : '';
+    const pathTerms = w.target.terms.slice(1);
+    if (rootName === 'input') return { kind: 'input', path: pathTerms };
+    if (rootName === 'data') {
+      const path = pathTerms.map((t) => (t.type === 'string' ? t.value : undefined));
+      if (path.some((p) => p === undefined)) throw unsupported(w.loc, '`with data...` needs a path of strings');
+      const strPath = path as string[];
+      if (this.functionAt(strPath)) return { kind: 'mock', name: ['data', ...strPath].join('.') };
+      return { kind: 'data', path: strPath };
+    }
+    return { kind: 'mock', name: [rootName, ...pathTerms.map((t) => (t.type === 'string' ? t.value : '?'))].join('.') };
+  }
+
+  private applyWith(expr: Expr, targets: WithTarget[], values: Array<Operand | undefined>, i: number, k: K): void {
     const f = this.f;
     if (i >= expr.with.length) {
       const inner: Expr = { ...expr, with: [] };
       return this.planExpr(inner, k);
     }
-    const w = expr.with[i]!;
-    const head = w.target.terms[0];
-    const rootName = head?.type === 'var' ? head.name : '';
-    const pathTerms = w.target.terms.slice(1);
-    if (rootName === 'input') {
-      return this.planTerm(w.value, (v) => this.planTerms(pathTerms, (path) => {
-        const next = f.local();
-        f.emit({ op: 'upsert', target: next, source: f.input, path, value: v });
+    const target = targets[i]!;
+    const value = values[i];
+    const next = (): void => this.applyWith(expr, targets, values, i + 1, k);
+    if (target.kind === 'mock') return this.withMock(target.name, expr.with[i]!.value, value, next);
+    if (target.kind === 'input') {
+      return this.planTerms(target.path, (path) => {
+        const replaced = f.local();
+        f.emit({ op: 'upsert', target: replaced, source: f.input, path, value: value! });
         const savedInput = f.input;
-        f.input = next;
+        f.input = replaced;
         try {
-          this.planWith(expr, i + 1, k);
+          next();
         } finally {
           f.input = savedInput;
         }
-      }));
-    }
-    if (rootName === 'data') {
-      const path = pathTerms.map((t) => (t.type === 'string' ? t.value : undefined));
-      if (path.some((p) => p === undefined)) throw unsupported(w.loc, '`with data...` needs a path of strings');
-      const strPath = path as string[];
-      const fn = this.functionAt(strPath);
-      if (fn) return this.withMock(expr, i, ['data', ...strPath].join('.'), w.value, k);
-      return this.planTerm(w.value, (v) => {
-        const next = f.local();
-        f.emit({ op: 'upsert', target: next, source: f.data, path: strPath.map(str), value: v });
-        const savedData = f.data;
-        const savedCtx = this.ctx;
-        f.data = next;
-        if (this.touchesRules(strPath)) this.ctx = this.extendContext({ overridden: [strPath] });
-        try {
-          this.planWith(expr, i + 1, k);
-        } finally {
-          f.data = savedData;
-          this.ctx = savedCtx;
-        }
       });
     }
-    const name = [rootName, ...pathTerms.map((t) => (t.type === 'string' ? t.value : '?'))].join('.');
-    return this.withMock(expr, i, name, w.value, k);
+    const replaced = f.local();
+    f.emit({ op: 'upsert', target: replaced, source: f.data, path: target.path.map(str), value: value! });
+    const savedData = f.data;
+    const savedCtx = this.ctx;
+    f.data = replaced;
+    if (this.touchesRules(target.path)) this.ctx = this.extendContext({ overridden: [target.path] });
+    try {
+      next();
+    } finally {
+      f.data = savedData;
+      this.ctx = savedCtx;
+    }
   }
 
-  private withMock(expr: Expr, i: number, name: string, value: Term, k: K): void {
-    if (!isGround(value) && value.type !== 'ref') throw unsupported(value.loc, 'a `with` replacement for a function must be a function or a constant');
+  /** `planned`: the value computed before the expression, when it is neither a function nor a constant. */
+  private withMock(name: string, value: Term, planned: Operand | undefined, k: K): void {
+    const mock: Mock = planned !== undefined
+      ? { kind: 'local', local: this.f.toLocal(planned) }
+      : this.isFunctionRef(value) ? { kind: 'function', term: value } : { kind: 'value', term: value };
     const savedCtx = this.ctx;
-    this.ctx = this.extendContext({ mock: [name, value] });
+    this.ctx = this.extendContext({ mock: [name, mock] });
     try {
-      this.planWith(expr, i + 1, k);
+      k();
     } finally {
       this.ctx = savedCtx;
     }
   }
 
-  private extendContext(add: { overridden?: string[][]; mock?: [string, Term] }): Context {
+  private extendContext(add: { overridden?: string[][]; mock?: [string, Mock] }): Context {
     const overridden = [...this.ctx.overridden, ...(add.overridden ?? [])];
     const mocks = new Map(this.ctx.mocks);
-    if (add.mock) mocks.set(add.mock[0], add.mock[1]);
-    const key = JSON.stringify([overridden.map((p) => p.join('.')), [...mocks].map(([n, t]) => [n, termKey(t)])]);
-    return { key, overridden, mocks };
+    if (add.mock) {
+      // A replacement of a name already replaced takes the newer one's place in the order of parameters.
+      mocks.delete(add.mock[0]);
+      mocks.set(add.mock[0], add.mock[1]);
+    }
+    return { key: contextKey(overridden, mocks), overridden, mocks };
   }
 
   private touchesRules(path: string[]): boolean {
@@ -468,27 +524,28 @@ class Planner {
   private emitCall(target: CallTarget, name: string, ops: Operand[], result: Local, loc: Location): void {
     const f = this.f;
     const mock = this.ctx.mocks.get(name);
-    if (mock) {
-      if (this.isFunctionRef(mock)) {
-        const mockTarget = this.resolveTarget(mock.type === 'ref' ? mock : { type: 'ref', terms: [mock], loc: mock.loc }, ops.length, loc);
-        const savedCtx = this.ctx;
-        // The replacement runs without any mock (as in OPA, a mock never calls another mock).
-        this.ctx = { ...this.ctx, mocks: new Map(), key: JSON.stringify([this.ctx.overridden.map((p) => p.join('.')), []]) };
-        try {
-          const mockName = mockTarget.kind === 'builtin' ? mockTarget.name : ['data', ...stripData(mockTarget.path)].join('.');
-          return this.emitCall(mockTarget, mockName, ops, result, loc);
-        } finally {
-          this.ctx = savedCtx;
-        }
+    if (mock?.kind === 'function') {
+      const term = mock.term;
+      const mockTarget = this.resolveTarget(term.type === 'ref' ? term : { type: 'ref', terms: [term], loc: term.loc }, ops.length, loc);
+      const savedCtx = this.ctx;
+      // The replacement runs without any mock (as in OPA, a mock never calls another mock).
+      this.ctx = { ...this.ctx, mocks: new Map(), key: contextKey(this.ctx.overridden, new Map()) };
+      try {
+        const mockName = mockTarget.kind === 'builtin' ? mockTarget.name : ['data', ...stripData(mockTarget.path)].join('.');
+        return this.emitCall(mockTarget, mockName, ops, result, loc);
+      } finally {
+        this.ctx = savedCtx;
       }
-      return this.planTerm(mock, (v) => f.emit({ op: 'assign', target: result, source: v }));
     }
+    // A value in place of a function is the call's result, whatever the arguments.
+    if (mock?.kind === 'value') return this.planTerm(mock.term, (v) => f.emit({ op: 'assign', target: result, source: v }));
+    if (mock?.kind === 'local') return f.emit({ op: 'assign', target: result, source: local(mock.local) });
     if (target.kind === 'function') {
       const path = stripData(target.path);
       const node = findNode(this.tree, path);
       if (!node?.group) throw unsupported(loc, `unknown function ${name}`);
       const fn = this.groupFunc(node.group);
-      f.emit({ op: 'call', fn: { kind: 'func', name: fn }, args: [local(f.input), local(f.data), ...ops], target: result });
+      f.emit({ op: 'call', fn: { kind: 'func', name: fn }, args: [local(f.input), local(f.data), ...ops, ...this.mockArgs()], target: result });
       return;
     }
     f.emit({ op: 'call', fn: this.builtinCallee(target.name, loc), args: ops, target: result });
@@ -687,7 +744,7 @@ class Planner {
       if (node.group.kind === 'function') throw unsupported(loc, `function ${['data', ...node.path].join('.')} referenced without arguments`);
       const fn = this.groupFunc(node.group);
       const v = f.local();
-      f.emit({ op: 'call', fn: { kind: 'func', name: fn }, args: [local(f.input), local(f.data)], target: v });
+      f.emit({ op: 'call', fn: { kind: 'func', name: fn }, args: [local(f.input), local(f.data), ...this.mockArgs()], target: v });
       return this.walk(v, ops, i, k);
     }
     const doc = this.virtualDoc(node);
@@ -733,7 +790,7 @@ class Planner {
             f.emit({ op: 'block', body: f.nested(() => f.emit({ op: 'dot', source: local(doc), key: { kind: 'const', value: child.key }, target: base })) });
             f.emit({ op: 'isUndefined', local: base });
             v = f.local();
-            f.emit({ op: 'call', fn: { kind: 'func', name: this.groupFunc(child.group) }, args: [local(f.input), local(f.data)], target: v });
+            f.emit({ op: 'call', fn: { kind: 'func', name: this.groupFunc(child.group) }, args: [local(f.input), local(f.data), ...this.mockArgs()], target: v });
           } else {
             v = this.virtualDoc(child);
           }
@@ -895,6 +952,43 @@ function isGround(t: Term): boolean {
     case 'object': return t.entries.every(([a, b]) => isGround(a) && isGround(b));
     default: return false;
   }
+}
+
+/** What a `with` replaces (see Planner.withTarget). */
+type WithTarget =
+  | { kind: 'input'; path: Term[] }
+  | { kind: 'data'; path: string[] }
+  | { kind: 'mock'; name: string };
+
+/** The locals holding `with` values (Mock kind local), in the order plans made under them take them. */
+function localMocks(ctx: Context): Local[] {
+  const out: Local[] = [];
+  for (const m of ctx.mocks.values()) if (m.kind === 'local') out.push(m.local);
+  return out;
+}
+
+/** The context for a function whose parameters `to` receive the caller's locals `from`. */
+function remapMockLocals(ctx: Context, from: Local[], to: Local[]): Context {
+  const mocks = new Map<string, Mock>();
+  for (const [name, m] of ctx.mocks) {
+    if (m.kind !== 'local') {
+      mocks.set(name, m);
+      continue;
+    }
+    const i = from.indexOf(m.local);
+    if (i < 0 || to[i] === undefined) throw new Error(`regoc planner: the value replacing ${name} is not passed to the function`);
+    mocks.set(name, { kind: 'local', local: to[i]! });
+  }
+  return { ...ctx, mocks };
+}
+
+/**
+ * Plans are specialised per context: the key names the overridden data paths and the mocks. A
+ * value held in a local is a parameter, so two `with`s giving different values share one plan.
+ */
+function contextKey(overridden: string[][], mocks: Map<string, Mock>): string {
+  const mockKeys = [...mocks].map(([n, m]) => [n, m.kind, m.kind === 'local' ? '' : termKey(m.term)]);
+  return JSON.stringify([overridden.map((p) => p.join('.')), mockKeys]);
 }
 
 function termKey(t: Term): string {
