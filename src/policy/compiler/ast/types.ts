@@ -257,6 +257,14 @@ export interface Module {
   package: Package;
   imports: Import[];
   rules: Rule[];
+  /** The module's `#` comments in source order (METADATA annotations are read from them). */
+  comments?: Comment[];
+}
+
+/** A `#` comment: its text after the `#` and where the `#` is. */
+export interface Comment {
+  text: string;
+  loc: Location;
 }
 
 /** A query (`data.test.p = x`) is a body. */

@@ -12,6 +12,7 @@ import { CheckContext, type BuiltinCatalogue, type Globals } from './context.js'
 import { Flattener, type RuleIndex } from './flatten.js';
 import { buildGroups, type DepPath, dependencies, dependencyGraph, orderGroups, packagePath } from './groups.js';
 import { LocalRewriter } from './locals.js';
+import { rewriteMetadataCalls } from './metadata-calls.js';
 import { SafetyChecker } from './safety.js';
 import { forEachVar, forEachVarInBody } from './walk.js';
 
@@ -35,8 +36,9 @@ export interface CheckOptions {
 
 const DEFAULT_BUILTINS: BuiltinCatalogue = { lookupBuiltin };
 
-export function checkProgram(modules: Module[], options: CheckOptions = {}): NormalisedProgram {
+export function checkProgram(parsed: Module[], options: CheckOptions = {}): NormalisedProgram {
   const ctx = new CheckContext(options.builtins ?? DEFAULT_BUILTINS);
+  const modules = rewriteMetadataCalls(ctx, parsed);
   const rawGroups = buildGroups(ctx, modules);
   const index: RuleIndex = { functions: new Map(), paths: new Set(rawGroups.keys()) };
   for (const [key, g] of rawGroups) if (g.kind === 'function') index.functions.set(key, g.arity!);

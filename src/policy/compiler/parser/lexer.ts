@@ -1,5 +1,5 @@
 import { CompileError } from '../ast/errors.js';
-import type { Location } from '../ast/types.js';
+import type { Comment, Location } from '../ast/types.js';
 
 export type TokenKind = 'ident' | 'number' | 'string' | 'rawstring' | 'template' | 'op' | 'eof';
 
@@ -31,6 +31,8 @@ export class Lexer {
   private pos = 0;
   private line: number;
   private col: number;
+  /** Comments met while tokenizing, in source order. */
+  readonly comments: Comment[] = [];
 
   constructor(private readonly src: string, private readonly file: string, base?: { line: number; col: number }) {
     this.line = base?.line ?? 1;
@@ -78,7 +80,10 @@ export class Lexer {
         this.advance();
       } else if (c === '#') {
         space = true;
+        const loc = this.location();
+        const start = this.pos + 1;
         while (this.pos < this.src.length && this.src[this.pos] !== '\n') this.advance();
+        this.comments.push({ text: this.src.slice(start, this.pos).replace(/\r$/, ''), loc });
       } else {
         break;
       }

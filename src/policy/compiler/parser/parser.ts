@@ -1,7 +1,7 @@
 import { CompileError } from '../ast/errors.js';
 import { callTerm, operatorRef, refName, refTerm, stringTerm, varTerm } from '../ast/terms.js';
 import type {
-  Body, CallTerm, Expr, Import, Location, Module, Package, RefTerm, Rule, RuleHead, Term, VarTerm, With,
+  Body, CallTerm, Comment, Expr, Import, Location, Module, Package, RefTerm, Rule, RuleHead, Term, VarTerm, With,
 } from '../ast/types.js';
 import { Lexer, type Token } from './lexer.js';
 
@@ -36,11 +36,14 @@ type LogicNode =
 
 export class Parser {
   private readonly tokens: Token[];
+  private readonly comments: Comment[];
   private pos = 0;
   private logic: LogicKeywords = { and: false, or: false, not: false };
 
   constructor(src: string, private readonly file: string, base?: { line: number; col: number }) {
-    this.tokens = new Lexer(src, file, base).tokenize();
+    const lexer = new Lexer(src, file, base);
+    this.tokens = lexer.tokenize();
+    this.comments = lexer.comments;
   }
 
   // ---- token helpers ----
@@ -105,7 +108,7 @@ export class Parser {
       if (this.isWord('import') && !this.keywordHead()) this.fail('unexpected import keyword: imports must come before rules');
       rules.push(this.parseRule());
     }
-    return { file: this.file, package: pkg, imports, rules };
+    return { file: this.file, package: pkg, imports, rules, comments: this.comments };
   }
 
   private parsePackage(): Package {
