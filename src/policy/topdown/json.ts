@@ -137,7 +137,11 @@ function escapeString(s: string): string {
   return out + '"';
 }
 
-/** The runtime's float text: shortest round-trip digits, 'e' form for exponents outside [-7, 21). */
+/**
+ * The runtime's float text (compiler/wasm/assembly/numfmt.ts): shortest round-trip digits in the
+ * shape OPA gives a computed number: an integral value in full, any other in 'e' form (two exponent
+ * digits at least) when its decimal exponent is below -4 or from 6 up, else in 'f' form.
+ */
 export function formatFloat(f: number): string {
   if (!Number.isFinite(f)) return '0';
   if (f === 0) return '0';
@@ -145,7 +149,7 @@ export function formatFloat(f: number): string {
   const digits = mant.replace('.', '');
   const exp = Number(expText);
   const sign = f < 0 ? '-' : '';
-  if (exp < -7 || exp >= 21) {
+  if (!Number.isInteger(f) && (exp < -4 || exp >= 6)) {
     const frac = digits.length > 1 ? `.${digits.slice(1)}` : '';
     return `${sign}${digits[0]}${frac}e${exp < 0 ? '-' : '+'}${String(Math.abs(exp)).padStart(2, '0')}`;
   }

@@ -7,6 +7,7 @@ import {
   mkSet, setAdd, elems, objKey, objVal, numKind, intVal, floatVal, numTextPtr, numTextLen, boolVal, objPutStrKey,
 } from "./value";
 import { formatF64 } from "./numfmt";
+import { parseDecimal } from "./numparse";
 
 let pos: u32 = 0;
 let end: u32 = 0;
@@ -137,39 +138,9 @@ function parseString(): u32 {
   return mkStr(out, o);
 }
 
-/** Parses decimal text [p, p+n) as f64 (digits, optional fraction and exponent). */
+/** Parses decimal text [p, p+n) as the nearest f64 (see numparse.ts). */
 export function parseF64(p: u32, n: u32): f64 {
-  let i = p;
-  const e = p + n;
-  let neg = false;
-  if (i < e && load<u8>(i) == 45) { neg = true; i++; }
-  let mant: f64 = 0;
-  let exp: i32 = 0;
-  let digits = 0;
-  while (i < e && load<u8>(i) >= 48 && load<u8>(i) <= 57) {
-    if (digits < 19) { mant = mant * 10 + <f64>(load<u8>(i) - 48); digits++; } else exp++;
-    i++;
-  }
-  if (i < e && load<u8>(i) == 46) {
-    i++;
-    while (i < e && load<u8>(i) >= 48 && load<u8>(i) <= 57) {
-      if (digits < 19) { mant = mant * 10 + <f64>(load<u8>(i) - 48); digits++; exp--; }
-      i++;
-    }
-  }
-  if (i < e && (load<u8>(i) == 101 || load<u8>(i) == 69)) {
-    i++;
-    let eneg = false;
-    if (i < e && (load<u8>(i) == 43 || load<u8>(i) == 45)) { eneg = load<u8>(i) == 45; i++; }
-    let ev: i32 = 0;
-    while (i < e && load<u8>(i) >= 48 && load<u8>(i) <= 57) { if (ev < 100000) ev = ev * 10 + <i32>(load<u8>(i) - 48); i++; }
-    exp += eneg ? -ev : ev;
-  }
-  let r: f64;
-  if (exp >= 0) r = mant * Math.pow(10, <f64>exp);
-  else if (exp >= -308) r = mant / Math.pow(10, <f64>(-exp));
-  else r = (mant / Math.pow(10, 308)) / Math.pow(10, <f64>(-exp - 308));
-  return neg ? -r : r;
+  return parseDecimal(p, n);
 }
 
 function smallInt(start: u32, stop: u32): u32 {
@@ -390,6 +361,8 @@ function dumpStringChars(p: u32, n: u32): void {
 }
 
 const SCRATCH = memory.data(64, 8);
+// A computed float's text: an integral one up to 1.8e308 is written out in full (see numfmt.ts).
+const FLOAT_TEXT = memory.data(336, 8);
 
 function dumpInt(v: i64): void {
   if (v == 0) { emit(48); return; }
@@ -428,8 +401,8 @@ function dumpNumber(v: u32): void {
   if (hostMode && dumpHostNumber(v)) return;
   if (numKind(v) == N_INT) { dumpInt(intVal(v)); return; }
   if (numTextLen(v) > 0) { emitBytes(numTextPtr(v), numTextLen(v)); return; }
-  const n = formatF64(floatVal(v), <u32>SCRATCH);
-  emitBytes(<u32>SCRATCH, n);
+  const n = formatF64(floatVal(v), <u32>FLOAT_TEXT);
+  emitBytes(<u32>FLOAT_TEXT, n);
 }
 
 function dumpValue(v: u32): void {
