@@ -1,8 +1,8 @@
 /**
  * Random well-formed Rego v1 policies and inputs for the differential test (fast-check
  * arbitraries). The grammar: complete rules (with else and default), partial set and object
- * rules, functions, comprehensions, some/every, not, `with input`, and built-in calls over
- * numbers, strings, arrays, objects and sets. Every variable is bound before use, so each
+ * rules, functions, comprehensions, some/every, not, `with input`, `with` replacing a function by
+ * a local or a comprehension, and built-in calls over numbers, strings, arrays, objects and sets. Every variable is bound before use, so each
  * generated policy is safe; rules refer only to rules generated before them (no recursion).
  */
 import fc from 'fast-check';
@@ -126,6 +126,10 @@ function rule(i: number): fc.Arbitrary<GeneratedRule> {
     fc.tuple(num(1, ['a']), fc.integer({ min: -2, max: 6 }), num(1, [])).map(([t, k, e]) =>
       `f${i}(a) := ${t} if {\n\ta > ${k}\n} else := ${e}\n\n${name} := [f${i}(input.n), f${i}(input.m), f${i}(3)]`),
     fc.tuple(str(2, []), str(1, [])).map(([a, b]) => `${name} := {${a}: 1, ${b}: 2}`),
+    // `with` replacing a function by a value bound per iteration and by a comprehension.
+    fc.tuple(num(1, ['a']), fc.integer({ min: -2, max: 6 })).map(([t, k]) =>
+      `g${i}(a) := ${t}\n\nh${i} := [g${i}(input.n), g${i}(3)]\n\n${name} contains [x, y] if {\n\tsome x in input.xs\n\ty := h${i} with g${i} as x\n}\n\n`
+      + `${name} contains ["c", y] if {\n\ty := h${i} with g${i} as [z | some z in input.xs; z > ${k}]\n}`),
   ];
   if (earlier) {
     forms.push(
