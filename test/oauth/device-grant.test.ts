@@ -66,7 +66,7 @@ class ConsoleClient {
   async decide(userCode: string, decision: 'approve' | 'deny', displayName = 'Device grant agent') {
     const page = await this.pairPage(userCode);
     expect(page.status, page.text).to.equal(200);
-    const fields = decision === 'approve' ? { user_code: userCode, target: 'new', display_name: displayName } : { user_code: userCode };
+    const fields: Record<string, string> = decision === 'approve' ? { user_code: userCode, target: 'new', display_name: displayName } : { user_code: userCode };
     return this.request('POST', `/console/pair/${decision}`, { ...fields, _csrf: ConsoleClient.csrf(page.text) });
   }
 }
