@@ -18,7 +18,7 @@ import { randomBytes } from 'node:crypto';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { admin } from '../scripts/local-stack.js';
 import { closeConnections, concurrent, percentile, send, sequential, spread, type HttpCall } from './http-load.js';
-import { cpuMs, startGatewayProcess, startMcpFloorProcess, startSandboxProcess, type Child } from './processes.js';
+import { cpuMs, startGatewayProcess, startMcpFloorProcess, startSandboxProcess, type Child, type RoundTrips } from './processes.js';
 
 const SEQUENTIAL = Number(process.env.BENCH_SEQUENTIAL ?? 1_000);
 const CONCURRENT = Number(process.env.BENCH_CONCURRENT ?? 10_000);
@@ -38,6 +38,28 @@ interface Figures {
   cpu: { gateway?: number; sandbox?: number; floor?: number; client?: number };
   /** The row whose p50 this one's "added p50" is measured against. */
   base?: string;
+  /** Round trips per call of the gateway, over the sequential phase (one call at a time). */
+  perCall?: PerCall;
+}
+
+interface PerCall {
+  pg: number;
+  tasker: number;
+  /** Per call, each statement or request that ran at least once per 10 calls. */
+  detail: string[];
+}
+
+type Counter = () => Promise<RoundTrips | undefined>;
+
+function perCall(before: RoundTrips | undefined, after: RoundTrips | undefined, calls: number): PerCall | undefined {
+  if (!before || !after) return undefined;
+  const delta = (a: Record<string, number>, b: Record<string, number>) =>
+    Object.entries(a)
+      .map(([key, n]) => [key, (n - (b[key] ?? 0)) / calls] as const)
+      .filter(([, n]) => n >= 0.1)
+      .sort((x, y) => y[1] - x[1])
+      .map(([key, n]) => `${n.toFixed(2)} ${key}`);
+  return { pg: (after.pg - before.pg) / calls, tasker: (after.tasker - before.tasker) / calls, detail: [...delta(after.statements, before.statements), ...delta(after.requests, before.requests)] };
 }
 
 
@@ -67,10 +89,12 @@ function cpuOf(children: Record<string, Child>): Record<string, number | undefin
   return Object.fromEntries([...Object.entries(children).map(([name, c]) => [name, cpuMs(c.process.pid)]), ['client', cpuMs(process.pid)]]);
 }
 
-async function measure(name: string, call: HttpCall, children: Record<string, Child>, base?: string): Promise<Figures> {
+async function measure(name: string, call: HttpCall, children: Record<string, Child>, base?: string, counter?: Counter): Promise<Figures> {
   await sequential(call, WARMUP);
   const seqBefore = cpuOf(children);
+  const countsBefore = await counter?.();
   const times = await sequential(call, SEQUENTIAL);
+  const countsAfter = await counter?.();
   const seqAfter = cpuOf(children);
   if (process.env.BENCH_DEBUG) console.error(name, 'sequential gateway cpu/req', ((seqAfter.gateway ?? 0) - (seqBefore.gateway ?? 0)) / SEQUENTIAL);
   const before = cpuOf(children);
@@ -85,6 +109,7 @@ async function measure(name: string, call: HttpCall, children: Record<string, Ch
     rps,
     cpu: { gateway: perRequest('gateway'), sandbox: perRequest('sandbox'), floor: perRequest('floor'), client: perRequest('client') },
     ...(base ? { base } : {}),
+    ...(counter ? { perCall: perCall(countsBefore, countsAfter, SEQUENTIAL) } : {}),
   };
 }
 
@@ -129,6 +154,12 @@ function report(results: Figures[]): string {
         fmt(r.cpu.client, 3),
       ].join(' | ').replace(/^/, '| ').replace(/$/, ' |'),
     ),
+    '',
+    'Round trips per call through the gateway (sequential phase, counted inside the gateway by bench/count-round-trips.mjs; the notification listener\'s 1 s heartbeat is included):',
+    '',
+    '| path | PostgreSQL statements | Tasker requests | which (per call) |',
+    '|---|---:|---:|---|',
+    ...results.filter((r) => r.perCall).map((r) => `| ${r.name} | ${fmt(r.perCall!.pg)} | ${fmt(r.perCall!.tasker)} | ${r.perCall!.detail.join('; ')} |`),
   ].join('\n');
 }
 
@@ -195,14 +226,15 @@ async function main(): Promise<void> {
     const viaFloor: HttpCall = { ...viaMcp, url: new URL(`${floor.url}/mcp`), headers: MCP_HEADERS };
     await send(viaMcp);
     const named = { sandbox, gateway, floor };
-    // BENCH_PATHS=a,b,c,d,e,f (default all) picks paths, e.g. to profile one of them alone; (c) is always first.
-    const picked = new Set((process.env.BENCH_PATHS ?? 'a,b,c,d,e,f').split(','));
+    const counter = gateway.counts;
+    // BENCH_PATHS (or BENCH_ROWS)=a,b,c,d,e,f (default all) picks paths, e.g. to profile one of them alone; (c) is always first.
+    const picked = new Set((process.env.BENCH_PATHS ?? process.env.BENCH_ROWS ?? 'a,b,c,d,e,f').split(','));
     const results = [await measure('(c) sandbox directly', direct, named)];
-    if (picked.has('a')) results.push(await measure('(a) MCP tools/call', viaMcp, named));
-    if (picked.has('b')) results.push(await measure('(b) REST GET', viaRest, named));
+    if (picked.has('a')) results.push(await measure('(a) MCP tools/call', viaMcp, named, undefined, counter));
+    if (picked.has('b')) results.push(await measure('(b) REST GET', viaRest, named, undefined, counter));
     if (picked.has('d')) results.push(await measure('(d) MCP SDK alone, tool answers at once', viaFloor, named));
     if (picked.has('e') || picked.has('f')) results.push(await measure('(e) sandbox directly, add a comment', directWrite, named));
-    if (picked.has('f')) results.push(await measure('(f) MCP add_comment (idempotency key)', viaMcpWrite, named, '(e) sandbox directly, add a comment'));
+    if (picked.has('f')) results.push(await measure('(f) MCP add_comment (idempotency key)', viaMcpWrite, named, '(e) sandbox directly, add a comment', counter));
     process.stdout.write(report(results) + '\n');
     if (INSTANCES > 1) {
       const others = [];

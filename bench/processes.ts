@@ -30,8 +30,8 @@ function profileArgs(): string[] {
   return dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : [];
 }
 
-function startCli(name: string, args: string[], env: NodeJS.ProcessEnv): Child {
-  return startNode(name, [CLI, ...args], env);
+function startCli(name: string, args: string[], env: NodeJS.ProcessEnv, nodeArgs: string[] = []): Child {
+  return startNode(name, [...nodeArgs, CLI, ...args], env);
 }
 
 /** A TypeScript file of the benchmark itself, run through tsx. */
@@ -99,14 +99,35 @@ export async function startSandboxProcess(): Promise<SandboxProcess> {
 
 export interface GatewayProcess extends Child {
   url: string;
+  /** Statements sent to PostgreSQL and requests sent to Tasker so far (bench/count-round-trips.mjs). */
+  counts(): Promise<RoundTrips | undefined>;
 }
+
+export interface RoundTrips {
+  pg: number;
+  tasker: number;
+  statements: Record<string, number>;
+  requests: Record<string, number>;
+}
+
+const COUNTER = join(ROOT, 'bench', 'count-round-trips.mjs');
 
 export async function startGatewayProcess(env: NodeJS.ProcessEnv): Promise<GatewayProcess> {
   const port = await freePort();
-  const child = startCli('gateway', ['start'], { HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'info', ...env });
+  const countsFile = join(await mkdtemp(join(tmpdir(), 'agw-bench-counts-')), 'counts.json');
+  const child = startCli('gateway', ['start'], { HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'info', BENCH_COUNTS_FILE: countsFile, ...env }, ['--import', COUNTER]);
   const url = `http://127.0.0.1:${port}`;
   await waitFor('the gateway', child, async () => ((await fetch(`${url}/readyz`)).status === 200 ? true : undefined));
-  return { ...child, url };
+  let seq = 0;
+  const counts = async (): Promise<RoundTrips | undefined> => {
+    if (!child.process.kill('SIGUSR2')) return undefined;
+    seq += 1;
+    return waitFor('the gateway\'s round-trip counts', child, async () => {
+      const read = JSON.parse(await readFile(countsFile, 'utf8')) as RoundTrips & { seq: number };
+      return read.seq >= seq ? read : undefined;
+    }, 10_000).catch(() => undefined);
+  };
+  return { ...child, url, counts };
 }
 
 export interface FloorProcess extends Child {

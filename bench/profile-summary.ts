@@ -37,6 +37,11 @@ const top = Number(topArg ?? 40);
 const profile = JSON.parse(readFileSync(file, 'utf8')) as Profile;
 const byId = new Map(profile.nodes.map((n) => [n.id, n]));
 const byFunction = new Map<string, number>();
+/** Inclusive time: each function once per sample whose stack holds it. */
+const inclusive = new Map<string, number>();
+const parentOf = new Map<number, number>();
+for (const node of profile.nodes) for (const child of node.children ?? []) parentOf.set(child, node.id);
+const label = (node: ProfileNode) => `${node.callFrame.functionName || '(anonymous)'} ${where(node.callFrame.url)}:${node.callFrame.lineNumber + 1}`;
 const byFile = new Map<string, number>();
 let all = 0;
 const ends: number[] = [];
@@ -52,5 +57,12 @@ profile.samples.forEach((id, i) => {
   const fn = `${functionName || '(anonymous)'} ${where(url)}:${lineNumber + 1}`;
   byFunction.set(fn, (byFunction.get(fn) ?? 0) + us);
   byFile.set(where(url), (byFile.get(where(url)) ?? 0) + us);
+  const seen = new Set<string>();
+  for (let at: number | undefined = id; at !== undefined; at = parentOf.get(at)) {
+    const name = label(byId.get(at)!);
+    if (seen.has(name)) continue;
+    seen.add(name);
+    inclusive.set(name, (inclusive.get(name) ?? 0) + us);
+  }
 });
-process.stdout.write(`${(all / 1000).toFixed(0)} ms of samples (idle excluded)\n\n${table('self time by function', byFunction, all, top)}\n\n${table('self time by file or package', byFile, all, top)}\n`);
+process.stdout.write(`${(all / 1000).toFixed(0)} ms of samples (idle excluded)\n\n${table('self time by function', byFunction, all, top)}\n\n${table('self time by file or package', byFile, all, top)}\n\n${table('total time (self and callees) by function', inclusive, all, top)}\n`);

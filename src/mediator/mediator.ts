@@ -6,7 +6,8 @@ import { GatewayError, isGatewayError } from '../errors/index.js';
 import { silentLogger, type Logger } from '../log/index.js';
 import type { EntityManager } from '../store/index.js';
 import { runToolOperation, type Actor, type ProjectScope, type TaskerAdapter } from '../tasker/index.js';
-import { claimKey, completeKey, purgeExpiredKeys, readKey, releaseKey, type ClaimRequest, type IdempotencyRow } from './idempotency-store.js';
+import { purgeExpiredKeys, readKey, releaseKey, type ClaimRequest, type IdempotencyRow } from './idempotency-store.js';
+import { claimAndJournal, completeAndForget } from './keyed-write-statements.js';
 import { resolveIdempotencyKey } from './idempotency-key.js';
 import type { WriteReconciler } from './reconciler.js';
 import { forgetWrite, journalWrite, markUnknown, type JournalEntry } from './write-journal.js';
@@ -247,14 +248,15 @@ export class Mediator {
     }
   }
 
-  /** Claims the key and journals its write in one transaction, so a held key always has its write on record. */
+  /**
+   * Claims the key and journals its write in one statement, so a held key always has its write on
+   * record; when the key is held or used, reads its record (a statement of its own: at read
+   * committed it would have taken a fresh snapshot inside a transaction too).
+   */
   private async claimOrRead(em: EntityManager, request: ClaimRequest, entry: JournalEntry): Promise<'claimed' | IdempotencyRow | undefined> {
     try {
-      return await em.transactional(async (tx) => {
-        if (!(await claimKey(tx, request))) return readKey(tx, request.agentId, request.key);
-        await journalWrite(tx, entry);
-        return 'claimed' as const;
-      });
+      if (await claimAndJournal(em, request, entry)) return 'claimed';
+      return await readKey(em, request.agentId, request.key);
     } catch (err) {
       throw storeUnavailable(err);
     }
@@ -267,11 +269,7 @@ export class Mediator {
    */
   private async store(em: EntityManager, request: ClaimRequest, outcome: Outcome): Promise<void> {
     try {
-      const stored = await em.transactional(async (tx) => {
-        const done = await completeKey(tx, request.agentId, request.key, request.claimToken, { result: outcome.result, taskerRef: outcome.tasker });
-        await forgetWrite(tx, request.decisionId);
-        return done;
-      });
+      const stored = await completeAndForget(em, request, { result: outcome.result, taskerRef: outcome.tasker });
       if (!stored) this.logger.warn('an idempotency key was taken over while its write ran', { tool: request.tool });
     } catch (err) {
       this.logger.error('could not store the result of a keyed write', { tool: request.tool, error: String(err) });
