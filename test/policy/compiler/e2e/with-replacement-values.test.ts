@@ -51,6 +51,10 @@ early := t if {
 	t := total with input.amount as 1 with tax as input.amount
 }
 
+input_early := b if {
+	b := input.b with input as {"amount": 1} with input.b as input.amount
+}
+
 # an undefined value makes the expression fail even where the function is never called
 default undefined_value := "no"
 undefined_value := "yes" if {
@@ -69,6 +73,7 @@ const EXPECTED = {
   billed: 102,
   taxed_and_billed: 107,
   early: 101,
+  input_early: 100,
   undefined_value: 'no',
 };
 
@@ -109,6 +114,7 @@ describe('regoc: `with` replacing a function by a local variable, a comprehensio
 
     it(`${label}: the replacement value is read before the expression's other replacements apply`, () => {
       expect(result().early).to.equal(EXPECTED.early);
+      expect(result().input_early).to.equal(EXPECTED.input_early);
     });
 
     it(`${label}: an undefined replacement value makes the expression fail`, () => {
