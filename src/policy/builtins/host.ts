@@ -5,10 +5,10 @@
  * ever reaches the SDK.
  */
 import { BUILTINS } from './catalogue.js';
-import { NotExactError } from './value.js';
+import { NotExactError, notExact } from './value.js';
 import { toJsonText } from './value.js';
 import type { HostImplementation } from './types.js';
-import { decodeHostValue, encodeHostValue, needsHostEncoding } from './sets.js';
+import { decodeHostValue, encodeHostValue, needsHostEncoding, takeSawNonStringKey } from './sets.js';
 import { stringBuiltins } from './impl/strings.js';
 import { unitBuiltins } from './impl/units.js';
 import { globBuiltins } from './impl/glob.js';
@@ -66,10 +66,21 @@ function encodeForSdk(result: unknown): ArrayBuffer {
   return bytes.slice().buffer;
 }
 
-function wrapForSdk(impl: HostImplementation): HostBuiltin {
+/**
+ * Built-ins that treat keys that are not strings as OPA does (see sets.ts): the object built-ins
+ * that select entries by key, and those that reject such a key with an operand error.
+ */
+const NON_STRING_KEY_AWARE: ReadonlySet<string> = new Set(['object.filter', 'object.remove', 'strings.replace_n']);
+
+function wrapForSdk(name: string, impl: HostImplementation): HostBuiltin {
+  const keysAware = NON_STRING_KEY_AWARE.has(name);
   return (...args: unknown[]) => {
     try {
-      const raw = impl(...args.map(decodeHostValue));
+      takeSawNonStringKey();
+      const decoded = args.map(decodeHostValue);
+      // Anything else would see such an object without those entries and answer differently.
+      if (takeSawNonStringKey() && !keysAware) notExact(name, 'an object key that is not a string');
+      const raw = impl(...decoded);
       if (raw === undefined) return undefined;
       const result = needsHostEncoding(raw) ? encodeHostValue(raw) : raw;
       return typeof result === 'bigint' || containsBigInt(result) ? encodeForSdk(result) : result;
@@ -94,7 +105,7 @@ function buildHostTable(): Record<string, HostBuiltin> {
   for (const [name, impl] of hostImplementations) {
     const spec = BUILTINS.get(name);
     if (spec === undefined) throw new Error(`host built-in ${name} is not in the catalogue`);
-    table[spec.hostKey] = wrapForSdk(impl);
+    table[spec.hostKey] = wrapForSdk(name, impl);
   }
   return table;
 }

@@ -1,6 +1,6 @@
 /** object.*, json.* (remove, filter, patch, marshal), graph.* and walk, after OPA's topdown code. */
 import type { HostImplementation } from '../types.js';
-import { asRegoSet, isRegoSet } from '../sets.js';
+import { asRegoSet, hostKeyText, isRegoSet, nonStringEntries, withNonStringEntries } from '../sets.js';
 import {
   asArray,
   asObject,
@@ -16,21 +16,35 @@ import {
 } from '../value.js';
 
 /** Keys to drop or keep: array/set elements, or an object's keys. */
-function keyList(value: unknown): JsonValue[] {
-  if (isObject(value)) return Object.keys(value);
+function keyList(value: unknown): unknown[] {
+  if (isObject(value)) return [...Object.keys(value), ...nonStringEntries(value).map(([k]) => k)];
   return asArray(value, 'operand 2');
 }
 
+/** The keys named by object.remove / object.filter's second operand: strings, and others by their exact text. */
+function keySelection(keys: unknown): { strings: Set<string>; others: Set<string> } {
+  const strings = new Set<string>();
+  const others = new Set<string>();
+  for (const k of keyList(keys)) {
+    if (typeof k === 'string') strings.add(k);
+    else others.add(hostKeyText(k));
+  }
+  return { strings, others };
+}
+
+/** Keeps the entries (string keys and others, see sets.ts) for which `keep` holds. */
+function selectEntries(source: JsonObject, keys: unknown, keep: (named: boolean) => boolean): JsonObject {
+  const { strings, others } = keySelection(keys);
+  const out = Object.fromEntries(Object.entries(source).filter(([k]) => keep(strings.has(k))));
+  return withNonStringEntries(out, nonStringEntries(source).filter(([k]) => keep(others.has(hostKeyText(k)))));
+}
+
 function objectRemove(obj: unknown, keys: unknown): JsonObject {
-  const source = asObject(obj, 'operand 1');
-  const drop = new Set(keyList(keys).filter((k): k is string => typeof k === 'string'));
-  return Object.fromEntries(Object.entries(source).filter(([k]) => !drop.has(k)));
+  return selectEntries(asObject(obj, 'operand 1'), keys, (named) => !named);
 }
 
 function objectFilter(obj: unknown, keys: unknown): JsonObject {
-  const source = asObject(obj, 'operand 1');
-  const keep = new Set(keyList(keys).filter((k): k is string => typeof k === 'string'));
-  return Object.fromEntries(Object.entries(source).filter(([k]) => keep.has(k)));
+  return selectEntries(asObject(obj, 'operand 1'), keys, (named) => named);
 }
 
 function objectGet(obj: unknown, key: unknown, fallback: unknown): unknown {

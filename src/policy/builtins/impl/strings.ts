@@ -1,6 +1,7 @@
 /** String built-ins with Go's semantics: indexes and lengths count Unicode code points (runes). */
 import type { HostImplementation } from '../types.js';
 import { asArray, asInteger, asNumber, asObject, asString, asStringList, compareStrings, fail } from '../value.js';
+import { nonStringEntries } from '../sets.js';
 
 function runes(s: string): string[] {
   return Array.from(s);
@@ -143,6 +144,7 @@ export const stringBuiltins: Readonly<Record<string, HostImplementation>> = {
   'strings.count': (s: unknown, sub: unknown) => goCount(asString(s), asString(sub)),
   'strings.replace_n': (patterns: unknown, s: unknown) => {
     const obj = asObject(patterns, 'operand 1');
+    if (nonStringEntries(obj).length > 0) fail('operand 1 non-string key found in pattern object');
     const pairs = Object.keys(obj)
       .sort(compareStrings)
       .map((old): [string, string] => [old, asString(obj[old], 'operand 1 value')]);

@@ -210,6 +210,8 @@ function parseValue(depth: i32): u32 {
     const o = mkObj(8);
     ws();
     if (pos < end && load<u8>(pos) == 125) { pos++; return o; }
+    // Once a key that is not a string is in, keys go in by value order (objPutStrKey assumes strings).
+    let mixed = false;
     while (!bad) {
       ws();
       if (pos >= end || load<u8>(pos) != 34) { bad = true; return 0; }
@@ -223,9 +225,14 @@ function parseValue(depth: i32): u32 {
       if (hostMode && lenOf(k) > 0 && load<u8>(strPtr(k)) == 0) {
         const r = hostKey(o, k, v);
         if (r != 0) return r;
-        k = mkStr(strPtr(k) + 1, lenOf(k) - 1);
+        if (lenOf(k) > 1 && load<u8>(strPtr(k) + 1) == 107) {
+          k = nonStringKey(k, depth);
+          if (bad) return 0;
+          mixed = true;
+        } else k = mkStr(strPtr(k) + 1, lenOf(k) - 1);
       }
-      objPutStrKey(o, k, v);
+      if (mixed) objPut(o, k, v);
+      else objPutStrKey(o, k, v);
       ws();
       if (pos < end && load<u8>(pos) == 44) { pos++; continue; }
       if (pos < end && load<u8>(pos) == 125) { pos++; return o; }
@@ -254,6 +261,22 @@ function parseValue(depth: i32): u32 {
   if (c == 102) return expectWord(memory.data<u8>([102, 97, 108, 115, 101]), 5) ? mkBool(false) : 0;
   if (c == 110) return expectWord(memory.data<u8>([110, 117, 108, 108]), 4) ? mkNull() : 0;
   return parseNumber();
+}
+
+/**
+ * Host mode: "\u0000k" and JSON text is a key that is not a string (the module writes such keys so,
+ * see dumpValue, and the host hands them back as they came): the key's value, parsed from that text.
+ */
+function nonStringKey(k: u32, depth: i32): u32 {
+  const savePos = pos, saveEnd = end;
+  pos = strPtr(k) + 2;
+  end = strPtr(k) + lenOf(k);
+  const key = parseValue(depth + 1);
+  ws();
+  if (pos != end) bad = true;
+  pos = savePos;
+  end = saveEnd;
+  return key;
 }
 
 /** A host-mode set marker as the object's only key: the set; else 0 (the key is an escaped one). */
