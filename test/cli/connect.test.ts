@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from '@decimalturn/toml-patch';
@@ -120,5 +120,61 @@ describe('cli: agent-gateway connect and doctor against a running gateway (brows
     expect(result.code).to.equal(1);
     expect(result.stderr).to.match(/^connect: \w+: /);
     expect(() => statSync(join(other.XDG_CONFIG_HOME, 'agent-gateway', 'credentials.json'))).to.throw();
+  });
+
+  /**
+   * A stand-in for the Codex CLI (an external program, not ours): it records its argv and, for
+   * `mcp add`, appends the entry as Codex 0.169 writes it; `mcp get` succeeds, or fails when asked to.
+   */
+  function fakeCodex(dir: string, getFails = false): string {
+    const bin = join(dir, 'bin');
+    mkdirSync(bin, { recursive: true });
+    const script = [
+      '#!/bin/sh',
+      'printf "%s\\n" "$*" >> "$CODEX_ARGV_LOG"',
+      'if [ "$1 $2" = "mcp add" ]; then printf "\\n[mcp_servers.%s]\\nurl = \\"%s\\"\\nbearer_token_env_var = \\"%s\\"\\n" "$3" "$5" "$7" >> "$CODEX_HOME/config.toml"; fi',
+      getFails ? 'if [ "$1 $2" = "mcp get" ]; then echo "Error: failed to parse config" >&2; exit 1; fi' : '',
+      'exit 0',
+    ].join('\n');
+    writeFileSync(join(bin, 'codex'), script + '\n', { mode: 0o755 });
+    return bin;
+  }
+
+  async function pairingCode(): Promise<string> {
+    const agent = await stack.client.createAgent('Codex on PATH');
+    const res = await stack.client.request('POST', `/agents/${agent.id}/pairing-codes`, {});
+    expect(res.status, res.text).to.equal(201);
+    return res.body.pairing_code.code as string;
+  }
+
+  it('with codex on PATH: runs codex mcp add NAME --url <gateway>/mcp, then writes the token header into the entry it made, keeping the rest of config.toml', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'agw-connect-codex-'));
+    const codexEnv = { HOME: home, XDG_CONFIG_HOME: join(home, 'config'), CODEX_HOME: join(home, 'codex'), CODEX_ARGV_LOG: join(home, 'argv.log'), PATH: `${fakeCodex(home)}:/usr/bin:/bin`, LOG_LEVEL: 'warn' };
+    mkdirSync(codexEnv.CODEX_HOME, { recursive: true });
+    writeFileSync(join(codexEnv.CODEX_HOME, 'config.toml'), '# mine\nmodel = "o3"\n');
+    const result = await runCli(['connect', '--server', stack.baseUrl, '--code', await pairingCode(), '--no-browser'], codexEnv);
+    expect(result.code, result.stderr + result.stdout).to.equal(0);
+    expect(result.stdout).to.contain('Codex configured: codex mcp add tasker');
+    expect(result.stdout).not.to.contain('Warning');
+
+    const argv = readFileSync(codexEnv.CODEX_ARGV_LOG, 'utf8').trim().split('\n');
+    expect(argv).to.deep.equal([`mcp add tasker --url ${stack.baseUrl}/mcp --bearer-token-env-var AGENT_GATEWAY_TOKEN`, 'mcp get tasker']);
+    const saved = JSON.parse(readFileSync(join(codexEnv.XDG_CONFIG_HOME, 'agent-gateway', 'credentials.json'), 'utf8'))[stack.baseUrl];
+    const configFile = join(codexEnv.CODEX_HOME, 'config.toml');
+    expect(statSync(configFile).mode & 0o777).to.equal(0o600);
+    const text = readFileSync(configFile, 'utf8');
+    expect(text).to.contain('# mine');
+    const tasker = (parse(text) as { mcp_servers: Record<string, Record<string, unknown>> }).mcp_servers.tasker!;
+    expect(tasker).to.deep.include({ url: `${stack.baseUrl}/mcp`, default_tools_approval_mode: 'prompt' });
+    expect(tasker.http_headers).to.deep.equal({ Authorization: `Bearer ${saved.access_token}` });
+    expect(tasker, 'the variable nobody exports is gone').not.to.have.property('bearer_token_env_var');
+  });
+
+  it('with codex on PATH that cannot read the entry back: still configured, and says what Codex said', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'agw-connect-codex-get-'));
+    const codexEnv = { HOME: home, XDG_CONFIG_HOME: join(home, 'config'), CODEX_HOME: join(home, 'codex'), CODEX_ARGV_LOG: join(home, 'argv.log'), PATH: `${fakeCodex(home, true)}:/usr/bin:/bin`, LOG_LEVEL: 'warn' };
+    const result = await runCli(['connect', '--server', stack.baseUrl, '--code', await pairingCode(), '--no-browser'], codexEnv);
+    expect(result.code, result.stderr + result.stdout).to.equal(0);
+    expect(result.stdout).to.contain('Warning: codex mcp get failed: Error: failed to parse config');
   });
 });

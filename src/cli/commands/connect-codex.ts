@@ -51,23 +51,51 @@ function serverTable(entry: CodexServerEntry): Record<string, unknown> {
   };
 }
 
+/** The variable named to `codex mcp add`: never read, the entry's header replaces it (see configureCodex). */
+export const CODEX_ADD_TOKEN_VARIABLE = 'AGENT_GATEWAY_TOKEN';
+
+export interface CodexConfigured {
+  file: string;
+  /** `codex mcp add` registered the server (then connect wrote its header), or connect wrote config.toml alone. */
+  via: 'codex mcp add' | 'config.toml';
+  /** What Codex said when `mcp add` or the read-back `mcp get` failed. */
+  codexError?: string;
+}
+
+function lastLine(result: { stderr?: string | null; stdout?: string | null }, fallback: string): string {
+  return (result.stderr || result.stdout || '').trim().split('\n').filter((l) => !l.startsWith('WARNING:')).pop() || fallback;
+}
+
 /**
- * Registers the gateway with Codex by writing its table into config.toml with a TOML patcher that
- * keeps the rest of the file. Not `codex mcp add`: against a gateway that advertises OAuth, Codex
- * 0.169's `mcp add` starts its own browser login and waits for it, which would compete with the
- * pairing just done. When Codex is on PATH it reads the entry back (`codex mcp get`), so a file it
- * cannot parse is reported at once.
+ * Registers the gateway with Codex so a new shell's `codex exec` sends the token without anything
+ * exported. When `codex` is on PATH, Codex registers the server itself (`codex mcp add NAME --url
+ * URL`), then connect writes the token into the entry's `http_headers`: `mcp add` cannot carry a
+ * header, and its only token option, `--bearer-token-env-var`, needs the variable exported in
+ * every shell. connect names that option anyway, because Codex 0.169's `mcp add` of a server with
+ * no token source that advertises OAuth starts its own browser login at once, competing with the
+ * pairing just done; the header written next replaces the variable. Without `codex` on PATH (or
+ * when `mcp add` fails) connect writes the whole entry into config.toml itself. Either way the
+ * rest of config.toml is kept (a TOML patcher), the file is 0600 (it now holds a secret), and
+ * `codex mcp get` reads the entry back when Codex is there, so a file it cannot parse shows at once.
  */
-export async function configureCodex(entry: CodexServerEntry, env: NodeJS.ProcessEnv = process.env): Promise<{ file: string; via: 'checked with codex mcp get' | 'config.toml'; codexError?: string }> {
+export async function configureCodex(entry: CodexServerEntry, env: NodeJS.ProcessEnv = process.env): Promise<CodexConfigured> {
   const file = codexConfigFile(env);
   await mkdir(codexHome(env), { recursive: true, mode: 0o700 });
+  const codex = codexOnPath(env);
+  let addError: string | undefined;
+  if (codex) {
+    const add = spawnSync(codex, ['mcp', 'add', entry.name, '--url', entry.url, '--bearer-token-env-var', CODEX_ADD_TOKEN_VARIABLE], { env, encoding: 'utf8', timeout: 60_000, stdio: ['ignore', 'pipe', 'pipe'] });
+    if (add.status !== 0) addError = `codex mcp add failed: ${lastLine(add, add.error?.message ?? 'no output')}`;
+  }
   const before = existsSync(file) ? readFileSync(file, 'utf8') : '';
   await writeFile(file, withServer(before, entry.name, serverTable(entry)), { mode: 0o600 });
   await chmod(file, 0o600);
-  const codex = codexOnPath(env);
-  if (!codex) return { file, via: 'config.toml' };
-  const check = spawnSync(codex, ['mcp', 'get', entry.name], { env, encoding: 'utf8', timeout: 30_000 });
-  return check.status === 0 ? { file, via: 'checked with codex mcp get' } : { file, via: 'config.toml', codexError: (check.stderr || check.stdout || '').trim().split('\n').pop() ?? 'codex mcp get failed' };
+  const via = codex && !addError ? 'codex mcp add' : 'config.toml';
+  if (!codex) return { file, via };
+  const check = spawnSync(codex, ['mcp', 'get', entry.name], { env, encoding: 'utf8', timeout: 30_000, stdio: ['ignore', 'pipe', 'pipe'] });
+  const getError = check.status === 0 ? undefined : `codex mcp get failed: ${lastLine(check, 'no output')}`;
+  const codexError = [addError, getError].filter(Boolean).join('; ');
+  return { file, via, ...(codexError ? { codexError } : {}) };
 }
 
 /**

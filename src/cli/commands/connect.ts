@@ -100,8 +100,9 @@ const connect: CliCommand = {
       const codex = await configureCodex({ name: opts.name, url: `${opts.server}/mcp`, token: issued.access_token, approvalMode: opts.approvalMode, ...(enabledTools ? { enabledTools } : {}) });
       process.stdout.write(
         `Connected as agent "${issued.agent.display_name}" (${issued.agent.id}); the token ${issued.expires_at ? `expires at ${issued.expires_at}` : 'does not expire'}.\n` +
-          `Token saved in ${file} (mode 0600).\nCodex configured (${codex.via}): server "${opts.name}" in ${codex.file} (mode 0600).\n` +
-          (codex.codexError ? `Warning: Codex could not read the entry back: ${codex.codexError}\n` : '') +
+          `Token saved in ${file} (mode 0600).\n` +
+          (codex.via === 'codex mcp add' ? `Codex configured: codex mcp add ${opts.name}, then its token header written into ${codex.file} (mode 0600).\n` : `Codex configured: server "${opts.name}" written into ${codex.file} (mode 0600).\n`) +
+          (codex.codexError ? `Warning: ${codex.codexError}\n` : '') +
           `Check it with: agent-gateway doctor --server ${opts.server}\n`,
       );
       return 0;
