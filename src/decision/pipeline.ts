@@ -39,7 +39,12 @@ export interface PipelineOptions {
 }
 
 /** What running an allowed action gave: the result, the Tasker object it is about, and whether it was a replay. */
-type Execution = Pick<MediatorResult, 'result' | 'tasker' | 'latencyMs' | 'replayed'> & { executedUnderDecisionId?: string; auditOutcome?: AuditOutcome };
+type Execution = Pick<MediatorResult, 'result' | 'tasker' | 'latencyMs' | 'replayed'> & {
+  executedUnderDecisionId?: string;
+  auditOutcome?: AuditOutcome;
+  /** A write's bookkeeping after Tasker's answer (see MediatorRun); awaited, with the outcome's record, before the answer. */
+  settled?: Promise<void>;
+};
 
 /** An action that ran, or how it failed; never a rejection, so a read started early can be dropped without a trace. */
 type Ran = { ok: true; done: Execution } | { ok: false; error: unknown; latencyMs: number };
@@ -341,9 +346,13 @@ export class RequestPipeline implements ApprovedActionRunner {
       const audited = await this.recordOutcomeOf(ctx, decisionId, contract.name, awaited, latencyMs, failure.code, null, false, approvedAction);
       throw audited === 'pending' || audited === 'unrecorded' ? withContext(failure, { audit_outcome: audited }) : failure;
     }
-    const done = ran.done;
+    const { settled, ...done } = ran.done;
     if (viaTasker) this.observeTasker(contract.name, done.replayed ? 'replayed' : 'ok', done.latencyMs);
-    const audited = await this.recordOutcomeOf(ctx, decisionId, contract.name, awaited, done.latencyMs, null, done.tasker, done.replayed, approvedAction, done.executedUnderDecisionId);
+    // The outcome's commit and the mediator's (result stored under the key) overlap; both are done before the answer.
+    const [audited] = await Promise.all([
+      this.recordOutcomeOf(ctx, decisionId, contract.name, awaited, done.latencyMs, null, done.tasker, done.replayed, approvedAction, done.executedUnderDecisionId),
+      settled,
+    ]);
     if (audited === 'unrecorded' && !approvedAction) throw unrecordedWrite(done);
     return { ...done, auditOutcome: audited };
   }
@@ -355,7 +364,7 @@ export class RequestPipeline implements ApprovedActionRunner {
     try {
       const done =
         contract['x-gateway'].handler === 'tasker'
-          ? await this.deps.mediator.execute({ tool: contract, args: a.args, agent: actingAgent(ctx), decisionId, projectScope: a.projectScope, idempotencyKey: ctx.idempotencyKey })
+          ? await this.deps.mediator.start({ tool: contract, args: a.args, agent: actingAgent(ctx), decisionId, projectScope: a.projectScope, idempotencyKey: ctx.idempotencyKey })
           : await this.answerItself(a, started, call);
       return { ok: true, done };
     } catch (error) {

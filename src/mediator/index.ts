@@ -1,6 +1,6 @@
 /** Mediator: carries out approved actions through the Tasker adapter, with idempotency keys for writes. */
 export { Mediator, DEFAULT_IDEMPOTENCY_TTL_MS, DEFAULT_IN_PROGRESS_WAIT_MS, DEFAULT_PURGE_INTERVAL_MS, type MediatorDeps } from './mediator.js';
-export type { ActingAgent, ApprovedAction, MediatorOptions, MediatorResult } from './types.js';
+export type { ActingAgent, ApprovedAction, MediatorOptions, MediatorResult, MediatorRun } from './types.js';
 export type { TaskerReference } from './tasker-reference.js';
 export { IdempotencyRecordSchema, type IdempotencyRecord, type IdempotencyStatus } from './idempotency-record.js';
 export { MEDIATOR_ENTITIES } from './entities.js';

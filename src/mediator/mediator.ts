@@ -13,7 +13,7 @@ import type { WriteReconciler } from './reconciler.js';
 import { forgetWrite, journalWrite, markUnknown, type JournalEntry } from './write-journal.js';
 import { IDEMPOTENCY_ARGUMENT, requestHash, withoutIdempotencyKey } from './request-hash.js';
 import { taskerReference, type TaskerReference } from './tasker-reference.js';
-import type { ActingAgent, ApprovedAction, MediatorOptions, MediatorResult } from './types.js';
+import type { ActingAgent, ApprovedAction, MediatorOptions, MediatorResult, MediatorRun } from './types.js';
 
 export interface MediatorDeps {
   /** The ORM (or anything with an entity manager); forked once per call for the idempotency records. */
@@ -95,7 +95,18 @@ export class Mediator {
     if (this.leaseMs < deps.adapter.config.deadlineMs) throw new Error('mediator option leaseMs must be at least the Tasker adapter deadline');
   }
 
+  /** Runs the action and its bookkeeping to the end. */
   async execute(action: ApprovedAction): Promise<MediatorResult> {
+    const { settled, ...result } = await this.start(action);
+    await settled;
+    return result;
+  }
+
+  /**
+   * Runs the action; a write's bookkeeping after Tasker's answer may still be running when this
+   * resolves (see MediatorRun), so the caller can record the outcome at the same time.
+   */
+  async start(action: ApprovedAction): Promise<MediatorRun> {
     const startedAt = performance.now();
     const contract = this.contractOf(action);
     const key = contract['x-gateway'].kind === 'read' ? null : resolveIdempotencyKey(action);
@@ -103,7 +114,7 @@ export class Mediator {
     if (key === null) {
       // Reads are idempotent by nature and keep no record.
       const outcome = await this.perform(contract, action.args, actorOf(action.agent, action.decisionId), action.projectScope);
-      return this.answer(contract, outcome, startedAt, { replayed: false, key: null, decisionId: action.decisionId });
+      return { ...this.answer(contract, outcome, startedAt, { replayed: false, key: null, decisionId: action.decisionId }), settled: SETTLED };
     }
     return this.executeOnce(contract, action, key, startedAt);
   }
@@ -146,7 +157,7 @@ export class Mediator {
    * A write without a key: journaled while in flight, so an answer lost on the way is reconciled
    * later (the decision-derived external id finds a create again), though a retry cannot converge.
    */
-  private async executeUnkeyed(contract: ToolContract, action: ApprovedAction, startedAt: number): Promise<MediatorResult> {
+  private async executeUnkeyed(contract: ToolContract, action: ApprovedAction, startedAt: number): Promise<MediatorRun> {
     const em = this.deps.orm.em.fork();
     try {
       await journalWrite(em, this.journalEntry(contract, action, action.args, null, null));
@@ -159,11 +170,16 @@ export class Mediator {
     } catch (err) {
       throw await this.settleFailure(em, contract.name, action.decisionId, err, null);
     }
-    await forgetWrite(em, action.decisionId).catch((err: unknown) => this.logger.warn('could not clear a finished write from the journal', { tool: contract.name, error: String(err) }));
-    return this.answer(contract, outcome, startedAt, { replayed: false, key: null, decisionId: action.decisionId });
+    const settled = forgetWrite(em, action.decisionId).then(
+      () => undefined,
+      (err: unknown) => {
+        this.logger.warn('could not clear a finished write from the journal', { tool: contract.name, error: String(err) });
+      },
+    );
+    return { ...this.answer(contract, outcome, startedAt, { replayed: false, key: null, decisionId: action.decisionId }), settled };
   }
 
-  private async executeOnce(contract: ToolContract, action: ApprovedAction, key: string, startedAt: number): Promise<MediatorResult> {
+  private async executeOnce(contract: ToolContract, action: ApprovedAction, key: string, startedAt: number): Promise<MediatorRun> {
     const em = this.deps.orm.em.fork();
     const request: ClaimRequest = {
       agentId: action.agent.id,
@@ -180,7 +196,7 @@ export class Mediator {
     const claim = await this.claimOrWait(em, request, this.journalEntry(contract, action, adapterArgs, key, request.claimToken));
     if (claim.kind === 'stored') {
       const outcome = { result: claim.row.result, tasker: (claim.row.tasker_ref as TaskerReference | null) ?? null };
-      return this.answer(contract, outcome, startedAt, { replayed: true, key, decisionId: claim.row.decision_id });
+      return { ...this.answer(contract, outcome, startedAt, { replayed: true, key, decisionId: claim.row.decision_id }), settled: SETTLED };
     }
     let outcome: Outcome;
     try {
@@ -188,8 +204,8 @@ export class Mediator {
     } catch (err) {
       throw await this.settleFailure(em, contract.name, action.decisionId, err, request);
     }
-    await this.store(em, request, outcome);
-    return this.answer(contract, outcome, startedAt, { replayed: false, key, decisionId: action.decisionId });
+    const settled = this.store(em, request, outcome);
+    return { ...this.answer(contract, outcome, startedAt, { replayed: false, key, decisionId: action.decisionId }), settled };
   }
 
   private journalEntry(contract: ToolContract, action: ApprovedAction, args: Record<string, unknown>, key: string | null, claimToken: string | null): JournalEntry {
@@ -311,6 +327,9 @@ export class Mediator {
     };
   }
 }
+
+/** The bookkeeping of a read or a replay: nothing left to do. */
+const SETTLED: Promise<void> = Promise.resolve();
 
 function keyReused(key: string, previousTool: string): GatewayError {
   return new GatewayError(

@@ -46,6 +46,16 @@ export interface MediatorResult {
   executedUnderDecisionId: string;
 }
 
+/**
+ * A result whose bookkeeping after Tasker's answer (the result stored under the key, the write
+ * taken off the journal) may still be running: `settled` resolves when it is done and never
+ * rejects (a failure there is logged and gives the key back, as before). A caller answers only
+ * after `settled`, but may record the outcome meanwhile, so the two commits overlap.
+ */
+export interface MediatorRun extends MediatorResult {
+  settled: Promise<void>;
+}
+
 export interface MediatorOptions {
   /** How long a key is remembered after its first use; default 24 hours. */
   idempotencyTtlMs?: number;
