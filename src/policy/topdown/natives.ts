@@ -224,6 +224,22 @@ function objectChild(o: Value, k: Value): Value | undefined {
   return c;
 }
 
+/** As the runtime's b_regoc_multi_object_child / b_regoc_multi_set_child: the child, inserted when missing. */
+function multiChild(make: () => Obj | RSet): Native {
+  return (o, k) => {
+    if (!(o instanceof Obj)) return undefined;
+    const cur = o.get(k);
+    if (cur === undefined) {
+      const c = make();
+      o.put(k, c);
+      return c;
+    }
+    const want = make();
+    if (want instanceof RSet ? !(cur instanceof RSet) : !(cur instanceof Obj)) throw new EvaluationError('multi-value rule with variables in its ref: a key holds both a set and an object');
+    return cur;
+  };
+}
+
 function isType(pred: (a: Value) => boolean): Native {
   return (a) => pred(a);
 }
@@ -274,6 +290,8 @@ export const NATIVES: ReadonlyMap<string, Native> = new Map<string, Native>([
   ['array.reverse', (a) => (Array.isArray(a) ? [...a].reverse() : undefined)],
   ['json.marshal', (a) => dumpJson(a)],
   ['regoc.object_child', objectChild],
+  ['regoc.multi_object_child', multiChild(() => new Obj())],
+  ['regoc.multi_set_child', multiChild(() => new RSet())],
   ['regoc.object_copy', objectCopy],
   ['regoc.data_dot', dataDot],
   ['regoc.iterable', (v) => (Array.isArray(v) || v instanceof Obj || v instanceof RSet ? v : undefined)],

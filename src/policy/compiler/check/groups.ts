@@ -2,7 +2,6 @@
  * Rule groups by data path: kind conflicts, defaults, overlapping paths, recursion and the
  * dependency order the planner needs.
  */
-import { refToString } from '../ast/terms.js';
 import type { Body, Expr, Module, RefTerm, Rule, RuleGroup, RuleKind, Term } from '../ast/types.js';
 import type { CheckContext } from './context.js';
 
@@ -27,6 +26,21 @@ export function groupPath(pkg: string[], rule: Rule): string[] {
   return path;
 }
 
+/**
+ * The kind of the document a rule contributes to at its ground prefix. A multi-value rule with a
+ * variable in its ref (`p[x] contains y`) builds an object there whose leaves are sets, so it
+ * joins an `object` group; its own head keeps kind `set`.
+ */
+function groupKind(rule: Rule, groundLength: number): RuleKind {
+  if (rule.head.kind === 'set' && groundLength !== rule.head.ref.terms.length) return 'object';
+  return rule.head.kind;
+}
+
+/** A rule of an object group that adds elements to sets at its leaves. */
+export function isMultiValue(rule: Rule): boolean {
+  return rule.head.kind === 'set';
+}
+
 /** Builds groups from raw (parsed) rules and reports conflicts; rules are kept by reference. */
 export function buildGroups(ctx: CheckContext, modules: Module[]): Map<string, RuleGroup> {
   const groups = new Map<string, RuleGroup>();
@@ -35,18 +49,19 @@ export function buildGroups(ctx: CheckContext, modules: Module[]): Map<string, R
     for (const rule of module.rules) {
       const path = groupPath(pkg, rule);
       const key = path.join('.');
-      if (rule.head.kind === 'set' && path.length - pkg.length !== rule.head.ref.terms.length) {
-        ctx.error('rego_unsupported_error', `unsupported: multi-value rule with variables in its ref: ${refToString(rule.head.ref)}`, rule.loc);
-        continue;
-      }
+      const kind = groupKind(rule, path.length - pkg.length);
       let group = groups.get(key);
       if (!group) {
-        group = { path, kind: rule.head.kind, rules: [] };
+        group = { path, kind, rules: [] };
         if (rule.head.kind === 'function') group.arity = rule.head.args!.length;
         groups.set(key, group);
       }
-      if (group.kind !== rule.head.kind) {
+      if (group.kind !== kind) {
         ctx.error('rego_type_error', `conflicting rules data.${key} found: ${KIND_NAMES[group.kind]} and ${KIND_NAMES[rule.head.kind]}`, rule.loc);
+        continue;
+      }
+      if (kind === 'object' && group.rules.length > 0 && isMultiValue(group.rules[0]!) !== isMultiValue(rule)) {
+        ctx.error('rego_unsupported_error', `unsupported: multi-value and single-value rules with variables in their refs under one path: data.${key}`, rule.loc);
         continue;
       }
       if (group.kind === 'function' && group.arity !== rule.head.args!.length) {
@@ -77,8 +92,17 @@ export function buildGroups(ctx: CheckContext, modules: Module[]): Map<string, R
 function mergeIntoObjectGroups(groups: Map<string, RuleGroup>): void {
   for (const [key, group] of groups) {
     if (group.kind !== 'object') continue;
+    const multi = group.rules.some(isMultiValue);
     for (const [otherKey, other] of [...groups]) {
-      if (!otherKey.startsWith(`${key}.`) || other.kind !== 'complete' || other.default) continue;
+      if (!otherKey.startsWith(`${key}.`) || other.default) continue;
+      // Multi-value rules with variables in their refs under a longer ground prefix add to the
+      // same object (`obj[x][x] contains x` with `obj.sub[x][x] contains x`), as in OPA.
+      if (multi && other.kind === 'object' && other.rules.every(isMultiValue)) {
+        group.rules.push(...other.rules);
+        groups.delete(otherKey);
+        continue;
+      }
+      if (multi || other.kind !== 'complete') continue;
       if (other.rules.some((r) => r.else)) continue;
       group.rules.push(...other.rules);
       groups.delete(otherKey);

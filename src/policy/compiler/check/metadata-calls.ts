@@ -152,6 +152,8 @@ function ruleMetadata(set: AnnotationSet, rule: Rule): Value {
 
 /** The rule with its calls replaced; an `else` branch has no annotations of its own, as in OPA. */
 function rewriteRule(ctx: CheckContext, set: AnnotationSet, module: Module, rule: Rule, isElse = false): Rule {
+  // A default value must be a constant as written: the checks reject the call, as OPA's parser does.
+  if (rule.default) return rule;
   const elseRule = rule.else ? rewriteRule(ctx, set, module, rule.else, true) : undefined;
   const values = new Map<string, Value>();
   const path = rulePath(module, rule);

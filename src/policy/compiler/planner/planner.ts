@@ -270,6 +270,7 @@ class Planner {
     }
     const keys = rule.head.ref.terms.slice(1 + group.path.length);
     if (keys.length === 0) throw unsupported(rule.loc, 'object rule without a key');
+    if (rule.head.kind === 'set') return this.planSetLeafContribution(rule, keys);
     const value = rule.head.value;
     if (!value) throw unsupported(rule.loc, 'object rule without a value');
     this.planTerms(keys, (keyOps) => this.planTerm(value, (v) => {
@@ -280,6 +281,24 @@ class Planner {
         obj = child;
       }
       f.emit({ op: 'objectInsert', object: obj, key: keyOps[keyOps.length - 1]!, value: v, once: true });
+    }));
+  }
+
+  /** `p[x][y] contains z`: z joins the set at p[x][y], objects and the set made on the way. */
+  private planSetLeafContribution(rule: Rule, keys: Term[]): void {
+    const f = this.f;
+    const element = rule.head.key;
+    if (!element) throw unsupported(rule.loc, 'set rule without a key');
+    this.planTerms(keys, (keyOps) => this.planTerm(element, (v) => {
+      let obj = f.result;
+      for (let i = 0; i < keyOps.length - 1; i++) {
+        const child = f.local();
+        f.emit({ op: 'call', fn: { kind: 'native', name: 'regoc.multi_object_child' }, args: [local(obj), keyOps[i]!], target: child });
+        obj = child;
+      }
+      const set = f.local();
+      f.emit({ op: 'call', fn: { kind: 'native', name: 'regoc.multi_set_child' }, args: [local(obj), keyOps[keyOps.length - 1]!], target: set });
+      f.emit({ op: 'setAdd', set, value: v });
     }));
   }
 

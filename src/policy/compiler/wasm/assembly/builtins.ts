@@ -477,6 +477,36 @@ export function b_regoc_object_child(o: u32, k: u32): u32 {
   return c;
 }
 
+const LEAF_CONFLICT_MSG = memory.data<u8>([
+  // "multi-value rule with variables in its ref: a key holds both a set and an object"
+  109, 117, 108, 116, 105, 45, 118, 97, 108, 117, 101, 32, 114, 117, 108, 101, 32, 119, 105, 116, 104, 32, 118, 97, 114, 105, 97, 98, 108, 101, 115, 32, 105, 110, 32, 105, 116, 115, 32, 114, 101, 102, 58, 32, 97, 32, 107, 101, 121, 32, 104, 111, 108, 100, 115, 32, 98, 111, 116, 104, 32, 97, 32, 115, 101, 116, 32, 97, 110, 100, 32, 97, 110, 32, 111, 98, 106, 101, 99, 116, 0]);
+
+/**
+ * Multi-value rules with variables in their ref (`p[x][y] contains z`): the object, or at the
+ * last key the set, under key k of o, inserted when missing. A key that already holds the other
+ * kind stops the evaluation rather than drop the element.
+ */
+export function b_regoc_multi_object_child(o: u32, k: u32): u32 {
+  const cur = objGet(o, k);
+  if (cur != 0) {
+    if (tagOf(cur) != T_OBJ) fail(<usize>LEAF_CONFLICT_MSG);
+    return cur;
+  }
+  const c = mkObj(4);
+  objPut(o, k, c);
+  return c;
+}
+export function b_regoc_multi_set_child(o: u32, k: u32): u32 {
+  const cur = objGet(o, k);
+  if (cur != 0) {
+    if (tagOf(cur) != T_SET) fail(<usize>LEAF_CONFLICT_MSG);
+    return cur;
+  }
+  const c = mkSet(4);
+  objPut(o, k, c);
+  return c;
+}
+
 /** A shallow copy of an object (a fresh empty object for anything else), to merge rule values into. */
 export function b_regoc_object_copy(o: u32): u32 {
   if (tagOf(o) != T_OBJ) return mkObj(4);
