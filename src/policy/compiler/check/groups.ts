@@ -95,9 +95,9 @@ function mergeIntoObjectGroups(groups: Map<string, RuleGroup>): void {
     const multi = group.rules.some(isMultiValue);
     for (const [otherKey, other] of [...groups]) {
       if (!otherKey.startsWith(`${key}.`) || other.default) continue;
-      // Multi-value rules with variables in their refs under a longer ground prefix add to the
-      // same object (`obj[x][x] contains x` with `obj.sub[x][x] contains x`), as in OPA.
-      if (multi && other.kind === 'object' && other.rules.every(isMultiValue)) {
+      // Multi-value rules under a longer ground prefix add to the same object (`obj[x][x] contains x`
+      // with `obj.sub[x][x] contains x` or `obj.a contains 1`), as in OPA.
+      if (multi && (other.kind === 'set' || (other.kind === 'object' && other.rules.every(isMultiValue)))) {
         group.rules.push(...other.rules);
         groups.delete(otherKey);
         continue;

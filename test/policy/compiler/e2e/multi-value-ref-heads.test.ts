@@ -10,6 +10,8 @@ obj.sub[x][x] contains x if some x in ["one", "two"]
 
 obj[x][x] contains x if x := "whatever"
 
+obj.fixed contains 1
+
 by_team[team] contains name if {
 	some p in input.people
 	team := p.team
@@ -25,7 +27,7 @@ const ENTRYPOINTS = ['t/obj', 't/by_team', 't/main'];
 const INPUT = { people: [{ team: 'a', name: 'x' }, { team: 'b', name: 'y' }, { team: 'a', name: 'z' }, { team: 'a', name: 'x' }] };
 
 const EXPECTED: Record<string, unknown> = {
-  't/obj': { sub: { one: { one: ['one'] }, two: { two: ['two'] } }, whatever: { whatever: ['whatever'] } },
+  't/obj': { fixed: [1], sub: { one: { one: ['one'] }, two: { two: ['two'] } }, whatever: { whatever: ['whatever'] } },
   't/by_team': { a: ['x', 'z'], b: ['y'] },
   't/main': ['one', 'two'],
 };
@@ -36,7 +38,7 @@ function evaluator(text: string, entrypoints: string[]) {
 }
 
 describe('multi-value rules with variables in their ref (general ref heads)', () => {
-  it('build objects whose leaves are sets, merging rules under longer ground prefixes (evaluator)', () => {
+  it('build objects whose leaves are sets, merging multi-value rules under longer ground prefixes (evaluator)', () => {
     const run = evaluator(POLICY, ENTRYPOINTS);
     for (const ep of ENTRYPOINTS) expect(run(ep, INPUT), ep).to.deep.equal(EXPECTED[ep]);
   });
