@@ -79,21 +79,22 @@ export async function fetchClientMetadataDocument(clientId: string, options: Cim
   const allowPrivate = options.allowPrivateAddresses ?? false;
   const url = parseClientIdUrl(clientId, allowPrivate);
   const cache = options.cache ?? sharedCache;
-  const cached = cache.get(clientId);
+  // Keyed with the address rule too: a document fetched from loopback under the permissive setting never answers a strict lookup.
+  const key = `${allowPrivate}:${clientId}`;
+  const cached = cache.get(key);
   if (cached) return cached;
   // Concurrent logins of one client share one fetch.
-  const key = `${allowPrivate}:${clientId}`;
   const pending = inFlight.get(key);
   if (pending) return pending;
-  const fetching = fetchAndValidate(clientId, url, options, cache).finally(() => inFlight.delete(key));
+  const fetching = fetchAndValidate(clientId, key, url, options, cache).finally(() => inFlight.delete(key));
   inFlight.set(key, fetching);
   return fetching;
 }
 
-async function fetchAndValidate(clientId: string, url: URL, options: CimdOptions, cache: ClientMetadataCache<ClientMetadataDocument>): Promise<ClientMetadataDocument> {
+async function fetchAndValidate(clientId: string, key: string, url: URL, options: CimdOptions, cache: ClientMetadataCache<ClientMetadataDocument>): Promise<ClientMetadataDocument> {
   const { body, cacheControl } = await fetchBounded(url, options);
   const document = validateClientMetadata(clientId, url, parseJson(body));
-  cache.set(clientId, document, cacheSeconds(cacheControl, DEFAULT_CACHE_SECONDS));
+  cache.set(key, document, cacheSeconds(cacheControl, DEFAULT_CACHE_SECONDS));
   return document;
 }
 

@@ -13,8 +13,7 @@ export type OAuthErrorCode =
   | 'slow_down'
   | 'access_denied'
   | 'expired_token'
-  | 'temporarily_unavailable'
-  | 'server_error';
+  | 'temporarily_unavailable';
 
 export interface OAuthError {
   error: OAuthErrorCode;
@@ -24,7 +23,7 @@ export interface OAuthError {
   retryAfter?: number;
 }
 
-const STATUS: Partial<Record<OAuthErrorCode, number>> = { invalid_client: 401, temporarily_unavailable: 503, server_error: 500 };
+const STATUS: Partial<Record<OAuthErrorCode, number>> = { invalid_client: 401, temporarily_unavailable: 503 };
 
 export function deviceGrantError(error: OAuthErrorCode, description: string, extra: Partial<OAuthError> = {}): OAuthError {
   return { error, description, status: STATUS[error] ?? 400, ...extra };
@@ -36,7 +35,8 @@ export function deviceGrantError(error: OAuthErrorCode, description: string, ext
  * slow down (429, Retry-After), which every RFC 8628 client understands as "wait longer".
  */
 export function oauthErrorFromGateway(err: unknown): OAuthError {
-  if (!isGatewayError(err)) return deviceGrantError('server_error', 'The request could not be completed.');
+  // Not ours (a database outage, a bug): the client may retry; the details go to the log only.
+  if (!isGatewayError(err)) return deviceGrantError('temporarily_unavailable', 'The request could not be completed; try again.');
   switch (err.code) {
     case 'authorization_pending':
     case 'access_denied':

@@ -11,7 +11,7 @@
  */
 import express, { Router, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import { publicOrigin } from '../config/index.js';
-import { GatewayError } from '../errors/index.js';
+import { GatewayError, isGatewayError } from '../errors/index.js';
 import type { HttpDeps } from '../http/deps.js';
 import { clientAddress, requestIdOf } from '../http/request-context.js';
 import { resolveDeviceClient } from './device-grant-client.js';
@@ -22,10 +22,16 @@ import { OAUTH_PATHS, oauthUrls } from './urls.js';
 
 export const DEVICE_CODE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
 
-export type DeviceGrantDeps = Pick<HttpDeps, 'config' | 'orm' | 'audit' | 'pairing'>;
+export type DeviceGrantDeps = Pick<HttpDeps, 'config' | 'orm' | 'audit' | 'pairing' | 'logger'>;
 
-/** Form bodies (RFC 6749 §4.1.3), small; JSON is read too when an earlier parser already did. */
-const formBody = express.urlencoded({ extended: false, limit: '8kb', parameterLimit: 20 });
+const urlencoded = express.urlencoded({ extended: false, limit: '8kb', parameterLimit: 20 });
+
+/** Form bodies (RFC 6749 §4.1.3), small; one that cannot be read is an OAuth `invalid_request`, not the app's JSON error. */
+const formBody: RequestHandler = (req, res, next) =>
+  urlencoded(req, res, (err?: unknown) => {
+    if (err) return sendOAuthError(res, deviceGrantError('invalid_request', 'The request body could not be read as a small form.'));
+    next();
+  });
 
 function param(req: Request, name: string): string | undefined {
   const body = (req.body ?? {}) as Record<string, unknown>;
@@ -55,9 +61,15 @@ function sendJson(res: Response, status: number, body: Record<string, unknown>):
 }
 
 /** Handlers run async: anything thrown becomes an OAuth error answer, never a stack trace. */
-function guarded(handler: (req: Request, res: Response, next: NextFunction) => Promise<void>): RequestHandler {
+function guarded(deps: DeviceGrantDeps, handler: (req: Request, res: Response, next: NextFunction) => Promise<void>): RequestHandler {
   return (req, res, next) => {
-    handler(req, res, next).catch((err: unknown) => sendOAuthError(res, oauthErrorFromGateway(err)));
+    handler(req, res, next).catch((err: unknown) => {
+      if (!isGatewayError(err) || err.status >= 500) {
+        const cause = isGatewayError(err) ? (err as { cause?: unknown }).cause : err;
+        deps.logger.error('device grant request failed', { request_id: requestIdOf(res), error: cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause), stack: cause instanceof Error ? cause.stack : undefined });
+      }
+      sendOAuthError(res, oauthErrorFromGateway(err));
+    });
   };
 }
 
@@ -69,7 +81,7 @@ function deviceCodes(deps: DeviceGrantDeps): DeviceCodes {
 /** POST /oauth/device/auth (RFC 8628 §3.1-3.2). */
 export function deviceAuthorizationHandler(deps: DeviceGrantDeps): RequestHandler {
   const codes = deviceCodes(deps);
-  return guarded(async (req, res) => {
+  return guarded(deps, async (req, res) => {
     const clientId = param(req, 'client_id');
     if (!clientId) return sendOAuthError(res, deviceGrantError('invalid_request', 'client_id is required.'));
     const scope = grantedScope(param(req, 'scope'));
@@ -111,7 +123,7 @@ async function recordAuthorization(deps: DeviceGrantDeps, flowId: string, client
 /** POST /oauth/token for grant_type device_code (RFC 8628 §3.4-3.5); any other grant goes on to the provider. */
 export function deviceTokenHandler(deps: DeviceGrantDeps): RequestHandler {
   const codes = deviceCodes(deps);
-  return guarded(async (req, res, next) => {
+  return guarded(deps, async (req, res, next) => {
     if (param(req, 'grant_type') !== DEVICE_CODE_GRANT) return next();
     const clientId = param(req, 'client_id');
     const deviceCode = param(req, 'device_code');

@@ -96,7 +96,7 @@ describe('oauth: the RFC 8628 device grant over the pairing flow, approved on th
     });
     // Polls every second, slowing down by 0.2 s (as the pairing flow's own test): back-to-back polls are reliably too fast.
     const config: Partial<GatewayConfig> = { dataDir: mkdtempSync(join(tmpdir(), 'agw-device-grant-')), pairingPollIntervalSeconds: 1, pairingSlowDownSeconds: 0.2, oauthCimdAllowPrivateAddresses: true };
-    gw = await startTestGateway({ config, extensions: [...stages.extensions, deviceGrant] });
+    gw = await startTestGateway({ config, extensions: [deviceGrant, ...stages.extensions] });
     gw.gateway.deps.config.publicUrl = gw.baseUrl;
     const userId = `device-owner-${process.pid}-${Math.random().toString(36).slice(2, 7)}`;
     await insertUser(gw.gateway.deps.orm.em.fork(), { id: userId, email: `${userId}@example.com`, displayName: 'Device Owner', role: 'owner', source: 'local', passwordHash: await hashPassword(PASSWORD) });
@@ -183,7 +183,7 @@ describe('oauth: the RFC 8628 device grant over the pairing flow, approved on th
     expect((await token(started.device_code, address)).body.error).to.equal('authorization_pending');
   });
 
-  it('refuses an unknown client (401 invalid_client), a missing client_id, an unknown scope and a foreign resource, starting no flow', async () => {
+  it('refuses an unknown client (401 invalid_client), a missing client_id, an unknown scope, a foreign resource and an oversized form, starting no flow', async () => {
     const address = randomAddress();
     const unknown = await authorize(address, { client_id: 'nobody-registered-this' });
     expect(unknown.status).to.equal(401);
@@ -195,6 +195,9 @@ describe('oauth: the RFC 8628 device grant over the pairing flow, approved on th
     expect(scope.body.error).to.equal('invalid_scope');
     const resource = await authorize(address, { resource: 'https://elsewhere.example.com/mcp' });
     expect(resource.body.error).to.equal('invalid_target');
+    const oversized = await authorize(address, { padding: 'x'.repeat(20_000) });
+    expect(oversized.status).to.equal(400);
+    expect(oversized.body).to.deep.include({ error: 'invalid_request' });
     const started = await internal.request('GET', '/audit?kind=pairing.flow_started&limit=200');
     const fromAddress = (started.body.items as { actor: { id: string } }[]).filter((e) => e.actor.id === address);
     expect(fromAddress).to.have.length(0);
@@ -210,6 +213,13 @@ describe('oauth: the RFC 8628 device grant over the pairing flow, approved on th
     const audit = await internal.request('GET', '/audit?kind=oauth.device_authorization&limit=200');
     const event = (audit.body.items as { actor: { id: string }; detail: Record<string, unknown> }[]).find((e) => e.actor.id === address);
     expect(event?.detail).to.include({ client_id: docClient, grant_type: DEVICE_CODE_GRANT });
+  });
+
+  it('leaves every other grant to the authorization server, which still reads the form it was sent', async () => {
+    const res = await form(gw, '/oauth/token', { grant_type: 'authorization_code', client_id: clientId, code: 'not-a-code', code_verifier: 'v'.repeat(43), redirect_uri: 'http://127.0.0.1/cb' }, randomAddress());
+    expect(res.status).to.equal(400);
+    // oidc-provider's answer: it saw grant_type and code (an unreadable body would be invalid_request).
+    expect(res.body.error).to.equal('invalid_grant');
   });
 
   it('answers expired_token once the flow has expired', async () => {
