@@ -31,6 +31,8 @@ export interface CimdOptions {
 
 export const CIMD_MAX_BYTES = 5 * 1024;
 export const CIMD_TIMEOUT_MS = 5_000;
+/** Longer client_ids are refused before any parsing: they are stored, logged and shown. */
+const MAX_CLIENT_ID = 2000;
 /** When the document's response says nothing about caching. */
 const DEFAULT_CACHE_SECONDS = 60;
 
@@ -53,6 +55,7 @@ export function isClientMetadataUrl(clientId: string): boolean {
  * (tests, single-machine setups).
  */
 export function parseClientIdUrl(clientId: string, allowPrivate: boolean): URL {
+  if (clientId.length > MAX_CLIENT_ID) throw cimdError('invalid_client_id', `A client_id URL must be at most ${MAX_CLIENT_ID} characters.`);
   let url: URL;
   try {
     url = new URL(clientId);

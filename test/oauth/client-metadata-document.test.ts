@@ -169,9 +169,9 @@ describe('oauth: client-ID metadata documents fetched with strict limits', () =>
     for (const allowed of ['93.184.215.14', '8.8.8.8', '2606:4700:4700::1111', '::ffff:8.8.8.8']) expect(isPublicAddress(allowed), allowed).to.equal(true);
   });
 
-  it('refuses client_id URLs the draft rules out: no path, a fragment, a user name, dot segments, not a URL', async () => {
+  it('refuses client_id URLs the draft rules out: no path, a fragment, a user name, dot segments, not a URL, over 2000 characters', async () => {
     const strict: CimdOptions = { cache: new ClientMetadataCache() };
-    for (const bad of ['https://client.example.com', 'https://client.example.com/', 'https://client.example.com/c.json#x', 'https://user:pw@client.example.com/c.json', 'https://client.example.com/a/../c.json', 'https://client.example.com/./c.json', 'https://client.example.com/a/%2e%2e/c.json', 'client', 'http://client.example.com/c.json']) {
+    for (const bad of ['https://client.example.com', 'https://client.example.com/', 'https://client.example.com/c.json#x', 'https://user:pw@client.example.com/c.json', 'https://client.example.com/a/../c.json', 'https://client.example.com/./c.json', 'https://client.example.com/a/%2e%2e/c.json', 'client', 'http://client.example.com/c.json', `https://client.example.com/${'a'.repeat(2100)}`]) {
       expect(await failure(fetchClientMetadataDocument(bad, strict)), bad).to.equal('invalid_client_id');
     }
   });
