@@ -8,7 +8,7 @@ import { BUILTINS } from './catalogue.js';
 import { NotExactError, notExact } from './value.js';
 import { toJsonText } from './value.js';
 import type { HostImplementation } from './types.js';
-import { decodeHostValue, encodeHostValue, needsHostEncoding, takeSawNonStringKey } from './sets.js';
+import { decodeHostValue, encodeHostValue, needsHostEncoding, takeSawNonStringKey, takeSawOutOfRange } from './sets.js';
 import { stringBuiltins } from './impl/strings.js';
 import { unitBuiltins } from './impl/units.js';
 import { globBuiltins } from './impl/glob.js';
@@ -77,9 +77,11 @@ function wrapForSdk(name: string, impl: HostImplementation): HostBuiltin {
   return (...args: unknown[]) => {
     try {
       takeSawNonStringKey();
+      takeSawOutOfRange();
       const decoded = args.map(decodeHostValue);
       // Anything else would see such an object without those entries and answer differently.
       if (takeSawNonStringKey() && !keysAware) notExact(name, 'an object key that is not a string');
+      if (takeSawOutOfRange() && name !== 'sprintf') notExact(name, 'a number beyond float64');
       const raw = impl(...decoded);
       if (raw === undefined) return undefined;
       const result = needsHostEncoding(raw) ? encodeHostValue(raw) : raw;

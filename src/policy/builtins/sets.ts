@@ -67,7 +67,7 @@ export function asRegoSet<T extends unknown[]>(items: T): T {
 /** An argument as the SDK parsed it -> the host's view (sets as marked arrays, keys unescaped). */
 export function decodeHostValue(value: unknown): unknown {
   if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) value[i] = decodeHostValue(value[i]);
+    for (let i = 0; i < value.length; i++) value[i] = decodeMember(value, i, value[i]);
     return value;
   }
   if (value === null || typeof value !== 'object') return value;
@@ -76,7 +76,7 @@ export function decodeHostValue(value: unknown): unknown {
   if (keys.length === 1 && keys[0] === SET_KEY && Array.isArray(obj[SET_KEY])) return asRegoSet(decodeHostValue(obj[SET_KEY]) as unknown[]);
   if (keys.length === 1 && keys[0] === NUM_KEY && typeof obj[NUM_KEY] === 'string') return exactNumber(obj[NUM_KEY]);
   if (!keys.some((k) => k.startsWith('\u0000'))) {
-    for (const k of keys) obj[k] = decodeHostValue(obj[k]);
+    for (const k of keys) obj[k] = decodeMember(obj, k, obj[k]);
     return obj;
   }
   const out: Record<string, unknown> = {};
@@ -86,9 +86,18 @@ export function decodeHostValue(value: unknown): unknown {
       entries.push([nonStringKey(k), decodeHostValue(obj[k])]);
       continue;
     }
-    out[k.startsWith('\u0000') ? k.slice(1) : k] = decodeHostValue(obj[k]);
+    const key = k.startsWith('\u0000') ? k.slice(1) : k;
+    out[key] = decodeMember(out, key, obj[k]);
   }
   return withNonStringEntries(out, entries);
+}
+
+/** A member of an array or object; a number's text (when not a plain integer) is kept beside it. */
+function decodeMember(container: object, key: number | string, member: unknown): unknown {
+  const text = numberMarkText(member);
+  const decoded = decodeHostValue(member);
+  if (text !== undefined && !/^-?\d+$/.test(text)) recordNumberText(container, key, text);
+  return decoded;
 }
 
 /** A key that is not a string, from its crossing text. */
@@ -102,14 +111,53 @@ function nonStringKey(k: string): unknown {
 }
 
 /**
- * A number the module sent as text: integers exactly as bigints; a number past float64's range
- * has no exact host form, so the call stops (see NotExactError) rather than work on Infinity.
+ * A number the module sent as text: integers exactly as bigints, any other as the nearest float64.
+ * A number past float64's range has no host form but its text (OutOfRangeNumber): only sprintf,
+ * which prints such a number's text as OPA does, may take one (host.ts); any other built-in stops
+ * (see NotExactError) rather than work on Infinity.
  */
-function exactNumber(text: string): bigint | number {
+function exactNumber(text: string): bigint | number | OutOfRangeNumber {
   if (/^-?\d+$/.test(text)) return BigInt(text);
   const n = Number(text);
-  if (!Number.isFinite(n)) notExact('host built-in', `the number ${text.slice(0, 40)} (beyond float64)`);
-  return n;
+  if (Number.isFinite(n)) return n;
+  sawOutOfRange = true;
+  return new OutOfRangeNumber(text);
+}
+
+export class OutOfRangeNumber {
+  constructor(readonly text: string) {}
+}
+
+let sawOutOfRange = false;
+
+/** Whether any argument decoded since the last call held a number past float64's range. */
+export function takeSawOutOfRange(): boolean {
+  const saw = sawOutOfRange;
+  sawOutOfRange = false;
+  return saw;
+}
+
+function numberMarkText(value: unknown): string | undefined {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
+  const obj = value as Record<string, unknown>;
+  const text = obj[NUM_KEY];
+  return typeof text === 'string' && Object.keys(obj).length === 1 ? text : undefined;
+}
+
+// The text of members (array elements, object values) that are numbers written otherwise than as
+// plain integers ("1.0", "1e3", "1.50"): OPA prints a number by its text (sprintf of [1.0] is
+// "[1.0]") and its sprintf treats such a number as a float even when its value is integral.
+const numberTexts = new WeakMap<object, Map<number | string, string>>();
+
+function recordNumberText(container: object, key: number | string, text: string): void {
+  let texts = numberTexts.get(container);
+  if (texts === undefined) numberTexts.set(container, (texts = new Map()));
+  texts.set(key, text);
+}
+
+/** The text a member crossed in, when it was a number not written as a plain integer. */
+export function numberTextAt(container: unknown, key: number | string): string | undefined {
+  return typeof container === 'object' && container !== null ? numberTexts.get(container)?.get(key) : undefined;
 }
 
 /** Whether a result needs encoding (holds a marked set or a key starting with NUL). */

@@ -186,3 +186,26 @@ export function goJsonMarshal(value: unknown, indent?: string, prefix = ''): str
     .replace(/\u2029/g, '\\u2029');
   return prefix === '' ? escaped : escaped.split('\n').join(`\n${prefix}`);
 }
+
+/**
+ * The text OPA gives a computed number (topdown's builtins.FloatToNumber: big.Float.Text, 'f' for an
+ * integral value, else 'g' with the shortest digits), with float64's shortest digits: an integral
+ * value in full, any other in 'e' form (two exponent digits at least) when its decimal exponent is
+ * below -4 or from 6 up, else in 'f' form. The module writes computed floats the same way
+ * (compiler/wasm/assembly/numfmt.ts).
+ */
+export function computedNumberText(f: number): string {
+  if (!Number.isFinite(f)) return '0';
+  if (f === 0) return '0';
+  const [mant, expText] = Math.abs(f).toExponential().split('e') as [string, string];
+  const digits = mant.replace('.', '');
+  const exp = Number(expText);
+  const sign = f < 0 ? '-' : '';
+  if (!Number.isInteger(f) && (exp < -4 || exp >= 6)) {
+    const frac = digits.length > 1 ? `.${digits.slice(1)}` : '';
+    return `${sign}${digits[0]}${frac}e${exp < 0 ? '-' : '+'}${String(Math.abs(exp)).padStart(2, '0')}`;
+  }
+  if (exp < 0) return `${sign}0.${'0'.repeat(-exp - 1)}${digits}`;
+  if (digits.length <= exp + 1) return sign + digits + '0'.repeat(exp + 1 - digits.length);
+  return `${sign}${digits.slice(0, exp + 1)}.${digits.slice(exp + 1)}`;
+}

@@ -4,9 +4,11 @@
  * key as its JSON text inside a string. In host mode (values crossing to a host built-in) a set is
  * written as {"\u0000set": [...]} and a string key starting with NUL gets one more NUL in front.
  */
-import { Num, Obj, RSet, type Value } from './value.js';
+import { Num, Obj, RSet, plainInteger, type Value } from './value.js';
+import { computedNumberText } from '../builtins/value.js';
 
 const SET_KEY = '\u0000set';
+const NON_STRING_KEY = '\u0000k';
 
 export class JsonSyntaxError extends Error {
   override readonly name = 'JsonSyntaxError';
@@ -68,6 +70,15 @@ class Parser {
           const s = new RSet();
           for (const x of v) s.add(x);
           return s;
+        }
+        if (key.startsWith(NON_STRING_KEY)) {
+          // A key that is not a string, handed back as the module wrote it (see dump).
+          o.put(new Parser(key.slice(NON_STRING_KEY.length), true).parse(), v);
+          this.ws();
+          const sep = this.text[this.pos++];
+          if (sep === ',') continue;
+          if (sep === '}') return o;
+          throw new JsonSyntaxError('expected , or }');
         }
         key = key.slice(1);
       }
@@ -137,25 +148,22 @@ function escapeString(s: string): string {
   return out + '"';
 }
 
-/**
- * The runtime's float text (compiler/wasm/assembly/numfmt.ts): shortest round-trip digits in the
- * shape OPA gives a computed number: an integral value in full, any other in 'e' form (two exponent
- * digits at least) when its decimal exponent is below -4 or from 6 up, else in 'f' form.
- */
+/** The runtime's float text (compiler/wasm/assembly/numfmt.ts), as OPA writes a computed number. */
 export function formatFloat(f: number): string {
-  if (!Number.isFinite(f)) return '0';
-  if (f === 0) return '0';
-  const [mant, expText] = Math.abs(f).toExponential().split('e') as [string, string];
-  const digits = mant.replace('.', '');
-  const exp = Number(expText);
-  const sign = f < 0 ? '-' : '';
-  if (!Number.isInteger(f) && (exp < -4 || exp >= 6)) {
-    const frac = digits.length > 1 ? `.${digits.slice(1)}` : '';
-    return `${sign}${digits[0]}${frac}e${exp < 0 ? '-' : '+'}${String(Math.abs(exp)).padStart(2, '0')}`;
-  }
-  if (exp < 0) return `${sign}0.${'0'.repeat(-exp - 1)}${digits}`;
-  if (digits.length <= exp + 1) return sign + digits + '0'.repeat(exp + 1 - digits.length);
-  return `${sign}${digits.slice(0, exp + 1)}.${digits.slice(exp + 1)}`;
+  return computedNumberText(f);
+}
+
+/**
+ * Host mode, as the module writes numbers for a host built-in (compiler/wasm/assembly/json.ts
+ * dumpHostNumber): an integer beyond 2^53, and any number whose text is not a plain integer that
+ * float64 holds, as {"\u0000num": "<text>"}.
+ */
+function hostNumberText(n: Num): string {
+  const text = numberText(n);
+  const marked = n.int !== undefined
+    ? n.int > 9007199254740992n || n.int < -9007199254740992n
+    : n.text !== undefined && !(Math.abs(n.f) < 9007199254740992 && plainInteger(n.text));
+  return marked ? `{"\\u0000num":"${text}"}` : text;
 }
 
 export function numberText(n: Num): string {
@@ -166,7 +174,7 @@ export function numberText(n: Num): string {
 function dump(v: Value, hostMode: boolean, inKey: boolean): string {
   if (v === null) return 'null';
   if (typeof v === 'boolean') return v ? 'true' : 'false';
-  if (v instanceof Num) return numberText(v);
+  if (v instanceof Num) return hostMode ? hostNumberText(v) : numberText(v);
   if (typeof v === 'string') return escapeString(v);
   if (Array.isArray(v)) return `[${v.map((x) => dump(x, hostMode, inKey)).join(',')}]`;
   if (v instanceof RSet) {
@@ -179,7 +187,7 @@ function dump(v: Value, hostMode: boolean, inKey: boolean): string {
     let keyText: string;
     if (typeof k === 'string') keyText = hostMode && k.startsWith('\u0000') ? `"\\u0000${escapeString(k).slice(1)}` : escapeString(k);
     else if (inKey) keyText = `"${dump(k, hostMode, true)}"`;
-    else keyText = `"${dump(k, hostMode, true).replace(/["\\]/g, (c) => `\\${c}`)}"`;
+    else keyText = `"${hostMode ? '\\u0000k' : ''}${dump(k, hostMode, true).replace(/["\\]/g, (c) => `\\${c}`)}"`;
     parts.push(`${keyText}:${dump(v.vals[i]!, hostMode, inKey)}`);
   }
   return `{${parts.join(',')}}`;

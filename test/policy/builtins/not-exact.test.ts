@@ -17,7 +17,11 @@ describe('host built-ins: exact or an error, never a different answer', () => {
   });
 
   it('stops on a number past float64 instead of working on Infinity', () => {
-    expect(() => callHostBuiltin('sprintf', '%v', [{ '\u0000num': '2e308' }])).to.throw(/not supported by this engine/);
+    expect(() => callHostBuiltin('object.union', { a: { '\u0000num': '2e308' } }, {})).to.throw(/not supported by this engine/);
+  });
+
+  it('prints a number past float64 by its text in sprintf, as OPA does', () => {
+    expect(callHostBuiltin('sprintf', 'hi %v %d', [{ '\u0000num': '2e308' }, { '\u0000num': '2e308' }])).to.equal('hi 2e308 %!d(string=2e308)');
   });
 
   it('stops on an object key that is not a string in a built-in that does not handle such keys', () => {

@@ -3,9 +3,9 @@
  * strings strings, and every other value is passed as its Rego text (`{"a": 1}`, `[1, 2]`, `true`).
  * The SDK's own sprintf (sprintf-js) differs, so the module calls this one under an alias.
  */
-import { isRegoSet } from '../sets.js';
+import { isRegoSet, numberTextAt, OutOfRangeNumber } from '../sets.js';
 import type { HostImplementation } from '../types.js';
-import { asArray, asString, compareStrings, type JsonValue } from '../value.js';
+import { asArray, asString, compareStrings, computedNumberText, type JsonValue } from '../value.js';
 
 type GoArg =
   | { kind: 'int'; value: bigint }
@@ -32,23 +32,42 @@ export function goQuote(s: string): string {
     .replace(/[\u007f]/g, '\\x7f');
 }
 
-/** The text OPA prints for a value (ast.Term.String()). */
-export function regoValueString(value: JsonValue): string {
+/**
+ * The text OPA prints for a value (ast.Term.String()); `text` is a number's text when it crossed with
+ * one (sets.ts numberTextAt), since OPA prints a number as written ([1.0] is "[1.0]").
+ */
+export function regoValueString(value: JsonValue | OutOfRangeNumber, text?: string): string {
+  if (value instanceof OutOfRangeNumber) return value.text;
   if (value === null) return 'null';
   if (typeof value === 'string') return goQuote(value);
-  if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean') return String(value);
+  if (typeof value === 'number' || typeof value === 'bigint') return text ?? numberString(value);
+  if (typeof value === 'boolean') return String(value);
   if (isRegoSet(value)) {
     const members = value as JsonValue[];
-    return members.length === 0 ? 'set()' : `{${members.map(regoValueString).join(', ')}}`;
+    return members.length === 0 ? 'set()' : `{${members.map((m, i) => regoValueString(m, numberTextAt(value, i))).join(', ')}}`;
   }
-  if (Array.isArray(value)) return `[${value.map(regoValueString).join(', ')}]`;
+  if (Array.isArray(value)) return `[${value.map((m, i) => regoValueString(m, numberTextAt(value, i))).join(', ')}]`;
   const keys = Object.keys(value).sort(compareStrings);
-  return `{${keys.map((k) => `${goQuote(k)}: ${regoValueString(value[k]!)}`).join(', ')}}`;
+  return `{${keys.map((k) => `${goQuote(k)}: ${regoValueString(value[k]!, numberTextAt(value, k))}`).join(', ')}}`;
 }
 
-function toGoArg(value: JsonValue): GoArg {
+/** A number that crossed without text: an integer's digits, or a computed float as OPA writes it. */
+function numberString(value: number | bigint): string {
+  if (typeof value === 'bigint') return value.toString();
+  return Number.isSafeInteger(value) ? String(value) : computedNumberText(value);
+}
+
+/**
+ * OPA's sprintf argument for a value: a number is an int when its text is a plain integer of int64,
+ * a *big.Int when plain and wider, a float64 when its text reads as one, else its text (2e308).
+ */
+function toGoArg(value: JsonValue | OutOfRangeNumber, text: string | undefined): GoArg {
+  if (value instanceof OutOfRangeNumber) return { kind: 'string', value: value.text };
   if (typeof value === 'bigint') return integerArg(value);
-  if (typeof value === 'number') return Number.isInteger(value) ? integerArg(BigInt(value)) : { kind: 'float', value };
+  if (typeof value === 'number') {
+    if (text === undefined && Number.isInteger(value)) return integerArg(BigInt(value));
+    return { kind: 'float', value };
+  }
   if (typeof value === 'string') return { kind: 'string', value };
   return { kind: 'string', value: regoValueString(value) };
 }
@@ -219,7 +238,7 @@ function formatOne(verb: string, arg: GoArg, spec: Spec): string {
 }
 
 export function goSprintf(format: string, values: JsonValue[]): string {
-  const args = values.map(toGoArg);
+  const args = values.map((v, i) => toGoArg(v, numberTextAt(values, i)));
   let next = 0;
   let out = '';
   const re = /%([-+# 0]*)(\d+|\*)?(?:\.(\d*|\*))?([a-zA-Z%])?/gy;

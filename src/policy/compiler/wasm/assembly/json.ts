@@ -4,7 +4,7 @@ import { alloc, pushByte, heapGet, heapSet, reserve, copyBytes } from "./mem";
 import {
   T_NULL, T_BOOL, T_NUM, T_STR, T_ARR, T_OBJ, T_SET, N_INT,
   tagOf, lenOf, mkNull, mkBool, mkInt, mkFloatText, mkStr, strPtr, mkArr, arrPush, mkObj, objPut,
-  mkSet, setAdd, elems, objKey, objVal, numKind, intVal, floatVal, numTextPtr, numTextLen, boolVal, objPutStrKey,
+  mkSet, setAdd, elems, objKey, objVal, numKind, intVal, floatVal, numTextPtr, numTextLen, boolVal, objPutStrKey, plainInteger,
 } from "./value";
 import { formatF64 } from "./numfmt";
 import { parseDecimal } from "./numparse";
@@ -401,7 +401,8 @@ const NUM_OPEN = memory.data<u8>([123, 34, 92, 117, 48, 48, 48, 48, 110, 117, 10
 
 /**
  * Host mode: an integer beyond 2^53 (or a number past float64's range) would lose its value in the
- * SDK's JSON.parse, so it crosses as {"\u0000num": "<digits>"} and the host reads it exactly.
+ * SDK's JSON.parse, so it crosses as {"\u0000num": "<digits>"} and the host reads it exactly; so does
+ * any number with a text that is not a plain integer, whose text sprintf needs.
  */
 function dumpHostNumber(v: u32): bool {
   if (numKind(v) == N_INT) {
@@ -413,7 +414,12 @@ function dumpHostNumber(v: u32): bool {
     return true;
   }
   const f = floatVal(v);
-  if (numTextLen(v) == 0 || (Math.abs(f) < 9007199254740992.0 && isFinite(f))) return false;
+  if (numTextLen(v) == 0) return false;
+  // A number written otherwise than as a plain integer ("1.0", "1e3", "1.50") keeps its text too:
+  // OPA prints a number by its text (sprintf of [1.50] is "[1.50]") and its sprintf takes only plain
+  // integer text for an integer (%d of 1.0 is "%!d(float64=1)").
+  const inRange = Math.abs(f) < 9007199254740992.0 && isFinite(f);
+  if (inRange && plainInteger(numTextPtr(v), numTextLen(v))) return false;
   emitBytes(<u32>NUM_OPEN, 14);
   emitBytes(numTextPtr(v), numTextLen(v));
   emit(34); emit(125);
