@@ -1,5 +1,6 @@
 import type { DecisionStage } from '../decision/index.js';
 import type { GatewayDeps } from '../gateway/extension.js';
+import type { OAuthServer } from '../oauth/index.js';
 import type { ApprovalFeed } from '../approvals/index.js';
 import type { AccountService } from './accounts.js';
 import type { OidcSignIn } from './oidc.js';
@@ -20,4 +21,6 @@ export interface ConsoleDeps {
   policyRevision(): string | null;
   /** The gateway's origin as browsers reach it (PUBLIC_URL or http://HOST:PORT). */
   origin(): string;
+  /** The OAuth authorization server, when mounted: the consent page finishes its interactions. */
+  oauth(): OAuthServer | undefined;
 }

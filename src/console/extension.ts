@@ -2,6 +2,7 @@ import { ApprovalFeed } from '../approvals/index.js';
 import { publicOrigin } from '../config/index.js';
 import type { DecisionStage } from '../decision/index.js';
 import type { GatewayExtension } from '../gateway/extension.js';
+import type { OAuthServer } from '../oauth/index.js';
 import { AccountService } from './accounts.js';
 import type { ConsoleDeps } from './deps.js';
 import { OidcSignIn } from './oidc.js';
@@ -16,6 +17,8 @@ export interface ConsoleExtensionOptions {
   /** The decision stage; set up before the console. */
   decision(): DecisionStage;
   policyRevision(): string | null;
+  /** The OAuth authorization server, when mounted (its consent page lives in the console). */
+  oauth?(): OAuthServer | undefined;
   /** How often the webhook queue is checked besides notifications (default 5 s). */
   webhookPollMs?: number;
 }
@@ -43,6 +46,7 @@ export function consoleExtension(options: ConsoleExtensionOptions): GatewayExten
         feed,
         decision: options.decision,
         policyRevision: options.policyRevision,
+        oauth: () => options.oauth?.(),
         origin,
       };
       const webhook = config.approvalWebhookUrl ? new ApprovalWebhook(orm, logger, { url: config.approvalWebhookUrl, origin }) : undefined;

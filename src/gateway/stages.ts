@@ -11,6 +11,7 @@ import { restExtension } from '../rest/index.js';
 import { TaskerAdapter, startTaskerSandbox, type TaskerAdapterConfig, type TaskerAdapterOptions, type TaskerSandbox, type TaskerSandboxOptions } from '../tasker/index.js';
 import { auditCheckpointStage } from './checkpoint-stage.js';
 import { consoleExtension } from '../console/index.js';
+import { oauthExtension, type OAuthServer } from '../oauth/index.js';
 import type { GatewayExtension } from './extension.js';
 import { acquireInstanceLock, startReconciling } from './write-reconciliation.js';
 import { taskerGrantCatalogue } from './grant-catalogue.js';
@@ -46,6 +47,8 @@ export class StageContext {
   adapter?: TaskerAdapter;
   sandbox?: TaskerSandbox;
   decision?: DecisionStage;
+  /** The OAuth authorization server (src/oauth); the console's consent page finishes its interactions. */
+  oauth?: OAuthServer;
 
   constructor(logger: Logger) {
     // Winston loggers satisfy the engine's logger, so its lines join the gateway's own log.
@@ -180,7 +183,8 @@ export function buildStages(logger: Logger, options: StageOptions = {}): Stages 
       decisionStage(ctx, options.decision),
       mcpExtension({ registry: ctx.registry, decision, allowedOrigins }),
       restExtension({ registry: ctx.registry, decision }),
-      consoleExtension({ decision, policyRevision: () => (ctx.engine.ready ? ctx.engine.revision : null) }),
+      oauthExtension((server) => (ctx.oauth = server)),
+      consoleExtension({ oauth: () => ctx.oauth, decision, policyRevision: () => (ctx.engine.ready ? ctx.engine.revision : null) }),
     ],
   };
 }

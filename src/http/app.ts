@@ -51,7 +51,8 @@ export function createHttpApp(deps: HttpDeps, options: HttpAppOptions): Express 
   app.use(express.json({ limit: deps.config.bodyLimitBytes, type: ['application/json', 'application/*+json'], strict: true }));
 
   app.use(opsRouter(options));
-  // The authorization server (src/oauth) is not mounted yet: resource metadata only (see discoveryRouter).
+  // Resource metadata only. The OAuth extension (src/oauth/extension.ts), when mounted, serves both
+  // documents from its page router, ahead of this one: no gateway advertises an authorization server it lacks.
   app.use(discoveryRouter(() => oauthUrls(publicOrigin(deps.config)), false));
 
   const internal = express.Router();

@@ -12,7 +12,7 @@ import { actingHuman, field, send, sessionOf } from '../web.js';
 
 const USER_CODE = /^[A-Za-z0-9 -]{4,20}$/;
 
-interface ApprovalForm {
+export interface ApprovalForm {
   target: 'new' | 'existing';
   displayName: string;
   agentId: string;
@@ -95,7 +95,7 @@ export function pairRouter(deps: ConsoleDeps): Router {
 }
 
 /** A new agent owned by the signed-in human, or one of their own active agents (nobody else's). */
-async function approvalTarget(deps: ConsoleDeps, res: Response, form: ApprovalForm): Promise<ApprovalTarget> {
+export async function approvalTarget(deps: ConsoleDeps, res: Response, form: ApprovalForm): Promise<ApprovalTarget> {
   const user = sessionOf(res).user;
   if (form.target === 'new') {
     if (!/^[^\u0000-\u001f\u007f]{1,100}$/.test(form.displayName)) throw new GatewayError('validation_failed', 'Some fields are not valid.', { fields: [{ pointer: '/display_name', message: 'the new agent needs a name (1 to 100 characters)' }] });
