@@ -191,7 +191,8 @@ describe('oauth: the gateway authorization server (code + PKCE, consent in the c
   });
 
   it('PKCE is required and only S256: a plain challenge and a missing one are refused', async () => {
-    for (const overrides of [{ code_challenge_method: 'plain' }, { code_challenge: '', code_challenge_method: '' }]) {
+    const cases: Record<string, string>[] = [{ code_challenge_method: 'plain' }, { code_challenge: '', code_challenge_method: '' }];
+    for (const overrides of cases) {
       const { params } = await baseParams(overrides);
       const cleaned = Object.fromEntries(Object.entries(params).filter(([, v]) => v !== ''));
       const shown = await authorize(cleaned);
