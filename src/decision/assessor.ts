@@ -8,7 +8,7 @@ import { DECISION_ENTRYPOINT, decide, type Decision, type DecisionInput, type De
 import type { EntityManager, Orm } from '../store/index.js';
 import { policyGrant } from './policy-grants.js';
 import type { Assessment, CallContext, PolicyResource, ToolCall, Verdict } from './types.js';
-import { loadUsage, loadUsageIn, type Usage } from './usage.js';
+import { loadUsage, loadUsageIn, policyReadsUsage, UNREAD_USAGE, type Usage } from './usage.js';
 import { denialMessage, elapsedMs, isPlainObject } from './values.js';
 
 export interface AssessorDeps {
@@ -73,10 +73,14 @@ export class Assessor {
    * transaction holding the agent's usage lock, whose connection reads the usage.
    */
   async assessKnown(ctx: CallContext, contract: ToolContract, args: Record<string, unknown>, resource: PolicyResource, usageTx?: EntityManager): Promise<Assessment> {
-    const [grants, usage] = await Promise.all([
+    const readUsage = () => (usageTx ? loadUsageIn(usageTx, ctx.agent.id) : loadUsage(this.deps.orm.em, ctx.agent.id));
+    const [grants, read] = await Promise.all([
       ctx.grants ?? this.deps.identity.grants.liveGrants(this.deps.orm.em, ctx.agent.id),
-      usageTx ? loadUsageIn(usageTx, ctx.agent.id) : loadUsage(this.deps.orm.em, ctx.agent.id),
+      policyReadsUsage(this.deps.engine) ? readUsage() : UNREAD_USAGE,
     ]);
+    // A build that reads usage may have been loaded while this call waited: it gets the real figures.
+    // Nothing awaits between this check and the evaluation below, so no other build can slip in.
+    const usage = read === UNREAD_USAGE && policyReadsUsage(this.deps.engine) ? await readUsage() : read;
     const kind = contract['x-gateway'].kind;
     const input = this.input(ctx, grants.map(policyGrant), usage, contract.name, kind, args, resource);
     const startedPolicy = performance.now();

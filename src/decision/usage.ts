@@ -1,4 +1,5 @@
 import type { Logger } from '../log/index.js';
+import type { PolicyEngine } from '../policy/index.js';
 import { runPrepared, sql, type EntityManager, type Orm, type PreparedStatement } from '../store/index.js';
 
 export interface Usage {
@@ -22,6 +23,23 @@ function usageQuery(agentParameter: string): string {
                          where agent_id = ${agentParameter} and bucket_start >= date_trunc('second', now() - interval '1 minute')), 0)::int as calls_last_minute,
                 coalesce((select sum(writes) from agent_usage_buckets
                          where agent_id = ${agentParameter} and writes > 0 and bucket_start >= date_trunc('second', now() - interval '1 hour')), 0)::int as writes_last_hour`;
+}
+
+/** What the decision input says when the serving policy reads no usage: nothing was counted for it. */
+export const UNREAD_USAGE: Usage = Object.freeze({ calls_last_minute: 0, writes_last_hour: 0 });
+
+/**
+ * Whether the policy now serving reads `input.usage`, as its compiler recorded (the manifest's
+ * `input_paths`, the same list that projects the input): a build that lists no paths, or the
+ * whole input, reads everything. Any rule on usage a policy gains puts `usage` in that list, so
+ * this needs no hand-kept flag. Until a build is loaded it says yes, so a call takes the usual way
+ * to its `policy_unavailable` denial. The shipped policy reads usage (its budget rules), so today
+ * every call still reads it; a policy without usage rules saves the round trip.
+ */
+export function policyReadsUsage(engine: Pick<PolicyEngine, 'ready' | 'manifest'>): boolean {
+  if (!engine.ready) return true;
+  const paths = engine.manifest.input_paths;
+  return paths === undefined || paths.some((path) => path.length === 0 || path[0] === 'usage');
 }
 
 const LOAD_USAGE: PreparedStatement = { name: 'decision_load_usage', text: usageQuery('$1') };
