@@ -13,6 +13,7 @@ const NOTICES: Record<string, string> = {
   denied: 'Denied: nothing was run.',
   paired: 'Device approved. It receives its token at its next poll.',
   pair_denied: 'Pairing request denied.',
+  oauth_revoked: 'OAuth client revoked: its access and refresh tokens stopped working.',
 };
 
 export function noticeFor(key: unknown): string | undefined {

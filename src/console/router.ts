@@ -8,6 +8,7 @@ import { agentsRouter } from './routes/agents.js';
 import { approvalsRouter, type StreamSet } from './routes/approvals.js';
 import { auditRouter } from './routes/audit.js';
 import { explainRouter } from './routes/explain.js';
+import { oauthClientsRouter } from './routes/oauth-clients.js';
 import { oauthConsentRouter } from './routes/oauth-consent.js';
 import { pairRouter } from './routes/pair.js';
 import { signInRouter } from './routes/sign-in.js';
@@ -72,6 +73,7 @@ export function consoleRouter(deps: ConsoleDeps, streams: StreamSet): Router {
   router.use(agentsRouter(deps));
   router.use(pairRouter(deps));
   router.use(oauthConsentRouter(deps));
+  router.use(oauthClientsRouter(deps));
   router.use(approvalsRouter(deps, streams));
   router.use(auditRouter(deps));
   router.use(explainRouter(deps));

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { calculatePKCECodeChallenge, randomPKCECodeVerifier, randomState } from 'openid-client';
+import { sql } from '../../src/store/index.js';
 import { createUser, PASSWORD, type ConsoleStack } from '../console/support.js';
 import { startOAuthStack } from './support-stack.js';
 
@@ -180,6 +181,27 @@ describe('oauth: the gateway authorization server (code + PKCE, consent in the c
     expect((await revoke(String(tokens.body.refresh_token))).status).to.equal(200);
     const refreshed = await token({ grant_type: 'refresh_token', refresh_token: String(tokens.body.refresh_token), client_id: clientId });
     expect(refreshed.body.error).to.equal('invalid_grant');
+  });
+
+  it('the agent page lists its OAuth client, and Revoke there ends the grant: the access token gets 401, the refresh token invalid_grant', async () => {
+    const { code, verifier } = await consent('OAuth console agent');
+    const tokens = await exchange(code, verifier);
+    expect((await whoami(String(tokens.body.access_token))).status).to.equal(200);
+    const [row] = await sql<{ id: string }>(stack.gw.gateway.deps.orm.em.fork(), `select id from agents where display_name = ? and owner_user_id = ?`, ['OAuth console agent', owner.id]);
+    const page = await human.request('GET', `/console/agents/${row!.id}`);
+    expect(page.text).to.include('OAuth clients');
+    expect(page.text).to.include('HTTP &lt;Test&gt; Client');
+    const action = /action="(\/console\/agents\/[^"]+\/oauth-clients\/[^"]+\/revoke)"/.exec(page.text)![1]!;
+    const forged = await human.request('POST', action, { _csrf: 'wrong' });
+    expect(forged.status).to.equal(403);
+    const revoked = await human.request('POST', action, { _csrf: Browserish.csrf(page.text) });
+    expect(revoked.status).to.equal(303);
+    const me = await whoami(String(tokens.body.access_token));
+    expect(me.status).to.equal(401);
+    expect(me.challenge).to.include('error="invalid_token"');
+    const refreshed = await token({ grant_type: 'refresh_token', refresh_token: String(tokens.body.refresh_token), client_id: clientId });
+    expect(refreshed.body.error).to.equal('invalid_grant');
+    expect((await human.request('GET', `/console/agents/${row!.id}`)).text).to.include('No application signed in as this agent');
   });
 
   it('a resource other than the gateway MCP URL is refused with invalid_target', async () => {

@@ -9,6 +9,7 @@ import { grantChoices } from '../grant-choices.js';
 import { html } from '../html.js';
 import { noticeFor } from '../notices.js';
 import { ownerScope, visibleAgent } from '../ownership.js';
+import { oauthClientsSection } from '../views/oauth-clients.js';
 import { agentPage, agentsPage, confirmRevokePage, secretPage, type AgentRow } from '../views/agents.js';
 import { byField } from '../views/forms.js';
 import { grantEditorPage } from '../views/grant-editor.js';
@@ -63,7 +64,10 @@ export function agentsRouter(deps: ConsoleDeps): Router {
     const [tokens, grants] = await Promise.all([identity.tokens.list(em, agent.id), identity.grants.list(em.fork(), agent.id, true)]);
     // Live grants whose projects Tasker has since lost are flagged on the page.
     const missingProjects = (await identity.grants.missingProjects(grants.filter((g) => g.state === 'active'))) ?? new Map<string, string[]>();
-    send(res, agentPage(await frameOf(deps, res), { agent: agentView(agent), tokens, grants, missingProjects }, notice));
+    const oauth = deps.oauth();
+    const frame = await frameOf(deps, res);
+    const oauthClients = oauth ? oauthClientsSection(agent.id, await oauth.bindings.listForAgent(em.fork(), agent.id), frame.csrfToken) : undefined;
+    send(res, agentPage(frame, { agent: agentView(agent), tokens, grants, missingProjects, ...(oauthClients ? { oauthClients } : {}) }, notice));
   };
 
   router.get('/agents', async (req, res) => {

@@ -57,6 +57,8 @@ export interface AgentPageData {
   grants: GrantView[];
   /** Grant id -> projects it names that Tasker no longer has. */
   missingProjects?: ReadonlyMap<string, string[]>;
+  /** The agent's OAuth clients section (src/console/views/oauth-clients.ts), when the authorization server is mounted. */
+  oauthClients?: Html;
 }
 
 function missingProjectsNote(gone: string[] | undefined): Html | string {
@@ -95,6 +97,7 @@ export function agentPage(frame: Frame, d: AgentPageData, notice?: string): Html
         <button type="submit">Issue a token</button></form>
       <form method="post" action="${base}/pairing-codes" class="inline">${csrfField(csrf)}<button type="submit">Create a pairing code</button></form>` : ''}
     </section>
+    ${d.oauthClients ?? ''}
 
     <section aria-labelledby="grants"><h2 id="grants">Grants</h2>
       ${d.grants.length === 0 ? html`<p>No grants: the agent can sign in but do nothing.</p>` : html`<ul class="cards">${d.grants.map(
