@@ -26,6 +26,12 @@ const SCRIPT = [
   { tool: 'add_comment', arguments: { work_item: 'OPS-1', body: 'Checked from Codex through the agent gateway (e2e:codex).' } },
 ];
 const TOOLS = SCRIPT.map((s) => s.tool);
+const AGENT = 'Codex e2e';
+/**
+ * Codex's default client identity is its own client-ID metadata document on chatgpt.com, which
+ * the gateway would fetch from the Internet; this run stays on loopback, so it registers (RFC 7591).
+ */
+const LOGIN_FLAGS = ['--oauth-client-registration', 'dcr'];
 
 const say = (label: string, text: string) => process.stdout.write(`${label.padEnd(8)} ${text}\n`);
 
@@ -38,26 +44,35 @@ function shown(run: CodexRun): string {
   return quiet(`${run.stdout}\n${run.stderr}`).split('\n').slice(-12).join('\n');
 }
 
-/** The one agent's OAuth login: `mcp add`, then `mcp login` with Chromium as the browser. */
+/**
+ * `codex mcp add`, then `codex mcp login`, each browser step done by Chromium. Codex 0.169 starts a
+ * login by itself from `mcp add` when the server advertises OAuth; that first consent binds a new
+ * agent, and the explicit `mcp login` after it is a re-login bound to the same agent.
+ */
 async function oauthLogin(bin: string, home: CodexHome, gw: E2eGateway): Promise<void> {
+  let consents = 0;
   const browserStep = async (url: string) => {
-    say('browser', `opens ${url.slice(0, 90)}...`);
-    const consent = await consentInChromium(url, gw.owner, 'Codex e2e');
-    say('browser', `signed in as ${gw.owner.id}; consent page: "${consent.consentText.slice(0, 160)}"`);
-    say('browser', `approved; redirected to ${new URL(consent.finalUrl).origin}${new URL(consent.finalUrl).pathname}`);
+    const binding = consents === 0 ? { newAgent: AGENT } : { existingAgent: AGENT };
+    consents += 1;
+    const authorize = new URL(url);
+    say('browser', `opens ${authorize.origin}${authorize.pathname} (client_id=${authorize.searchParams.get('client_id')}, code_challenge_method=${authorize.searchParams.get('code_challenge_method')}, resource=${authorize.searchParams.get('resource')})`);
+    const consent = await consentInChromium(url, gw.owner, binding);
+    say('browser', `signed in as ${gw.owner.id}; consent page: "${consent.consentText.slice(0, 200)}"`);
+    say('browser', `approved (${'newAgent' in binding ? `new agent "${AGENT}", read+write on OPS` : `existing agent "${AGENT}"`}); redirected to ${new URL(consent.finalUrl).origin}${new URL(consent.finalUrl).pathname}`);
   };
-  // Codex may start the login itself when `mcp add` finds OAuth metadata; the browser step is the same.
-  const added = await runCodex(bin, home, ['mcp', 'add', 'tasker', '--url', `${gw.url}/mcp`], { onBrowserUrl: browserStep });
-  say('$', `codex mcp add tasker --url ${gw.url}/mcp  -> exit ${added.code}`);
+  const lastLine = (run: CodexRun) => quiet(run.stdout + run.stderr).split('\n').filter((l) => !/https?:\/\//.test(l)).at(-1) ?? '';
+  const added = await runCodex(bin, home, ['mcp', 'add', 'tasker', '--url', `${gw.url}/mcp`, ...LOGIN_FLAGS], { onBrowserUrl: browserStep });
+  say('$', `codex mcp add tasker --url ${gw.url}/mcp ${LOGIN_FLAGS.join(' ')}  -> exit ${added.code}: ${lastLine(added)}`);
   check(added.code === 0, 'codex mcp add failed', shown(added));
-  const login = await runCodex(bin, home, ['mcp', 'login', 'tasker', '--oauth-client-registration', 'dcr'], { onBrowserUrl: browserStep });
-  say('$', `codex mcp login tasker --oauth-client-registration dcr  -> exit ${login.code}: ${quiet(login.stdout + login.stderr).split('\n').filter((l) => !/https?:\/\//.test(l)).at(-1) ?? ''}`);
+  const login = await runCodex(bin, home, ['mcp', 'login', 'tasker', ...LOGIN_FLAGS], { onBrowserUrl: browserStep });
+  say('$', `codex mcp login tasker ${LOGIN_FLAGS.join(' ')}  -> exit ${login.code}: ${lastLine(login)}`);
   check(login.code === 0, 'codex mcp login failed', shown(login));
+  check(consents > 0, 'codex never asked for a browser step');
 }
 
 /** Without OAuth: an agent token in `http_headers`, as `agent-gateway connect` configures Codex. */
 async function staticToken(home: CodexHome, gw: E2eGateway): Promise<void> {
-  const { agent } = await gw.internal('POST', '/agents', { owner_user_id: gw.owner.id, owner_email: 'codex-e2e-owner@example.com', display_name: 'Codex e2e' });
+  const { agent } = await gw.internal('POST', '/agents', { owner_user_id: gw.owner.id, owner_email: 'codex-e2e-owner@example.com', display_name: AGENT });
   await gw.internal('POST', `/agents/${agent.id}/grants`, { workspace: 'nodedc', projects: ['OPS'], tools: ['read', 'write'] });
   const { secret } = await gw.internal('POST', `/agents/${agent.id}/tokens`, {});
   await appendFile(join(home.home, 'config.toml'), `\n[mcp_servers.tasker]\nurl = "${gw.url}/mcp"\nhttp_headers = { Authorization = "Bearer ${secret}" }\n`);
@@ -72,12 +87,12 @@ interface AuditItem {
   kind: string;
   outcome: string;
   agent_id?: string;
-  detail?: { tool?: string; result?: string };
+  detail?: { tool?: string; result?: string; client_name?: string };
 }
 
 async function auditedCalls(gw: E2eGateway): Promise<AuditItem[]> {
   const page = (await gw.internal('GET', `/audit?owner_user_id=${encodeURIComponent(gw.owner.id)}&limit=200`)) as { items: AuditItem[] };
-  return page.items.filter((e) => (e.kind === 'decision' || e.kind === 'outcome') && TOOLS.includes(String(e.detail?.tool))).reverse();
+  return page.items.filter((e) => e.kind.startsWith('oauth.') || ((e.kind === 'decision' || e.kind === 'outcome') && TOOLS.includes(String(e.detail?.tool)))).reverse();
 }
 
 async function main(): Promise<number> {
@@ -106,9 +121,11 @@ async function main(): Promise<number> {
     check(exec.code === 0, 'codex exec failed', shown(exec));
     check(calls.length === SCRIPT.length && calls.every((c) => c.output !== undefined), `Codex made ${calls.length} of ${SCRIPT.length} tool calls`, `offered tools: ${model.offeredTools().join(', ')}\n${shown(exec)}`);
     for (const c of calls) check(!/"isError"\s*:\s*true|"error"\s*:\s*\{/.test(c.output ?? ''), `${c.name} answered an error`, c.output);
+    check(calls[0]?.output?.includes(`"name":"${AGENT}"`), `whoami did not name the agent "${AGENT}" the owner bound`, calls[0]?.output);
 
     const audited = await auditedCalls(gw);
-    for (const e of audited) say('audit', `${e.kind.padEnd(8)} ${String(e.detail?.tool).padEnd(14)} ${e.outcome}${e.detail?.result ? ` (${e.detail.result})` : ''}`);
+    for (const e of audited) say('audit', `${e.kind.padEnd(22)} ${String(e.detail?.tool ?? e.detail?.client_name ?? '').padEnd(14)} ${e.outcome}${e.detail?.result ? ` (${e.detail.result})` : ''}`);
+    if (mode === 'oauth') check(audited.some((e) => e.kind === 'oauth.consent_granted'), 'the audit log has no oauth.consent_granted event');
     for (const tool of TOOLS) {
       check(audited.some((e) => e.kind === 'decision' && e.detail?.tool === tool && e.outcome === 'success'), `the audit log has no allowed decision for ${tool}`);
       check(audited.some((e) => e.kind === 'outcome' && e.detail?.tool === tool && e.outcome === 'success'), `the audit log has no successful outcome for ${tool}`);

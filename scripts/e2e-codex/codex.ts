@@ -66,6 +66,10 @@ export interface RunOptions {
 
 const AUTHORIZE_URL = /https?:\/\/[^\s"'<>]+\/oauth\/authorize\?[^\s"'<>]+/;
 
+function openedLines(codexHome: CodexHome): string[] {
+  return existsSync(codexHome.openedUrls) ? readFileSync(codexHome.openedUrls, 'utf8').split('\n').filter(Boolean) : [];
+}
+
 /** Runs `codex ...args`; watches for a browser step and hands its URL to `onBrowserUrl`. */
 export function runCodex(bin: string, codexHome: CodexHome, args: string[], options: RunOptions = {}): Promise<CodexRun> {
   return new Promise((resolve, reject) => {
@@ -73,12 +77,13 @@ export function runCodex(bin: string, codexHome: CodexHome, args: string[], opti
     let stdout = '';
     let stderr = '';
     let handed = false;
+    // URLs opened by earlier runs stay in the file; only a new line belongs to this run.
+    const openedBefore = openedLines(codexHome).length;
     let browserStep: Promise<void> = Promise.resolve();
     let browserError: unknown;
     const look = () => {
       if (handed || !options.onBrowserUrl) return;
-      const opened = existsSync(codexHome.openedUrls) ? readFileSync(codexHome.openedUrls, 'utf8').trim().split('\n').filter(Boolean).at(-1) : undefined;
-      const url = opened ?? AUTHORIZE_URL.exec(stdout + stderr)?.[0];
+      const url = openedLines(codexHome).slice(openedBefore).at(-1) ?? AUTHORIZE_URL.exec(stdout + stderr)?.[0];
       if (!url) return;
       handed = true;
       browserStep = options.onBrowserUrl(url).catch((err: unknown) => {
