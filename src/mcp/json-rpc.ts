@@ -31,8 +31,25 @@ function requestIdOf(value: unknown): RequestId | null {
   return typeof id === 'string' || (typeof id === 'number' && Number.isInteger(id)) ? id : null;
 }
 
+const REQUEST_KEYS = new Set(['jsonrpc', 'id', 'method', 'params']);
+
+/**
+ * A single request that the SDK's JSONRPCRequestSchema certainly accepts (strict keys, version
+ * "2.0", a string or safe-integer id, a method name, params an object without `_meta`), checked
+ * without zod: nearly every body is one, and the SDK parses it again anyway. Anything else (a
+ * `_meta`, a batch, a response, a notification, odd values) goes to the schema as before.
+ */
+export function isPlainRequest(body: unknown): boolean {
+  if (!isPlainObject(body) || body.jsonrpc !== '2.0' || typeof body.method !== 'string') return false;
+  if (!(typeof body.id === 'string' || Number.isSafeInteger(body.id))) return false;
+  for (const key in body) if (!REQUEST_KEYS.has(key)) return false;
+  const params = body.params;
+  return params === undefined || (isPlainObject(params) && !Object.prototype.hasOwnProperty.call(params, '_meta'));
+}
+
 /** Why a parsed body is not a JSON-RPC message or batch, if it is not. */
 function envelopeProblem(body: unknown): string | undefined {
+  if (isPlainRequest(body)) return undefined;
   if (Array.isArray(body)) {
     if (body.length === 0) return 'Invalid Request: an empty batch.';
     return body.every((m) => JSONRPCMessageSchema.safeParse(m).success) ? undefined : 'Invalid Request: a batch member is not a JSON-RPC 2.0 message.';
