@@ -741,9 +741,14 @@ class Planner {
 
   /** `data` refs: rules where the path reaches a rule group, base data elsewhere, merged documents in between. */
   private planDataRef(ops: Term[], loc: Location, k: KOp): void {
+    this.planDataFrom(this.tree, ops, 0, loc, k);
+  }
+
+  /** planDataRef from a tree node that ops[0..from) lead to. */
+  private planDataFrom(start: TreeNode, ops: Term[], from: number, loc: Location, k: KOp): void {
     const f = this.f;
-    let node = this.tree;
-    let i = 0;
+    let node = start;
+    let i = from;
     for (; i < ops.length; i++) {
       if (node.group) break;
       const op = ops[i]!;
@@ -766,8 +771,70 @@ class Planner {
       f.emit({ op: 'call', fn: { kind: 'func', name: fn }, args: [local(f.input), local(f.data), ...this.mockArgs()], target: v });
       return this.walk(v, ops, i, k);
     }
+    if (i < ops.length && !this.hasUnbound(ops[i]!)) return this.planDataDispatch(node, ops, i, loc, k);
     const doc = this.virtualDoc(node);
     this.walk(doc, ops, i, k);
+  }
+
+  /**
+   * `data` below a tree node looked up by a key known only at run time (`data[first].allow`): as
+   * OPA's planner does, each rule child is taken on its own when the key is its name, and base data
+   * serves any other key, so the document of the whole node is never built. It may hold the rule
+   * being evaluated, which then called itself without end (OPA issue 7399).
+   */
+  private planDataDispatch(node: TreeNode, ops: Term[], i: number, loc: Location, k: KOp): void {
+    const f = this.f;
+    const children = [...node.children.values()].filter((c) => c.group?.kind !== 'function');
+    this.planTerm(ops[i]!, (key) => {
+      for (const child of children) {
+        f.emit({
+          op: 'block',
+          body: f.nested(() => {
+            f.emit({ op: 'equal', a: key, b: { kind: 'const', value: child.key } });
+            this.planDataChild(child, ops, i, loc, k);
+          }),
+        });
+      }
+      // A key no rule defines: base data alone.
+      f.emit({
+        op: 'block',
+        body: f.nested(() => {
+          for (const child of children) f.emit({ op: 'notEqual', a: key, b: { kind: 'const', value: child.key } });
+          this.walk(f.data, ops, 0, k, true);
+        }),
+      });
+    });
+  }
+
+  /** The dispatch's branch for one child (ops[i] equals its key): as virtualDoc would read it. */
+  private planDataChild(child: TreeNode, ops: Term[], i: number, loc: Location, k: KOp): void {
+    const f = this.f;
+    if (this.isOverridden(child.path) || !child.group) return this.planDataFrom(child, ops, i + 1, loc, k);
+    // Base data wins over a rule of the same name (as in virtualDoc).
+    const base = f.local();
+    f.emit({ op: 'clear', target: base });
+    f.emit({
+      op: 'block',
+      body: f.nested(() => {
+        let cur = f.data;
+        for (const seg of child.path) {
+          const next = f.local();
+          f.emit({ op: 'dot', source: local(cur), key: str(seg), target: next });
+          cur = next;
+        }
+        f.emit({ op: 'assign', target: base, source: local(cur) });
+      }),
+    });
+    f.emit({ op: 'block', body: f.nested(() => { f.emit({ op: 'isDefined', local: base }); this.walk(base, ops, i + 1, k, true); }) });
+    f.emit({
+      op: 'block',
+      body: f.nested(() => {
+        f.emit({ op: 'isUndefined', local: base });
+        const v = f.local();
+        f.emit({ op: 'call', fn: { kind: 'func', name: this.groupFunc(child.group!) }, args: [local(f.input), local(f.data), ...this.mockArgs()], target: v });
+        this.walk(v, ops, i + 1, k);
+      }),
+    });
   }
 
   /** Builds the document at a tree node: its base data merged with the values of the rules below it. */
