@@ -102,7 +102,8 @@ async function main(): Promise<number> {
   try {
     const codex = await installCodex();
     say('codex', `@openai/codex@${CODEX_VERSION} ${codex.installed ? 'installed into' : 'found in'} ${join(cacheDir(), CODEX_VERSION)}`);
-    [gw, model] = await Promise.all([startE2eGateway(), startStandInModel(SCRIPT, summary)]);
+    model = await startStandInModel(SCRIPT, summary);
+    gw = await startE2eGateway();
     say('gateway', `${gw.url} (fresh database, Tasker sandbox, console user ${gw.owner.id})`);
     say('model', `scripted stand-in (Responses API, SSE) at ${model.baseUrl}`);
     const home = await makeCodexHome(model.baseUrl);
@@ -141,4 +142,5 @@ async function main(): Promise<number> {
   }
 }
 
-process.exitCode = await main();
+// Exit explicitly: a failed start can leave a handle open (a pool, a timer), and a hung run is worse than a failed one.
+process.exit(await main());
