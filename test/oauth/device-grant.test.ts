@@ -78,7 +78,7 @@ describe('oauth: the RFC 8628 device grant over the pairing flow, approved on th
   let internal: InternalClient;
   let docs: Server;
   let docsBase = '';
-  const clientId = `device-client-${process.pid}-${Date.now()}`;
+  let clientId = '';
 
   before(async () => {
     docs = createServer((req, res) => {
@@ -103,8 +103,10 @@ describe('oauth: the RFC 8628 device grant over the pairing flow, approved on th
     owner = new ConsoleClient(gw.baseUrl);
     await owner.signIn(userId);
     internal = new InternalClient(gw.baseUrl, gw.internalToken, userId);
-    // A public client as dynamic registration stores it (oidc-provider's Client rows).
-    await new PgOAuthAdapter(gw.gateway.deps.orm, 'Client').upsert(clientId, { client_id: clientId, client_name: 'Headless <Codex>', token_endpoint_auth_method: 'none', redirect_uris: ['http://127.0.0.1/cb'] });
+    // A public client registered dynamically (RFC 7591) with the gateway's authorization server.
+    const registered = await call(gw.baseUrl, 'POST', '/oauth/register', { body: { client_name: 'Headless <Codex>', token_endpoint_auth_method: 'none', redirect_uris: ['http://127.0.0.1/cb'] }, headers: { 'x-forwarded-for': randomAddress() } });
+    expect(registered.status, registered.text).to.equal(201);
+    clientId = registered.body.client_id as string;
   });
   after(async () => {
     await gw?.close();
