@@ -154,3 +154,6 @@ export function deviceGrantRouter(deps: DeviceGrantDeps): Router {
   router.post(OAUTH_PATHS.token, formBody, deviceTokenHandler(deps));
   return router;
 }
+
+/** The name the authorization server's brief expects: the same router, a RequestHandler for `app.use`. */
+export const deviceGrantHandler = (deps: DeviceGrantDeps): RequestHandler => deviceGrantRouter(deps);
