@@ -1,4 +1,5 @@
 import type { GatewayExtension } from '../gateway/extension.js';
+import { deviceGrantRouter } from './device-grant.js';
 import { discoveryRouter } from './discovery-router.js';
 import { sweepOAuthPayloads } from './pg-adapter.js';
 import { OAuthServer } from './server.js';
@@ -24,6 +25,8 @@ export function oauthExtension(onReady: (server: OAuthServer) => void): GatewayE
       return {
         pageRouters: [
           { path: '/', router: discoveryRouter(() => server.urls(), true) },
+          // RFC 8628 over the pairing flow (src/oauth/device-grant.ts): answers its two requests before the provider sees them.
+          { path: '/', router: deviceGrantRouter(deps) },
           { path: '/', router: server.handler() },
         ],
         capabilities: { oauth: { authorization_server: true, consent: '/console/oauth/consent/' } },

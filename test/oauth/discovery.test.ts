@@ -46,14 +46,47 @@ describe('oauth discovery: actionable 401s and the metadata MCP clients look for
     expect(res.headers.get('www-authenticate')).to.match(/^Bearer .*resource_metadata="[^"]+\/\.well-known\/oauth-protected-resource\/mcp".*error="invalid_token"/);
   });
 
-  it('serves the resource metadata at both RFC 9728 paths, naming no authorization server while none is mounted', async () => {
+  it('serves the resource metadata at both RFC 9728 paths, naming the gateway as its authorization server', async () => {
     const info = await discoverOAuthServerInfo(`${stack.baseUrl}/mcp`);
     expect(info.resourceMetadata?.resource).to.equal(`${stack.baseUrl}/mcp`);
-    expect(info.resourceMetadata?.authorization_servers).to.equal(undefined);
+    expect(info.resourceMetadata?.authorization_servers).to.deep.equal([stack.baseUrl]);
     const root = await fetch(`${stack.baseUrl}/.well-known/oauth-protected-resource`);
     expect(((await root.json()) as { resource: string }).resource).to.equal(`${stack.baseUrl}/mcp`);
-    // Advertising /oauth/* endpoints that answer 404 would make Codex start a login that cannot finish.
-    for (const path of ['/.well-known/oauth-authorization-server', '/.well-known/openid-configuration']) expect((await fetch(stack.baseUrl + path)).status, path).to.equal(404);
+  });
+
+  it('every endpoint the authorization server metadata names is served by the mounted server (no 404 for a client to trip on)', async () => {
+    const meta = (await (await fetch(`${stack.baseUrl}/.well-known/oauth-authorization-server`)).json()) as Record<string, string>;
+    expect(meta.issuer).to.equal(stack.baseUrl);
+    const post = (url: string, body: string, type = 'application/x-www-form-urlencoded') => fetch(url, { method: 'POST', headers: { 'content-type': type }, body });
+    // Each answers an OAuth error for an empty request, not a 404: the document says what the server does.
+    const token = await post(meta.token_endpoint!, 'grant_type=authorization_code');
+    expect(token.status).to.equal(400);
+    expect(((await token.json()) as { error: string }).error).to.match(/^invalid_/);
+    const revoke = await post(meta.revocation_endpoint!, 'token=x');
+    expect(revoke.status).to.equal(400);
+    const register = await post(meta.registration_endpoint!, JSON.stringify({ redirect_uris: ['notaurl'] }), 'application/json');
+    expect(register.status).to.equal(400);
+    expect(((await register.json()) as { error: string }).error).to.equal('invalid_redirect_uri');
+    const device = await post(meta.device_authorization_endpoint!, 'client_id=nobody');
+    expect(device.status).to.not.equal(404);
+    const authorize = await fetch(`${meta.authorization_endpoint}?client_id=nobody`, { redirect: 'manual' });
+    expect(authorize.status).to.equal(400);
+    expect(await authorize.text()).to.not.match(/\bat \S+:\d+:\d+/); // no stack trace
+  });
+
+  it('a gateway without the authorization server names none (its documents would point at endpoints answering 404)', async () => {
+    const app = express();
+    app.use(discoveryRouter(() => oauthUrls('http://127.0.0.1:1'), false));
+    const server = app.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const doc = (await (await fetch(`${origin}/.well-known/oauth-protected-resource/mcp`)).json()) as Record<string, unknown>;
+      expect(doc.authorization_servers).to.equal(undefined);
+      for (const path of ['/.well-known/oauth-authorization-server', '/.well-known/openid-configuration']) expect((await fetch(origin + path)).status, path).to.equal(404);
+    } finally {
+      server.close();
+    }
   });
 
   it('with the authorization server mounted, the SDK discovers it at every path it probes (S256, registration, client-ID metadata documents)', async () => {
