@@ -227,6 +227,56 @@ describe('oauth end to end: the MCP SDK client logs in, calls tools, refreshes a
     });
   });
 
+  describe('authorization requests the server refuses before any consent', () => {
+    /** The SDK's own authorization request for a freshly registered client, then altered as given; what the server answers. */
+    const alteredRequest = async (alter: (params: URLSearchParams) => void) => {
+      const provider = new MemoryOAuthProvider(receiver.url, nativeClientMetadata('Altered client', receiver.url));
+      expect(await auth(provider, { serverUrl: mcpUrl })).to.equal('REDIRECT');
+      const url = new URL(provider.lastAuthorizationUrl());
+      alter(url.searchParams);
+      const res = await fetch(url, { redirect: 'manual' });
+      await res.body?.cancel();
+      const location = res.headers.get('location');
+      const target = location ? new URL(location, url) : undefined;
+      return { status: res.status, toClient: target?.href.startsWith(receiver.url) ?? false, toGateway: target?.origin === stack.baseUrl, error: target?.searchParams.get('error') ?? null };
+    };
+
+    it('refuses a request without PKCE, or with the plain method: the client gets invalid_request and no code', async function () {
+      this.timeout(30_000);
+      for (const alter of [(p: URLSearchParams) => (p.delete('code_challenge'), p.delete('code_challenge_method')), (p: URLSearchParams) => p.set('code_challenge_method', 'plain')]) {
+        const answer = await alteredRequest(alter);
+        expect(answer.toClient, JSON.stringify(answer)).to.equal(true);
+        expect(answer.error).to.equal('invalid_request');
+      }
+    });
+
+    it('refuses a resource other than the gateway\'s MCP URL (RFC 8707): invalid_target', async function () {
+      this.timeout(30_000);
+      const answer = await alteredRequest((p) => p.set('resource', 'https://elsewhere.example/mcp'));
+      expect(answer.toClient, JSON.stringify(answer)).to.equal(true);
+      expect(answer.error).to.equal('invalid_target');
+    });
+
+    it('accepts the registered loopback redirect URI on another port (RFC 8252 §7.3): on to sign-in, not an error', async function () {
+      this.timeout(30_000);
+      const answer = await alteredRequest((p) => {
+        const moved = new URL(receiver.url);
+        moved.port = String(Number(moved.port) === 65_535 ? 1_024 : Number(moved.port) + 1);
+        p.set('redirect_uri', moved.href);
+      });
+      expect(answer.error, JSON.stringify(answer)).to.equal(null);
+      expect(answer.status).to.be.within(300, 399);
+      expect(answer.toGateway, 'on to the interaction, at the gateway').to.equal(true);
+    });
+
+    it('refuses a redirect URI that is not registered, without redirecting to it', async function () {
+      this.timeout(30_000);
+      const answer = await alteredRequest((p) => p.set('redirect_uri', 'http://127.0.0.1:1/elsewhere'));
+      expect(answer.toClient).to.equal(false);
+      expect(answer.status).to.be.within(400, 499);
+    });
+  });
+
   describe('a human who says no', () => {
     it('a denial on the consent page sends the client back with access_denied', async function () {
       this.timeout(60_000);
