@@ -258,6 +258,18 @@ describe('oauth: the gateway authorization server (code + PKCE, consent in the c
     expect(answer.status).to.equal(403);
   });
 
+  it('a registered client nobody consented to within a day is swept; a client with a live consent stays', async () => {
+    const em = () => stack.gw.gateway.deps.orm.em.fork();
+    const stale = `stale-${process.pid}-${Date.now()}`;
+    const issuedLongAgo = Math.floor(Date.now() / 1000) - 2 * 86400;
+    await sql(em(), `insert into oauth_payloads (model, id, payload) values ('Client', ?, ?::jsonb)`, [stale, JSON.stringify({ client_id: stale, client_id_issued_at: issuedLongAgo, redirect_uris: [REDIRECT] })]);
+    // The client of the earlier tests has live consents; make it look old too.
+    await sql(em(), `update oauth_payloads set payload = jsonb_set(payload, '{client_id_issued_at}', to_jsonb(?::bigint)) where model = 'Client' and id = ?`, [issuedLongAgo, clientId]);
+    expect(await stack.context.oauth!.sweepUnusedClients()).to.be.greaterThan(0);
+    const left = await sql<{ id: string }>(em(), `select id from oauth_payloads where model = 'Client' and id in (?, ?)`, [stale, clientId]);
+    expect(left.map((r) => r.id)).to.deep.equal([clientId]);
+  });
+
   it('dynamic registration is rate-limited per client address (429 after the hourly limit)', async () => {
     const address = `${net}.77`;
     const statuses: number[] = [];
