@@ -93,6 +93,13 @@ export class RequestPipeline implements ApprovedActionRunner {
   private readonly outbox: AuditOutbox;
   /** Budgeted agents' decisions, one at a time per agent in this process (see decideAndRecord). */
   private readonly budgetTurns = new AgentTurns();
+  /**
+   * The entity manager that decisions and outcomes outside a transaction are appended through: the
+   * audit log's group commit needs only its driver, and it never loads entities or opens a
+   * transaction, so one fork serves every call (a fork per call cost more than its use). A fork, not
+   * the global manager, so no transaction of the calling context is ever picked up.
+   */
+  private readonly appendEm: EntityManager;
 
   constructor(
     private readonly deps: PipelineDeps,
@@ -100,6 +107,7 @@ export class RequestPipeline implements ApprovedActionRunner {
   ) {
     this.log = new DecisionLog(deps.logger, options.maskedPointers);
     this.outbox = new AuditOutbox(deps.orm.em);
+    this.appendEm = deps.orm.em.fork();
     this.assessor = new Assessor(deps, options.workspace);
     this.gatewayTools = { orm: deps.orm, registry: deps.registry, grants: deps.identity.grants, approvals: deps.approvals, logger: deps.logger, assess: (call) => this.assess(call) };
   }
@@ -263,7 +271,9 @@ export class RequestPipeline implements ApprovedActionRunner {
   ): Promise<{ assessment: Assessment; parked?: ParkResult }> {
     if (!hasUsageLimits(ctx.grants ?? [])) {
       const assessment = await decide();
-      const recording = this.record(ctx, decisionId, assessment, this.deps.orm.em.fork(), approvedAction);
+      // Only parking an action opens a transaction (and so needs a manager of its own).
+      const em = assessment.verdict === 'approval_required' && !approvedAction ? this.deps.orm.em.fork() : this.appendEm;
+      const recording = this.record(ctx, decisionId, assessment, em, approvedAction);
       whileRecording?.(assessment);
       return { assessment, parked: await recording };
     }
@@ -420,7 +430,7 @@ export class RequestPipeline implements ApprovedActionRunner {
 
   /** Appends the outcome, or keeps it (outbox, else memory) with a metric and an error log line for the gap. */
   private async outcome(ctx: CallContext, decisionId: string, tool: string, lazy: boolean, latencyMs: number, errorCode: string | null, tasker: MediatorResult['tasker'], replayed: boolean, approvedAction?: string, executedUnder?: string): Promise<AuditOutcome> {
-    const { kept, error } = await recordOutcome(this.deps.audit, this.outbox, this.deps.orm.em.fork(), {
+    const { kept, error } = await recordOutcome(this.deps.audit, this.outbox, this.appendEm, {
       decisionId,
       actor: ctx.actor,
       agentId: ctx.agent.id,
