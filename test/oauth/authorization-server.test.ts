@@ -59,6 +59,7 @@ describe('oauth: the gateway authorization server (code + PKCE, consent in the c
   let owner: { id: string };
   let human: Browserish;
   let clientId: string;
+  const startedAt = new Date();
 
   before(async function () {
     this.timeout(240_000);
@@ -256,6 +257,21 @@ describe('oauth: the gateway authorization server (code + PKCE, consent in the c
     const shown = await authorize(params);
     const answer = await human.request('POST', shown.url, { target: 'new', display_name: 'forged' });
     expect(answer.status).to.equal(403);
+  });
+
+  it('records every OAuth step in the audit chain, as the pairing paths are: registration, consent and denial, tokens issued and refreshed, refresh reuse, revocation', async () => {
+    const rows = await sql<{ kind: string; actor_type: string; actor_id: string }>(
+      stack.gw.gateway.deps.orm.em.fork(),
+      `select kind, actor_type, actor_id from audit_events where kind like 'oauth.%' and occurred_at >= ?`,
+      [startedAt],
+    );
+    const kinds = new Set(rows.map((r) => r.kind));
+    for (const kind of ['oauth.client_registered', 'oauth.consent_granted', 'oauth.consent_denied', 'oauth.token_issued', 'oauth.token_refreshed', 'oauth.refresh_reuse_detected', 'oauth.revoked']) {
+      expect(kinds, kind).to.include(kind);
+    }
+    // The human's decisions name the human; the client's requests name its address.
+    expect(rows.filter((r) => r.kind === 'oauth.consent_granted').every((r) => r.actor_type === 'user' && r.actor_id === owner.id)).to.equal(true);
+    expect(rows.filter((r) => r.kind === 'oauth.token_issued').every((r) => r.actor_type === 'anonymous')).to.equal(true);
   });
 
   it('a registered client nobody consented to within a day is swept; a client with a live consent stays', async () => {
