@@ -38,7 +38,7 @@ export const UNUSED_CLIENT_SECONDS = 24 * 3600;
 export class OAuthServer {
   readonly bindings: OAuthBindings;
   private readonly limiter = new PgRateLimiter();
-  private built?: { origin: string; provider: Provider };
+  private built?: { origin: string; provider: Provider; callback: ReturnType<Provider['callback']> };
 
   constructor(private readonly deps: OAuthServerDeps) {
     const { orm, identity, audit, config } = deps;
@@ -53,7 +53,8 @@ export class OAuthServer {
     const origin = publicOrigin(this.deps.config);
     if (this.built?.origin === origin) return this.built.provider;
     const provider = this.build(origin);
-    this.built = { origin, provider };
+    // Koa composes its middleware in callback(): once per provider, not per request.
+    this.built = { origin, provider, callback: provider.callback() };
     return provider;
   }
 
@@ -116,7 +117,8 @@ export class OAuthServer {
           if (!admitted) return;
           // Koa sees the path the client sent (express may have rewritten req.url for a mount).
           req.url = req.originalUrl;
-          this.provider().callback()(req, res);
+          this.provider();
+          void this.built!.callback(req, res);
         })
         .catch(next);
     };
