@@ -25,8 +25,11 @@ type WithRevocations = KoaContextWithOIDC & { [REVOCATIONS]?: Promise<unknown>[]
  */
 export function revokeAgentTokensWithGrants(provider: Provider, bindings: OAuthBindings, logger: Logger): void {
   provider.on('grant.revoked', (ctx: WithRevocations, grantId: string) => {
-    const reuse = ctx.oidc?.route === 'token';
-    const done = bindings.revokeGrant(grantId, reuse ? 'refresh_token_reuse' : 'revocation_endpoint', clientContext(ctx), reuse ? 'oauth.refresh_reuse_detected' : 'oauth.revoked').catch((err: unknown) => {
+    // At the token endpoint the provider revokes a grant only on a replay: of a refresh token, or of an authorization code.
+    const replay = ctx.oidc?.route === 'token';
+    const refreshReuse = replay && ctx.oidc?.params?.grant_type === 'refresh_token';
+    const reason = refreshReuse ? 'refresh_token_reuse' : replay ? 'authorization_code_reuse' : 'revocation_endpoint';
+    const done = bindings.revokeGrant(grantId, reason, clientContext(ctx), refreshReuse ? 'oauth.refresh_reuse_detected' : 'oauth.revoked').catch((err: unknown) => {
       logger.error('oauth grant revocation failed', { grant_id: grantId, error: err instanceof Error ? err.message : String(err) });
       throw err;
     });

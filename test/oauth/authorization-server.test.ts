@@ -172,6 +172,18 @@ describe('oauth: the gateway authorization server (code + PKCE, consent in the c
     expect(later.body.error).to.equal('invalid_grant');
   });
 
+  it('a replayed authorization code is refused and revokes what the first redemption got', async () => {
+    const { code, verifier } = await consent('OAuth code replay agent');
+    const first = await exchange(code, verifier);
+    expect(first.status).to.equal(200);
+    const replay = await exchange(code, verifier);
+    expect(replay.status).to.equal(400);
+    expect(replay.body.error).to.equal('invalid_grant');
+    expect((await whoami(String(first.body.access_token))).status).to.equal(401);
+    const refreshed = await token({ grant_type: 'refresh_token', refresh_token: String(first.body.refresh_token), client_id: clientId });
+    expect(refreshed.body.error).to.equal('invalid_grant');
+  });
+
   it('RFC 7009 revocation accepts the agw_ access token (it stops working) and the refresh token (refreshing stops)', async () => {
     const { code, verifier } = await consent('OAuth revoke agent');
     const tokens = await exchange(code, verifier);
