@@ -18,7 +18,7 @@ import { call, InternalClient, randomAddress, startTestGateway, type TestGateway
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const PASSWORD = 'correct horse battery staple';
 
-/** The RFC 8628 endpoints as the app mounts them: before the JSON body guard, at the root. */
+/** For the bare gateway of the expiry test (no OAuth extension): the RFC 8628 endpoints as the OAuth extension mounts them. */
 const deviceGrant: GatewayExtension = { name: 'oauth-device-grant', setup: (deps) => ({ pageRouters: [{ path: '/', router: deviceGrantRouter(deps) }] }) };
 
 /** A form POST as an RFC 8628 client sends it, from a chosen address (the test gateway trusts loopback proxies). */
@@ -96,7 +96,7 @@ describe('oauth: the RFC 8628 device grant over the pairing flow, approved on th
     });
     // Polls every second, slowing down by 0.2 s (as the pairing flow's own test): back-to-back polls are reliably too fast.
     const config: Partial<GatewayConfig> = { dataDir: mkdtempSync(join(tmpdir(), 'agw-device-grant-')), pairingPollIntervalSeconds: 1, pairingSlowDownSeconds: 0.2, oauthCimdAllowPrivateAddresses: true };
-    gw = await startTestGateway({ config, extensions: [deviceGrant, ...stages.extensions] });
+    gw = await startTestGateway({ config, extensions: stages.extensions });
     gw.gateway.deps.config.publicUrl = gw.baseUrl;
     const userId = `device-owner-${process.pid}-${Math.random().toString(36).slice(2, 7)}`;
     await insertUser(gw.gateway.deps.orm.em.fork(), { id: userId, email: `${userId}@example.com`, displayName: 'Device Owner', role: 'owner', source: 'local', passwordHash: await hashPassword(PASSWORD) });
