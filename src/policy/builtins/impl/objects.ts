@@ -72,18 +72,67 @@ function unionN(objects: unknown): JsonObject {
   return asArray(objects, 'operand 1').reduce<JsonObject>((acc, o) => union(acc, asObject(o, 'operand 1 element')) as JsonObject, {});
 }
 
+/**
+ * object.subset as OPA's topdown/subset.go: objects key by key (equal values, or nested objects, sets
+ * and arrays each by their own rule), sets by membership, arrays as a contiguous run, and an array
+ * with a set by counting the array's members found in the set (duplicates count again, an empty
+ * array holds nothing), exactly as OPA counts.
+ */
 function isSubset(sup: JsonValue, sub: JsonValue): boolean {
-  if (isObject(sup) && isObject(sub)) {
-    return Object.entries(sub).every(([k, v]) => k in sup && (isObject(v) && isObject(sup[k]) ? isSubset(sup[k]!, v) : valuesEqual(sup[k]!, v)));
+  if (isObject(sup) && isObject(sub)) return objectSubset(sup, sub);
+  if (isRegoSet(sup) && isRegoSet(sub)) return setSubset(sup as JsonValue[], sub as JsonValue[]);
+  if (isPlainArray(sup) && isPlainArray(sub)) return arraySubset(sup, sub);
+  if (isPlainArray(sup) && isRegoSet(sub)) return arraySetSubset(sup, sub as JsonValue[]);
+  return fail('both arguments object.subset must be of the same type or array and set');
+}
+
+function isPlainArray(v: JsonValue): v is JsonValue[] {
+  return Array.isArray(v) && !isRegoSet(v);
+}
+
+/** Equality that tells a set from an array (both arrive as arrays). */
+function regoEqual(a: JsonValue, b: JsonValue): boolean {
+  if (Array.isArray(a) && Array.isArray(b)) {
+    return isRegoSet(a) === isRegoSet(b) && a.length === b.length && a.every((x, i) => regoEqual(x, b[i]!));
   }
-  if (Array.isArray(sup) && Array.isArray(sub)) {
-    if (sub.length === 0) return true;
-    for (let i = 0; i + sub.length <= sup.length; i++) {
-      if (sub.every((v, j) => valuesEqual(sup[i + j]!, v))) return true;
-    }
+  if (isObject(a) && isObject(b)) {
+    const keys = Object.keys(a);
+    return keys.length === Object.keys(b).length && keys.every((k) => k in b && regoEqual(a[k]!, b[k]!));
+  }
+  return valuesEqual(a, b);
+}
+
+function objectSubset(sup: JsonObject, sub: JsonObject): boolean {
+  return Object.entries(sub).every(([k, v]) => {
+    if (!(k in sup)) return false;
+    const s = sup[k]!;
+    if (regoEqual(s, v)) return true;
+    if (isObject(s) && isObject(v)) return objectSubset(s, v);
+    if (isRegoSet(s) && isRegoSet(v)) return setSubset(s as JsonValue[], v as JsonValue[]);
+    if (isPlainArray(s) && isPlainArray(v)) return arraySubset(s, v);
     return false;
+  });
+}
+
+function setSubset(sup: JsonValue[], sub: JsonValue[]): boolean {
+  return sub.every((x) => sup.some((y) => regoEqual(x, y)));
+}
+
+function arraySubset(sup: JsonValue[], sub: JsonValue[]): boolean {
+  if (sub.length > sup.length) return false;
+  for (let start = 0; start + sub.length <= sup.length; start++) {
+    if (sub.every((v, j) => regoEqual(sup[start + j]!, v))) return true;
   }
-  return fail('both arguments must be objects, arrays or sets of the same kind');
+  return false;
+}
+
+function arraySetSubset(sup: JsonValue[], sub: JsonValue[]): boolean {
+  let unmatched = sub.length;
+  for (const item of sup) {
+    if (sub.some((x) => regoEqual(x, item))) unmatched--;
+    if (unmatched === 0) return true;
+  }
+  return false;
 }
 
 type PathTree = Map<string, PathTree | null>;
