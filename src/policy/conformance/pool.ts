@@ -88,6 +88,8 @@ export async function runPool(refs: readonly CaseRef[], options: PoolOptions): P
   const loop = async (slot: Slot): Promise<void> => {
     while (next < refs.length) {
       await slot.ready;
+      // Another slot may have taken the last case while this one waited for its worker.
+      if (next >= refs.length) return;
       const ref = refs[next++]!;
       await runOne(slot, ref);
       if (!slot.child.connected) replace(slot);
