@@ -16,9 +16,9 @@ describe('e2e: stage wiring (buildStages, as `agent-gateway start` uses it)', ()
     expect(attempt).to.throw().with.property('message').that.does.not.contain('plane_api_secret');
   });
 
-  it('orders the stages so each finds what it needs: audit checkpoints, policy, tasker, decision, mcp, rest, console', () => {
+  it('orders the stages so each finds what it needs: audit checkpoints, policy, tasker, decision, mcp, rest, oauth, console', () => {
     const { extensions } = buildStages(silentLogger(), { env: {} });
-    expect(extensions.map((e) => e.name)).to.deep.equal(['audit-checkpoints', 'policy', 'tasker', 'decision', 'mcp', 'rest', 'console']);
+    expect(extensions.map((e) => e.name)).to.deep.equal(['audit-checkpoints', 'policy', 'tasker', 'decision', 'mcp', 'rest', 'oauth', 'console']);
     expect(() => buildStages(silentLogger(), { env: { MCP_ALLOWED_ORIGINS: 'ftp://x.example' } })).to.throw(/origin/);
   });
 });
