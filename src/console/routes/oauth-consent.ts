@@ -11,7 +11,7 @@ import { CONTENT_SECURITY_POLICY } from '../security.js';
 import { byField } from '../views/forms.js';
 import { oauthConsentGonePage, oauthConsentPage, type ConsentClient } from '../views/oauth-consent.js';
 import { actingHuman, field, send, sessionOf } from '../web.js';
-import { approvalTarget, type ApprovalForm } from './pair.js';
+import { approvalFormFrom, approvalTarget, type ApprovalForm } from './pair.js';
 
 type Details = Awaited<ReturnType<Provider['interactionDetails']>>;
 
@@ -86,12 +86,7 @@ export function oauthConsentRouter(deps: ConsoleDeps): Router {
     if (!d) return gone(res);
     const user = sessionOf(res).user;
     const catalogue = identity.grants.catalogue;
-    const form: ApprovalForm = {
-      target: field(req.body, 'target') === 'existing' ? 'existing' : 'new',
-      displayName: field(req.body, 'display_name').trim(),
-      agentId: field(req.body, 'agent_id'),
-      values: grantFormValues(req.body, catalogue?.workspace ?? ''),
-    };
+    const form = approvalFormFrom(req.body, catalogue?.workspace ?? '');
     let grant: NewGrant | undefined;
     let target: Awaited<ReturnType<typeof approvalTarget>>;
     try {

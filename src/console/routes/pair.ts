@@ -59,12 +59,7 @@ export function pairRouter(deps: ConsoleDeps): Router {
     if (!flow) return send(res, pairEntryPage(await frameOf(deps, res), userCode, 'No pairing request has this code.'), 404);
     const user = sessionOf(res).user;
     const catalogue = identity.grants.catalogue;
-    const form: ApprovalForm = {
-      target: field(req.body, 'target') === 'existing' ? 'existing' : 'new',
-      displayName: field(req.body, 'display_name').trim(),
-      agentId: field(req.body, 'agent_id'),
-      values: grantFormValues(req.body, catalogue?.workspace ?? ''),
-    };
+    const form = approvalFormFrom(req.body, catalogue?.workspace ?? '');
     let target: ApprovalTarget;
     let grant: NewGrant | undefined;
     try {
@@ -95,6 +90,16 @@ export function pairRouter(deps: ConsoleDeps): Router {
 }
 
 /** A new agent owned by the signed-in human, or one of their own active agents (nobody else's). */
+/** The binding and grant fields of a posted approval form (device pairing and OAuth consent share them). */
+export function approvalFormFrom(body: unknown, workspace: string): ApprovalForm {
+  return {
+    target: field(body, 'target') === 'existing' ? 'existing' : 'new',
+    displayName: field(body, 'display_name').trim(),
+    agentId: field(body, 'agent_id'),
+    values: grantFormValues(body, workspace),
+  };
+}
+
 export async function approvalTarget(deps: ConsoleDeps, res: Response, form: ApprovalForm): Promise<ApprovalTarget> {
   const user = sessionOf(res).user;
   if (form.target === 'new') {

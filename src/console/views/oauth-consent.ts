@@ -1,9 +1,10 @@
 import type { AgentView } from '../../identity/index.js';
 import type { GrantFormValues } from '../grant-input.js';
 import { html, type Html } from '../html.js';
-import { csrfField, errorSummary, fieldError, invalidAttrs, type FieldErrors } from './forms.js';
+import { csrfField, errorSummary, type FieldErrors } from './forms.js';
 import { grantFields, type GrantChoices } from './grant-form.js';
 import { page, type PageFrame } from './layout.js';
+import { bindingFieldset } from './pair.js';
 
 type Frame = Pick<PageFrame, 'user' | 'csrfToken' | 'pending'>;
 
@@ -53,14 +54,7 @@ export function oauthConsentPage(frame: Frame, v: ConsentView): Html {
     ${errorSummary(v.error, v.errors)}
     <form method="post" action="/console/oauth/consent/${c.uid}" class="stack" novalidate>
       ${csrfField(frame.csrfToken)}
-      <fieldset class="choices"><legend>Bind it to</legend>
-        <p><input type="radio" id="t-new" name="target" value="new"${v.target === 'new' ? html` checked` : ''}> <label for="t-new">a new agent named</label>
-           <input aria-label="Name of the new agent" name="display_name" value="${v.displayName}" maxlength="100"${invalidAttrs(v.errors, 'display_name')}></p>
-        ${fieldError(v.errors, 'display_name')}
-        ${v.agents.length ? html`<p><input type="radio" id="t-existing" name="target" value="existing"${v.target === 'existing' ? html` checked` : ''}> <label for="t-existing">an existing agent</label>
-           <select aria-label="Existing agent" name="agent_id"${invalidAttrs(v.errors, 'agent_id')}>${v.agents.map((a) => html`<option value="${a.id}"${a.id === v.agentId ? html` selected` : ''}>${a.display_name}</option>`)}</select></p>
-           ${fieldError(v.errors, 'agent_id')}` : ''}
-      </fieldset>
+      ${bindingFieldset(v)}
       <h2>Grants</h2>
       <p class="hint">Choose what the agent may do. Leave projects and tools empty to allow without a new grant (an existing agent keeps its grants; a new one can sign in but do nothing).</p>
       ${grantFields(v.choices, v.values, v.errors, 'o')}

@@ -58,14 +58,7 @@ export function pairApprovalPage(frame: Frame, v: PairApprovalView): Html {
     <form method="post" action="/console/pair/approve" class="stack" novalidate>
       ${csrfField(frame.csrfToken)}
       <input type="hidden" name="user_code" value="${v.userCode}">
-      <fieldset class="choices"><legend>Bind it to</legend>
-        <p><input type="radio" id="t-new" name="target" value="new"${v.target === 'new' ? html` checked` : ''}> <label for="t-new">a new agent named</label>
-           <input aria-label="Name of the new agent" name="display_name" value="${v.displayName}" maxlength="100"${invalidAttrs(v.errors, 'display_name')}></p>
-        ${fieldError(v.errors, 'display_name')}
-        ${v.agents.length ? html`<p><input type="radio" id="t-existing" name="target" value="existing"${v.target === 'existing' ? html` checked` : ''}> <label for="t-existing">an existing agent</label>
-           <select aria-label="Existing agent" name="agent_id"${invalidAttrs(v.errors, 'agent_id')}>${v.agents.map((a) => html`<option value="${a.id}"${a.id === v.agentId ? html` selected` : ''}>${a.display_name}</option>`)}</select></p>
-           ${fieldError(v.errors, 'agent_id')}` : ''}
-      </fieldset>
+      ${bindingFieldset(v)}
       <h2>Grants</h2>
       <p class="hint">Choose what the agent may do. Leave projects and tools empty to pair without a grant (the agent can sign in but do nothing).</p>
       ${grantFields(v.choices, v.values, v.errors, 'p')}
@@ -76,4 +69,24 @@ export function pairApprovalPage(frame: Frame, v: PairApprovalView): Html {
       <button type="submit" class="danger">Deny</button>
     </form>` : html`<p>This request is ${f.status}; nothing more to decide.</p>`}`,
   });
+}
+
+/** Which agent a device or OAuth client is bound to: a new one by name, or one of the owner's. */
+export interface BindingChoice {
+  target: 'new' | 'existing';
+  displayName: string;
+  agentId: string;
+  agents: AgentView[];
+  errors: FieldErrors;
+}
+
+export function bindingFieldset(v: BindingChoice): Html {
+  return html`<fieldset class="choices"><legend>Bind it to</legend>
+        <p><input type="radio" id="t-new" name="target" value="new"${v.target === 'new' ? html` checked` : ''}> <label for="t-new">a new agent named</label>
+           <input aria-label="Name of the new agent" name="display_name" value="${v.displayName}" maxlength="100"${invalidAttrs(v.errors, 'display_name')}></p>
+        ${fieldError(v.errors, 'display_name')}
+        ${v.agents.length ? html`<p><input type="radio" id="t-existing" name="target" value="existing"${v.target === 'existing' ? html` checked` : ''}> <label for="t-existing">an existing agent</label>
+           <select aria-label="Existing agent" name="agent_id"${invalidAttrs(v.errors, 'agent_id')}>${v.agents.map((a) => html`<option value="${a.id}"${a.id === v.agentId ? html` selected` : ''}>${a.display_name}</option>`)}</select></p>
+           ${fieldError(v.errors, 'agent_id')}` : ''}
+      </fieldset>`;
 }
