@@ -4,14 +4,19 @@
  * (comparing `changes` around a handler) that the answer must wait until it is saved.
  */
 import { randomUUID } from 'node:crypto';
+import { ExternalIndex } from './external-index.js';
 import type {
-  Audit, External, Membership, Project, ProjectMembership, Role, SandboxData, State, User, WorkItem,
+  Audit, Comment, External, Membership, Project, ProjectMembership, Role, SandboxData, State, User, WorkItem,
 } from './model.js';
 
 export class SandboxStore {
   private changeListener: () => void = () => {};
   /** How many times the data changed since start. */
   changes = 0;
+  /** Comments by (project, external pair): Plane's uniqueness check on every create with a pair. */
+  readonly commentPairs = new ExternalIndex<Comment>(() => this.data.comments);
+  /** Work items by (project, external pair): the uniqueness check and the external-id lookup. */
+  readonly workItemPairs = new ExternalIndex<WorkItem>(() => this.data.workItems);
 
   constructor(public data: SandboxData) {}
 

@@ -44,6 +44,19 @@ describe('tasker sandbox: comments', () => {
     expect(dup.body.id).to.equal(first.body.id);
   });
 
+  it('moves the external pair with a PATCH and frees it with a delete', async () => {
+    const pair = { external_source: 'agent-gateway', external_id: 'c-move' };
+    const first = (await api(sb, 'POST', comments(OPS1), { body: { comment_html: '<p>a</p>', ...pair } })).body;
+    expect((await api(sb, 'PATCH', comments(OPS1, `${first.id}/`), { body: { external_id: 'c-moved' } })).status).to.equal(200);
+    const taken = await api(sb, 'POST', comments(OPS1), { body: { comment_html: '<p>b</p>', external_source: 'agent-gateway', external_id: 'c-moved' } });
+    expect(taken.status).to.equal(409);
+    expect(taken.body.id).to.equal(first.id);
+    const reused = await api(sb, 'POST', comments(OPS1), { body: { comment_html: '<p>c</p>', ...pair } });
+    expect(reused.status).to.equal(201);
+    expect((await api(sb, 'DELETE', comments(OPS1, `${reused.body.id}/`))).status).to.equal(204);
+    expect((await api(sb, 'POST', comments(OPS1), { body: { comment_html: '<p>d</p>', ...pair } })).status).to.equal(201);
+  });
+
   it('gets, patches (setting edited_at) and deletes one comment; a guest member may comment', async () => {
     sb.data.apiKeys.push({ key_hash: (await import('../../../src/tasker/sandbox/auth.js')).hashApiKey('guest-key'), user: GUEST_ID, label: 'test', is_active: true, expired_at: null, last_used: null });
     const created = await api(sb, 'POST', comments(OPS1), { body: { comment_html: '<p>guest</p>' }, key: 'guest-key' });

@@ -111,4 +111,13 @@ describe('tasker sandbox: external_id / external_source', () => {
     expect(res.status).to.equal(409);
     expect(res.body.id).to.equal(other.id);
   });
+
+  it('moves the pair with a PATCH: the new pair is taken and found, the old one is free', async () => {
+    const item = (await createItem(sb, OPS, { name: 'moving', external_source: 'agent-gateway', external_id: 'req-4' })).body;
+    expect((await api(sb, 'PATCH', itemsPath(OPS, `${item.id}/`), { body: { external_id: 'req-5' } })).status).to.equal(200);
+    expect((await api(sb, 'GET', itemsPath(OPS, '?external_id=req-5&external_source=agent-gateway'))).body.id).to.equal(item.id);
+    expect((await api(sb, 'GET', itemsPath(OPS, '?external_id=req-4&external_source=agent-gateway'))).status).to.equal(404);
+    expect((await createItem(sb, OPS, { name: 'dup', external_source: 'agent-gateway', external_id: 'req-5' })).status).to.equal(409);
+    expect((await createItem(sb, OPS, { name: 'reuse', external_source: 'agent-gateway', external_id: 'req-4' })).status).to.equal(201);
+  });
 });

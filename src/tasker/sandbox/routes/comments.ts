@@ -27,9 +27,9 @@ function list(ctx: RouteContext) {
   return envelope(ctx, comments, (c) => view(ctx, c));
 }
 
+/** A live comment of the project with the pair (Plane's check is project-wide, not per work item). */
 function pairTaken(ctx: RouteContext, source: unknown, id: unknown, except?: string): Comment | undefined {
-  if (!source || !id) return undefined;
-  return ctx.store.data.comments.find((c) => c.project === ctx.params.projectId && !c.deleted_at && c.id !== except && c.external_source === source && c.external_id === id);
+  return ctx.store.commentPairs.find(ctx.params.projectId!, source, id, except);
 }
 
 function validate(body: Record<string, unknown>) {
@@ -81,6 +81,7 @@ function patch(ctx: RouteContext) {
   if (input.html !== undefined && input.html !== null) Object.assign(comment, { comment_html: normaliseHtml(input.html), edited_at: now });
   if (input.access) comment.access = input.access;
   Object.assign(comment, { external_source: source, external_id: id, updated_at: now, updated_by: ctx.user.id });
+  ctx.store.commentPairs.refresh(comment);
   ctx.store.touch();
   return { status: 200, body: view(ctx, comment) };
 }

@@ -33,7 +33,7 @@ export function orderedWorkItems(ctx: RouteContext, items: WorkItem[], fallback 
 
 /** A live item of the project carrying the pair, whatever its visibility (section 9). */
 function findByExternal(store: SandboxStore, projectId: string, source: string, id: string): WorkItem | undefined {
-  return store.data.workItems.find((w) => w.project === projectId && !w.deleted_at && w.external_source === source && w.external_id === id);
+  return store.workItemPairs.find(projectId, source, id);
 }
 
 function list(ctx: RouteContext) {
@@ -121,6 +121,7 @@ function patch(ctx: RouteContext) {
   const { created_at: _createdAt, created_by: _createdBy, ...changes } = input;
   if (changes.description_html !== undefined) changes.description_html = normaliseHtml(changes.description_html);
   Object.assign(item, changes, { updated_at: store.nowIso(), updated_by: user.id });
+  store.workItemPairs.refresh(item);
   if (input.state !== undefined) item.completed_at = completedAt(store, project.id, item.state, before.completed_at);
   recordChanges(store, before, item, user.id);
   store.touch();
