@@ -46,7 +46,8 @@ export async function loadCaseFile(casesDir: string, file: string): Promise<RawC
   return cases;
 }
 
-async function listYamlFiles(casesDir: string): Promise<string[]> {
+/** The case files under `casesDir`, relative and `/`-separated, in sorted order. */
+export async function listCaseFiles(casesDir: string): Promise<string[]> {
   const entries = await readdir(casesDir, { withFileTypes: true, recursive: true });
   return entries
     .filter((e) => e.isFile() && /\.ya?ml$/.test(e.name))
@@ -57,12 +58,17 @@ async function listYamlFiles(casesDir: string): Promise<string[]> {
 /** Every case under `casesDir`, in file order then case order. */
 export async function listCases(casesDir: string): Promise<CaseRef[]> {
   const refs: CaseRef[] = [];
-  for (const file of await listYamlFiles(casesDir)) {
+  for (const file of await listCaseFiles(casesDir)) {
     const cases = await loadCaseFile(casesDir, file);
-    const folder = file.includes('/') ? file.slice(0, file.indexOf('/')) : '.';
+    const folder = folderOf(file);
     cases.forEach((c, index) => refs.push({ file, index, note: String(c.note), folder }));
   }
   return refs;
+}
+
+/** The feature folder a case file belongs to (its first path segment; `.` at the top). */
+export function folderOf(file: string): string {
+  return file.includes('/') ? file.slice(0, file.indexOf('/')) : '.';
 }
 
 export function caseId(ref: Pick<CaseRef, 'file' | 'note'>): string {
