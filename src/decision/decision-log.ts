@@ -1,5 +1,5 @@
 import { markDecided, type Logger } from '../log/index.js';
-import { maskArguments } from './masking.js';
+import { argumentMasker } from './masking.js';
 import type { Assessment } from './types.js';
 
 export interface DecisionLogEntry {
@@ -22,10 +22,14 @@ export interface DecisionLogEntry {
  * as `reason_codes` (a field named `code` would be taken for a secret by the log redactor).
  */
 export class DecisionLog {
+  private readonly mask: (args: unknown) => unknown;
+
   constructor(
     private readonly logger: Logger,
-    private readonly maskedPointers: readonly string[],
-  ) {}
+    maskedPointers: readonly string[],
+  ) {
+    this.mask = argumentMasker(maskedPointers);
+  }
 
   write(e: DecisionLogEntry): void {
     // A front door's call: this line stands for its request line too (see src/log/decided-requests.ts).
@@ -46,7 +50,7 @@ export class DecisionLog {
       reason_codes: [...a.reasons, ...a.approvalReasons].map((r) => r.code),
       matched_grants: a.matchedGrants,
       resource: a.resource,
-      arguments: maskArguments(a.args, this.maskedPointers),
+      arguments: this.mask(a.args),
       ...(a.fields.length ? { argument_errors: a.fields.map((f) => f.pointer) } : {}),
       ...(e.approvedAction ? { approved_action: e.approvedAction } : {}),
       latency_ms: e.latencyMs,

@@ -36,7 +36,15 @@ function maskAt(value: unknown, path: string[]): unknown {
  * has its value replaced by `[masked]`. The input is not modified.
  */
 export function maskArguments(args: unknown, pointers: readonly string[]): unknown {
-  let masked = args;
-  for (const pointer of pointers) masked = maskAt(masked, tokens(pointer));
-  return masked;
+  return argumentMasker(pointers)(args);
+}
+
+/** maskArguments with the pointers parsed once, for a caller that masks every call's arguments. */
+export function argumentMasker(pointers: readonly string[]): (args: unknown) => unknown {
+  const paths = pointers.map(tokens);
+  return (args) => {
+    let masked = args;
+    for (const path of paths) masked = maskAt(masked, path);
+    return masked;
+  };
 }

@@ -41,7 +41,19 @@ function looksLikePlainCode(candidate: string): boolean {
   return TYPED_CODE_CHARS.test(candidate) && /\d/.test(candidate) && /[A-Z]/.test(candidate);
 }
 
+/**
+ * Matches wherever any of the patterns above could match (each one's shape, in one scan): a string
+ * without a match cannot change, so most strings of a log line (ids, names, numbers) skip the five
+ * replacements. Case-sensitive on purpose: only `bearer` is matched in any case, as BEARER does.
+ */
+const MIGHT_HOLD_SECRET = /PRIVATE KEY-----|agw[a-z]?_[A-Za-z0-9_-]|[Bb][Ee][Aa][Rr][Ee][Rr]\s|(?<![0-9A-Za-z_-])(?:[0-9A-Za-z]{4}-[0-9A-Za-z]{4}|[0-9A-Z]{8})(?![0-9A-Za-z_-])/;
+
 export function redactString(value: string): string {
+  return MIGHT_HOLD_SECRET.test(value) ? replaceSecrets(value) : value;
+}
+
+/** Every replacement, whether or not the string could hold a secret (what redactString skips is exactly what leaves this unchanged). */
+export function replaceSecrets(value: string): string {
   return value
     .replace(PRIVATE_KEY_PEM, `-----BEGIN $1PRIVATE KEY-----${REDACTED}`)
     .replace(GATEWAY_SECRET, `$1${REDACTED}`)
@@ -50,8 +62,16 @@ export function redactString(value: string): string {
     .replace(PLAIN_CODE, (match) => (looksLikePlainCode(match) ? REDACTED : match));
 }
 
+/** Keys seen so far and whether they name a secret: log lines repeat a small set of keys. */
+const secretKeys = new Map<string, boolean>();
+const MAX_REMEMBERED_KEYS = 1_024;
+
 function isSecretKey(key: string): boolean {
-  return SECRET_KEY.test(key) && !HARMLESS_KEYS.has(key);
+  const known = secretKeys.get(key);
+  if (known !== undefined) return known;
+  const secret = SECRET_KEY.test(key) && !HARMLESS_KEYS.has(key);
+  if (secretKeys.size < MAX_REMEMBERED_KEYS) secretKeys.set(key, secret);
+  return secret;
 }
 
 /** Raw bytes are never worth a log line, and a key kept as a Buffer must not be spelled out byte by byte. */
@@ -65,13 +85,24 @@ export function redactValue(value: unknown, depth = 0): unknown {
   if (isBinary(value)) return '[binary]';
   if (Array.isArray(value)) return value.map((v) => redactValue(v, depth + 1));
   if (value instanceof Error) return { name: value.name, message: redactString(value.message) };
-  if (value && typeof value === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const [key, inner] of Object.entries(value)) {
-      const masked = isSecretKey(key) && inner !== null && (typeof inner !== 'object' || isBinary(inner));
-      out[key] = masked ? REDACTED : redactValue(inner, depth + 1);
-    }
-    return out;
-  }
+  if (value && typeof value === 'object') return redactEntries(value as Record<string, unknown>, {}, depth);
   return value;
+}
+
+/** Writes the redacted own entries of `from` into `into` (which may be `from` itself) and returns it. */
+function redactEntries(from: Record<string, unknown>, into: Record<string, unknown>, depth: number): Record<string, unknown> {
+  for (const key of Object.keys(from)) {
+    const inner = from[key];
+    const masked = isSecretKey(key) && inner !== null && (typeof inner !== 'object' || isBinary(inner));
+    into[key] = masked ? REDACTED : redactValue(inner, depth + 1);
+  }
+  return into;
+}
+
+/**
+ * Redacts a log entry's own fields where they are (winston's info object: its symbol-keyed fields,
+ * the level and the formatted message, are left alone), so a line is not copied twice.
+ */
+export function redactInPlace(entry: Record<string, unknown>): void {
+  redactEntries(entry, entry, 0);
 }
