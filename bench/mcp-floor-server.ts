@@ -1,16 +1,30 @@
 /**
- * The floor under row (a) of `npm run bench`: an Express app serving `/mcp` with the gateway's own
- * `serveStateless` (the SDK's low-level Server and its stateless Streamable HTTP transport, one pair
- * per request, JSON responses, the shared schema validator) and a tool that answers at once. No
- * authentication, policy, audit or Tasker: what this costs per call, the gateway cannot go below.
+ * The floor under row (a) of `npm run bench`: an Express app serving `/mcp` with the SDK alone (its
+ * low-level Server and its stateless Streamable HTTP transport, one pair per request, JSON
+ * responses, the shared schema validator) and a tool that answers at once. No authentication,
+ * policy, audit or Tasker. The gateway serves `/mcp` over a transport of its own
+ * (src/mcp/json-transport.ts) that skips the SDK transport's web Request/Response round trip, so
+ * this row is what the SDK as documented costs, which the gateway's MCP handling can now go below.
  * Prints `listening <port>` and serves until killed.
  */
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
+import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { CallToolRequestSchema } from '@modelcontextprotocol/sdk/types.js';
-import express from 'express';
-import { serveStateless, sharedValidator } from '../src/mcp/index.js';
+import express, { type Request, type Response } from 'express';
+import { sharedValidator } from '../src/mcp/index.js';
 
 const WORK_ITEM = { work_item: { id: '9a1c3f0e-0000-4000-8000-000000000001', human_id: 'OPS-1', name: 'A work item', state: { name: 'Todo', group: 'unstarted' } } };
+
+/** The SDK's stateless JSON-response pattern, as the gateway served `/mcp` before its own transport. */
+async function serveStateless(server: Server, req: Request, res: Response): Promise<void> {
+  const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
+  res.on('close', () => {
+    void transport.close();
+    void server.close();
+  });
+  await server.connect(transport);
+  await transport.handleRequest(req, res, req.body);
+}
 
 const app = express();
 app.use(express.json());

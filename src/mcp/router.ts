@@ -1,10 +1,10 @@
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
-import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import express, { type NextFunction, type Request, type RequestHandler, type Response, type Router } from 'express';
 import type { Tool } from '@modelcontextprotocol/sdk/types.js';
 import { GatewayError } from '../errors/index.js';
 import { authOf, clientAddress, requestIdOf } from '../http/index.js';
 import { parseErrorAsJsonRpc, requireJsonRpcEnvelope, toolCallParamsRefusal } from './json-rpc.js';
+import { StatelessJsonTransport } from './json-transport.js';
 import { originGuard, type OwnOrigins } from './origin.js';
 import { requestServer, toolDefinitions, type McpServerDeps } from './server.js';
 
@@ -27,13 +27,12 @@ function postOnly(req: Request, res: Response, next: NextFunction): void {
 }
 
 /**
- * Serves one POSTed JSON-RPC message with a server made for this request alone, over the SDK's
- * Streamable HTTP transport in stateless JSON-response mode; both are closed with the response.
+ * Serves one POSTed JSON-RPC message (or batch) with a server made for this request alone, over a
+ * transport for this request alone (stateless, JSON responses); both are closed with the response.
  */
 export async function serveStateless(server: Server, req: Request, res: Response): Promise<void> {
-  const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
+  const transport = new StatelessJsonTransport(res);
   res.on('close', () => {
-    void transport.close();
     void server.close();
   });
   await server.connect(transport);
@@ -44,7 +43,7 @@ export async function serveStateless(server: Server, req: Request, res: Response
     if (refusal) return void transport.send(refusal).catch(() => undefined);
     deliver?.(message, extra);
   };
-  await transport.handleRequest(req, res, req.body);
+  transport.handleRequest(req, req.body);
 }
 
 function handle(deps: McpServerDeps, tools: Map<string, Tool>): RequestHandler {

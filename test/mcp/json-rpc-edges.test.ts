@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { LATEST_PROTOCOL_VERSION } from '@modelcontextprotocol/sdk/types.js';
 import { WRITE_OPS, decisionEvents, newAgent, startStack, type Stack } from '../e2e/support.js';
 
 /**
@@ -89,6 +90,39 @@ describe('mcp: JSON-RPC errors and the own origin at the edges of /mcp', functio
     const byId = new Map((res.body as any[]).map((m) => [m.id, m]));
     expectShortError(byId.get(11), 11, -32602);
     expect(byId.get(12).result).to.deep.equal({});
+  });
+
+  it('answers a batch of requests with an array, and notifications alone with 202 and no body', async () => {
+    const batch = await post(`[${rpc(15, 'ping')}, ${rpc(16, 'tools/list')}]`);
+    expect(batch.status).to.equal(200);
+    expect((batch.body as any[]).map((m) => m.id)).to.deep.equal([15, 16]);
+    const notification = JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' });
+    for (const raw of [notification, `[${notification}, ${notification}]`]) {
+      const res = await post(raw);
+      expect(res.status, raw).to.equal(202);
+      expect(res.body, raw).to.equal(undefined);
+    }
+  });
+
+  it('refuses an unsupported MCP-Protocol-Version header with 400 and -32000, except on initialize (negotiated)', async () => {
+    const res = await post(rpc(17, 'ping'), { 'mcp-protocol-version': '1999-01-01' });
+    expect(res.status).to.equal(400);
+    expect(res.body).to.deep.include({ jsonrpc: '2.0', id: null });
+    expect(res.body.error.code).to.equal(-32000);
+    // The SDK's wording, which lists the versions it supports.
+    expect(res.body.error.message).to.match(/^Bad Request: Unsupported protocol version: 1999-01-01/);
+    const init = await post(rpc(18, 'initialize', { protocolVersion: '1999-01-01', capabilities: {}, clientInfo: { name: 't', version: '1' } }), { 'mcp-protocol-version': '1999-01-01' });
+    expect(init.status).to.equal(200);
+    expect(init.body.result.protocolVersion).to.equal(LATEST_PROTOCOL_VERSION);
+  });
+
+  it('answers a missing Accept with 406 and a body that is not JSON by type with 415', async () => {
+    const notAcceptable = await post(rpc(19, 'ping'), { accept: 'application/json' });
+    expect(notAcceptable.status).to.equal(406);
+    expectShortError(notAcceptable.body, null, -32000);
+    const unsupported = await post(rpc(20, 'ping'), { 'content-type': 'text/plain' });
+    expect(unsupported.status).to.equal(415);
+    expect(unsupported.body.error.code).to.equal(-32000);
   });
 
   it('serves the own origin (localhost, 127.0.0.1, [::1] on its port) with MCP_ALLOWED_ORIGINS unset, and refuses others', async () => {
