@@ -124,11 +124,23 @@ export class RequestPipeline implements ApprovedActionRunner {
       const decide = async (tx?: EntityManager) => (assessment = await this.assessor.assessOrFailClosed(call, ctx, tx));
       // An allowed read goes to Tasker while its decision is being made durable (DESIGN.md, the
       // hot path); its result is used only once the decision is recorded, and dropped otherwise.
+      // An allowed Tasker write claims its idempotency key (journals itself) meanwhile, and is
+      // sent only once `recorded` says the decision is durable.
       let early: Promise<Ran> | undefined;
+      const recorded: { settle?: (ok: boolean) => void } = {};
       const overlap = (a: Assessment) => {
         if (overlapsRecord(a)) early = this.run(ctx, decisionId, a, undefined, call);
+        if (claimsWhileRecording(a)) early = this.run(ctx, decisionId, a, undefined, call, new Promise<boolean>((settle) => (recorded.settle = settle)));
       };
-      const decided = await this.decideAndRecord(ctx, decisionId, decide, undefined, overlap);
+      const decided = await this.decideAndRecord(ctx, decisionId, decide, undefined, overlap).catch(async (err: unknown) => {
+        // Not recorded: the write gives its claim back before the caller hears it, so a retry finds the key free.
+        if (recorded.settle) {
+          recorded.settle(false);
+          await early;
+        }
+        throw err;
+      });
+      recorded.settle?.(true);
       const outcome = await this.act(call, ctx, decisionId, decided.assessment, decided.parked, early);
       status = outcome.status;
       return outcome;
@@ -368,13 +380,13 @@ export class RequestPipeline implements ApprovedActionRunner {
   }
 
   /** Runs an allowed action (Tasker tools through the mediator, the gateway's own tools here) without recording anything. */
-  private async run(ctx: CallContext, decisionId: string, a: Assessment, approvedAction?: string, call?: ToolCall): Promise<Ran> {
+  private async run(ctx: CallContext, decisionId: string, a: Assessment, approvedAction?: string, call?: ToolCall, recorded?: Promise<boolean>): Promise<Ran> {
     const contract = a.contract!;
     const started = performance.now();
     try {
       const done =
         contract['x-gateway'].handler === 'tasker'
-          ? await this.deps.mediator.start({ tool: contract, args: a.args, agent: actingAgent(ctx), decisionId, projectScope: a.projectScope, idempotencyKey: ctx.idempotencyKey })
+          ? await this.deps.mediator.start({ tool: contract, args: a.args, agent: actingAgent(ctx), decisionId, projectScope: a.projectScope, idempotencyKey: ctx.idempotencyKey }, recorded)
           : await this.answerItself(a, started, call);
       return { ok: true, done };
     } catch (error) {
@@ -496,6 +508,15 @@ function unrecordedWrite(done: Execution): GatewayError {
 /** Whether the action may run while its decision is being recorded: an allowed read (writes are record-then-act). */
 function overlapsRecord(a: Assessment): boolean {
   return a.verdict === 'allow' && a.contract !== null && a.contract['x-gateway'].kind === 'read';
+}
+
+/**
+ * Whether an action may prepare while its decision is being recorded: an allowed Tasker write
+ * claims its key and journals itself, and waits for the recorded decision before it is sent
+ * (Mediator.start). Parked and denied calls claim nothing.
+ */
+function claimsWhileRecording(a: Assessment): boolean {
+  return a.verdict === 'allow' && a.contract !== null && a.contract['x-gateway'].kind !== 'read' && a.contract['x-gateway'].handler === 'tasker';
 }
 
 function actingAgent(ctx: CallContext): ActingAgent {

@@ -39,6 +39,8 @@ interface Outcome {
 }
 
 type Claim = { kind: 'claimed'; claimToken: string } | { kind: 'stored'; row: IdempotencyRow };
+/** One try at the key: taken, its record (held or used by another call), or no record at all. */
+type ClaimAttempt = 'claimed' | IdempotencyRow | undefined;
 
 /** The actor of a write carries its decision: an unkeyed create's external id derives from it. */
 function actorOf(agent: ActingAgent, decisionId: string): Actor {
@@ -105,18 +107,24 @@ export class Mediator {
   /**
    * Runs the action; a write's bookkeeping after Tasker's answer may still be running when this
    * resolves (see MediatorRun), so the caller can record the outcome at the same time.
+   *
+   * `recorded`, when given, is the action's decision while it is still being made durable: a write
+   * claims its key (or journals itself) meanwhile, so that commit overlaps the decision's, but
+   * nothing is sent to Tasker before `recorded` resolves true. On false the claim and the journal
+   * row are given back before this rejects, so a retry with the key finds it free.
    */
-  async start(action: ApprovedAction): Promise<MediatorRun> {
+  async start(action: ApprovedAction, recorded?: Promise<boolean>): Promise<MediatorRun> {
     const startedAt = performance.now();
     const contract = this.contractOf(action);
     const key = contract['x-gateway'].kind === 'read' ? null : resolveIdempotencyKey(action);
-    if (key === null && contract['x-gateway'].kind !== 'read') return this.executeUnkeyed(contract, action, startedAt);
+    if (key === null && contract['x-gateway'].kind !== 'read') return this.executeUnkeyed(contract, action, startedAt, recorded);
     if (key === null) {
+      if (recorded && !(await recorded)) throw decisionNotRecorded();
       // Reads are idempotent by nature and keep no record.
       const outcome = await this.perform(contract, action.args, actorOf(action.agent, action.decisionId), action.projectScope);
       return { ...this.answer(contract, outcome, startedAt, { replayed: false, key: null, decisionId: action.decisionId }), settled: SETTLED };
     }
-    return this.executeOnce(contract, action, key, startedAt);
+    return this.executeOnce(contract, action, key, startedAt, recorded);
   }
 
   /** Deletes up to `limit` expired idempotency records (expired ones are ignored anyway; this keeps the table small). */
@@ -157,13 +165,14 @@ export class Mediator {
    * A write without a key: journaled while in flight, so an answer lost on the way is reconciled
    * later (the decision-derived external id finds a create again), though a retry cannot converge.
    */
-  private async executeUnkeyed(contract: ToolContract, action: ApprovedAction, startedAt: number): Promise<MediatorRun> {
+  private async executeUnkeyed(contract: ToolContract, action: ApprovedAction, startedAt: number, recorded?: Promise<boolean>): Promise<MediatorRun> {
     const em = this.deps.orm.em.fork();
     try {
       await journalWrite(em, this.journalEntry(contract, action, action.args, null, null));
     } catch (err) {
       throw storeUnavailable(err);
     }
+    if (recorded && !(await recorded)) throw await this.settleFailure(em, contract.name, action.decisionId, decisionNotRecorded(), null);
     let outcome: Outcome;
     try {
       outcome = await this.perform(contract, action.args, actorOf(action.agent, action.decisionId), action.projectScope);
@@ -179,7 +188,7 @@ export class Mediator {
     return { ...this.answer(contract, outcome, startedAt, { replayed: false, key: null, decisionId: action.decisionId }), settled };
   }
 
-  private async executeOnce(contract: ToolContract, action: ApprovedAction, key: string, startedAt: number): Promise<MediatorRun> {
+  private async executeOnce(contract: ToolContract, action: ApprovedAction, key: string, startedAt: number, recorded?: Promise<boolean>): Promise<MediatorRun> {
     const em = this.deps.orm.em.fork();
     const request: ClaimRequest = {
       agentId: action.agent.id,
@@ -193,7 +202,14 @@ export class Mediator {
     };
     // The adapter derives a create's external id from the key, so Tasker itself also refuses a duplicate.
     const adapterArgs = { ...withoutIdempotencyKey(action.args), [IDEMPOTENCY_ARGUMENT]: key };
-    const claim = await this.claimOrWait(em, request, this.journalEntry(contract, action, adapterArgs, key, request.claimToken));
+    const entry = this.journalEntry(contract, action, adapterArgs, key, request.claimToken);
+    // The first attempt runs while the decision commits (when the caller overlaps them); only a
+    // recorded decision may keep what it claimed.
+    const first = await this.claimOrRead(em, request, entry);
+    if (recorded && !(await recorded)) {
+      throw first === 'claimed' ? await this.settleFailure(em, contract.name, action.decisionId, decisionNotRecorded(), request) : decisionNotRecorded();
+    }
+    const claim = await this.claimOrWait(em, request, entry, first);
     if (claim.kind === 'stored') {
       const outcome = { result: claim.row.result, tasker: (claim.row.tasker_ref as TaskerReference | null) ?? null };
       return { ...this.answer(contract, outcome, startedAt, { replayed: true, key, decisionId: claim.row.decision_id }), settled: SETTLED };
@@ -244,11 +260,11 @@ export class Mediator {
    * whose holder is gone, or whose write's outcome is unknown, is looked up in Tasker meanwhile
    * (through the reconciler), so a retry after a crash is answered as soon as Tasker can tell.
    */
-  private async claimOrWait(em: EntityManager, request: ClaimRequest, entry: JournalEntry): Promise<Claim> {
+  private async claimOrWait(em: EntityManager, request: ClaimRequest, entry: JournalEntry, first: ClaimAttempt): Promise<Claim> {
     const giveUpAt = Date.now() + this.waitMs;
     let nudgedAt = 0;
     for (let attempt = 0; ; attempt += 1) {
-      const row = await this.claimOrRead(em, request, entry);
+      const row = attempt === 0 ? first : await this.claimOrRead(em, request, entry);
       if (row === 'claimed') return { kind: 'claimed', claimToken: request.claimToken };
       if (row && !row.expired) {
         if (row.request_hash !== request.requestHash) throw keyReused(request.key, row.tool);
@@ -269,7 +285,7 @@ export class Mediator {
    * record; when the key is held or used, reads its record (a statement of its own: at read
    * committed it would have taken a fresh snapshot inside a transaction too).
    */
-  private async claimOrRead(em: EntityManager, request: ClaimRequest, entry: JournalEntry): Promise<'claimed' | IdempotencyRow | undefined> {
+  private async claimOrRead(em: EntityManager, request: ClaimRequest, entry: JournalEntry): Promise<ClaimAttempt> {
     try {
       if (await claimAndJournal(em, request, entry)) return 'claimed';
       return await readKey(em, request.agentId, request.key);
@@ -348,6 +364,11 @@ function outcomeUnknown(tool: string, decisionId: string, cause: GatewayError, k
     cause,
     context: { ...cause.context, tool, decision_id: decisionId },
   });
+}
+
+/** The decision an overlapped write waited for was not recorded: the write was not sent, and fails closed. */
+function decisionNotRecorded(): GatewayError {
+  return new GatewayError('internal_error', 'The decision for this write could not be recorded, so the write was not sent to Tasker.');
 }
 
 function keyInProgress(tool: string): GatewayError {
