@@ -1,13 +1,17 @@
 /**
  * `policy check`: every error the compiler's parser and checks find (what `opa check` reports:
- * parse errors, unsafe and unknown vars, unknown built-ins and functions, type errors, recursion,
- * conflicting rules), plus OPA's strict-mode errors with `strict`. Nothing is planned or built.
+ * parse errors, unsafe and unknown vars, unknown built-ins and functions, arity errors, recursion,
+ * conflicting rules), built-ins called with a literal argument of the wrong type, the checks OPA
+ * 1.x makes on every v1 module (duplicate imports, `input` or `data` as names, deprecated
+ * built-ins), plus OPA's other strict-mode errors (unused imports and locals) with `strict`.
+ * Nothing is planned or built.
  */
 import { CompileError, type Diagnostic } from '../compiler/ast/errors.js';
 import type { Module } from '../compiler/ast/types.js';
 import { checkProgram } from '../compiler/check/index.js';
 import { parseModule } from '../compiler/parser/index.js';
-import { strictDiagnostics } from './strict.js';
+import { strictDiagnostics, v1Diagnostics } from './strict.js';
+import { argumentTypeDiagnostics } from './arg-types.js';
 
 export interface CheckOptions {
   strict?: boolean;
@@ -46,7 +50,8 @@ export function checkPolicies(sources: readonly CheckSource[], options: CheckOpt
   } catch (err) {
     errors.push(...diagnosticsOf(err));
   }
-  if (options.strict) errors.push(...strictDiagnostics(modules));
+  errors.push(...argumentTypeDiagnostics(modules));
+  errors.push(...(options.strict ? strictDiagnostics(modules) : v1Diagnostics(modules)));
   return dedupe(errors).sort(byLocation);
 }
 

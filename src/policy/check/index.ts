@@ -1,5 +1,6 @@
 /** `policy check`: the compiler's errors and OPA's strict-mode errors for a set of policy files. */
 export { checkPolicies, type CheckOptions, type CheckSource } from './check.js';
-export { strictDiagnostics } from './strict.js';
+export { strictDiagnostics, v1Diagnostics } from './strict.js';
+export { argumentTypeDiagnostics } from './arg-types.js';
 export { jsonReport, prettyReport, type CheckReport } from './report.js';
 export { readRegoFiles, type RegoFile } from './rego-files.js';

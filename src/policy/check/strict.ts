@@ -2,6 +2,11 @@
  * OPA's strict-mode checks (`opa check --strict`), on parsed modules: duplicate imports, unused
  * imports, unused local assignments and arguments, deprecated built-ins, and rules or variables
  * named `input` or `data`. Messages follow OPA's wording.
+ *
+ * Since OPA 1.0 three of them are errors for every Rego v1 module, strict or not (OPA's compiler
+ * runs them when `strict || moduleIsRegoV1`): duplicate imports, `input`/`data` as rule or variable
+ * names, and deprecated built-ins. `v1Diagnostics` is those three; `strictDiagnostics` adds unused
+ * imports and unused locals.
  */
 import type { Diagnostic } from '../compiler/ast/errors.js';
 import { refName, refToString } from '../compiler/ast/terms.js';
@@ -11,14 +16,24 @@ import { type NestedScope, eachExpr, eachScopeIn, eachScopeInHead, eachVar, each
 
 const ROOTS = new Set(['input', 'data']);
 
+/** The checks OPA 1.x applies to every v1 module without --strict. */
+export function v1Diagnostics(modules: readonly Module[]): Diagnostic[] {
+  return moduleDiagnostics(modules, false);
+}
+
+/** Everything `opa check --strict` reports beyond the compiler's own errors. */
 export function strictDiagnostics(modules: readonly Module[]): Diagnostic[] {
+  return moduleDiagnostics(modules, true);
+}
+
+function moduleDiagnostics(modules: readonly Module[], strict: boolean): Diagnostic[] {
   const out: Diagnostic[] = [];
   for (const module of modules) {
-    out.push(...importDiagnostics(module));
+    out.push(...importDiagnostics(module, strict));
     const packageRules = ruleNames(modules, module);
     for (const rule of module.rules) {
       out.push(...shadowedRoots(rule));
-      out.push(...unusedLocals(rule));
+      if (strict) out.push(...unusedLocals(rule));
       out.push(...deprecatedCalls(rule, packageRules));
     }
   }
@@ -41,7 +56,7 @@ function importText(imp: Import): string {
   return `import ${refToString(imp.path)}${imp.alias ? ` as ${imp.alias}` : ''}`;
 }
 
-function importDiagnostics(module: Module): Diagnostic[] {
+function importDiagnostics(module: Module, strict: boolean): Diagnostic[] {
   const out: Diagnostic[] = [];
   const seen = new Map<string, Import>();
   const used = new Set<string>();
@@ -55,7 +70,7 @@ function importDiagnostics(module: Module): Diagnostic[] {
       continue;
     }
     seen.set(name, imp);
-    if (!used.has(name)) out.push({ code: 'rego_compile_error', message: `${importText(imp)} unused`, loc: imp.loc });
+    if (strict && !used.has(name)) out.push({ code: 'rego_compile_error', message: `${importText(imp)} unused`, loc: imp.loc });
   }
   return out;
 }
@@ -87,7 +102,8 @@ function shadowedRoots(rule: Rule): Diagnostic[] {
     out.push({ code: 'rego_compile_error', message: `rules must not shadow ${name} (use a different rule name)`, loc: rule.loc });
   }
   const declared: VarTerm[] = [];
-  for (const a of rule.head.args ?? []) eachVar(a, (v) => declared.push(v));
+  // Only the vars an argument binds: `input.y` inside a template-string argument is a reference.
+  for (const a of rule.head.args ?? []) eachPatternVar(a, (v) => declared.push(v));
   for (let r: Rule | undefined = rule; r; r = r.else) {
     eachExpr(r.body, (e) => declared.push(...declarations(e)));
   }

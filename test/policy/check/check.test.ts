@@ -45,6 +45,43 @@ describe('policy check: the errors opa check reports, with file:line:col', () =>
   });
 });
 
+describe('policy check without --strict: what OPA 1.x refuses in every v1 module', () => {
+  it('reports duplicate imports, input or data as names and deprecated built-ins, but not unused imports or locals', () => {
+    const text = 'package p\n\nimport data.lib\nimport data.lib\nimport data.other\n\ninput := 1\n\na := any([lib])\n\nb if {\n\tx := 1\n\tdata := 2\n\tdata == 2\n}\n';
+    expect(check(text)).to.deep.equal([
+      [4, 1, 'rego_compile_error', 'import must not shadow import data.lib'],
+      [7, 1, 'rego_compile_error', 'rules must not shadow input (use a different rule name)'],
+      [9, 6, 'rego_type_error', 'deprecated built-in function calls in expression: any'],
+      [13, 2, 'rego_compile_error', 'variables must not shadow data (use a different variable name)'],
+    ]);
+    const strict = check(text, true).map(([line, , , message]) => `${line}: ${message}`);
+    expect(strict).to.include.members(['5: import data.other unused', '12: assigned var x unused']);
+  });
+
+  it('does not take input read inside a template-string argument for a variable named input', () => {
+    expect(check('package p\n\np := f("foo bar")\n\nf($"{x} {input.y}") := 42 if {\n\tx = "foo"\n}\n')).to.deep.equal([]);
+  });
+});
+
+describe('policy check: built-ins called with a literal argument of the wrong type', () => {
+  it('reports OPA\'s "invalid argument(s)" type error with the have and want types', () => {
+    expect(check('package p\n\nq := count(1)\n')).to.deep.equal([
+      [3, 6, 'rego_type_error', 'count: invalid argument(s)\n\thave: (number)\n\twant: (any<array, object, set, string>)'],
+    ]);
+    const found = check('package p\n\nx := 1 + "a"\n\ny if {\n\tsome n in numbers.range(1, "3")\n\tn > 0\n}\n\nz := concat(1, [x | x := "a"])\n');
+    expect(found.map(([line, col, , message]) => `${line}:${col} ${message.split('\n')[0]}`)).to.deep.equal([
+      '3:6 plus: invalid argument(s)',
+      '6:12 numbers.range: invalid argument(s)',
+      '10:6 concat: invalid argument(s)',
+    ]);
+  });
+
+  it('accepts literals of an accepted kind, arguments known only by inference, and package functions named like built-ins', () => {
+    const text = 'package p\n\nok := count({1, 2}) + count("ab") + count([n | n := 1])\n\nv := count(input.x)\n\nupper(x) := x\n\nw := upper(1)\n\nc := concat(",", {"a"})\n';
+    expect(check(text)).to.deep.equal([]);
+  });
+});
+
 describe('policy check --strict: OPA strict-mode errors', () => {
   it('reports unused local assignments, declared vars and function arguments, also inside comprehensions', () => {
     const text = 'package p\n\nf(x, y) := z if {\n\tz := y\n\tw := 2\n\tsome q\n\tk := [v | v := 1; u := 3]\n\tk\n}\n';

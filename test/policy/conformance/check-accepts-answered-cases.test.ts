@@ -1,0 +1,38 @@
+import { expect } from 'chai';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { PACKAGE_ROOT } from '../../../src/paths.js';
+import { argumentTypeDiagnostics, v1Diagnostics } from '../../../src/policy/check/index.js';
+import { parseModule } from '../../../src/policy/compiler/parser/index.js';
+import { caseId, listCases, loadCaseFile } from '../../../src/policy/conformance/index.js';
+
+const CASES_DIR = resolve(PACKAGE_ROOT, '..', 'shared', 'conformance', 'opa-v1');
+
+/**
+ * `policy check` must never refuse what OPA accepts: every case OPA answers with a result is a
+ * module set OPA 1.x compiled, so the checks `policy check` adds to the compiler's (v1 defaults and
+ * literal argument types) must find nothing in any of them.
+ */
+describe('policy check accepts every module set OPA answers in its evaluation cases', function () {
+  this.timeout(120_000);
+
+  it('reports no v1 or argument-type error for a case that states a result and no error', async function () {
+    if (!existsSync(CASES_DIR)) throw new Error(`OPA's conformance cases are missing: expected them at ${CASES_DIR}`);
+    const flagged: string[] = [];
+    let checked = 0;
+    for (const ref of await listCases(CASES_DIR)) {
+      const c = (await loadCaseFile(CASES_DIR, ref.file))[ref.index]!;
+      if (c.want_result === undefined || c.want_error !== undefined || c.want_error_code !== undefined) continue;
+      let modules;
+      try {
+        modules = (c.modules ?? []).map((text, i) => parseModule(text, `module${i}.rego`));
+      } catch {
+        continue; // a parse error is the compiler's own refusal, counted by the conformance run
+      }
+      checked++;
+      for (const d of [...v1Diagnostics(modules), ...argumentTypeDiagnostics(modules)]) flagged.push(`${caseId(ref)}: ${d.message.split('\n')[0]}`);
+    }
+    expect(checked).to.be.greaterThan(1000);
+    expect(flagged).to.deep.equal([]);
+  });
+});
