@@ -5,7 +5,8 @@
  */
 import { EvaluationError } from './errors.js';
 import { dumpJson } from './json.js';
-import { Num, Obj, RSet, type Value, asInt, compare, dot, equal, isIntegral, plainInteger, typeName } from './value.js';
+import * as arith from './arith.js';
+import { Num, Obj, RSet, type Value, asInt, compare, dot, equal, isIntegral, typeName } from './value.js';
 
 type Native = (...args: Value[]) => Value | undefined;
 
@@ -20,86 +21,9 @@ function dataDot(v: Value, k: Value): Value | undefined {
   return v.get(k.int.toString());
 }
 
-function nums(a: Value, b: Value): [Num, Num] | undefined {
-  return a instanceof Num && b instanceof Num ? [a, b] : undefined;
-}
-
-/** An int, or a number that kept the digits of an integer (a literal or input beyond i64). */
-function integerDigits(n: Num): bigint | undefined {
-  if (n.int !== undefined) return n.int;
-  return plainInteger(n.text) ? BigInt(n.text) : undefined;
-}
-
-/** As the runtime's isWideInteger: an integer beyond what an exact int or f64 holds. */
-function isWide(n: Num): boolean {
-  if (n.int !== undefined) return false;
-  if (n.text !== undefined) return plainInteger(n.text);
-  return n.f === Math.floor(n.f) && Math.abs(n.f) >= 9007199254740992;
-}
-
-/** The module stops (fails closed) where an exact result with a wide integer is out of its reach. */
-function refuseWide(...ns: Num[]): void {
-  if (ns.some(isWide)) throw new EvaluationError('integer arithmetic beyond 64 bits is not supported by this engine');
-}
-
-/** +, - and * of integers are exact at any width (as OPA's big.Int and the module's wide.ts). */
-function exactOr(a: Value, b: Value, exact: (x: bigint, y: bigint) => bigint, float: (x: number, y: number) => number): Value | undefined {
-  const n = nums(a, b);
-  if (!n) return undefined;
-  const [x, y] = n;
-  const ix = integerDigits(x);
-  const iy = integerDigits(y);
-  if (ix !== undefined && iy !== undefined) return Num.exact(exact(ix, iy));
-  refuseWide(x, y);
-  return Num.float(float(x.f, y.f));
-}
-
-function plus(a: Value, b: Value): Value | undefined {
-  return exactOr(a, b, (x, y) => x + y, (x, y) => x + y);
-}
-
 function minus(a: Value, b: Value): Value | undefined {
   if (a instanceof RSet && b instanceof RSet) return setOf(a.items.filter((x) => !b.has(x)));
-  return exactOr(a, b, (x, y) => x - y, (x, y) => x - y);
-}
-
-function mul(a: Value, b: Value): Value | undefined {
-  return exactOr(a, b, (x, y) => x * y, (x, y) => x * y);
-}
-
-function div(a: Value, b: Value): Value | undefined {
-  const n = nums(a, b);
-  if (!n) return undefined;
-  const [x, y] = n;
-  refuseWide(x, y);
-  if (y.f === 0) return undefined;
-  if (x.int !== undefined && y.int !== undefined && x.int % y.int === 0n) return Num.int(x.int / y.int);
-  return Num.float(x.f / y.f);
-}
-
-function rem(a: Value, b: Value): Value | undefined {
-  const n = nums(a, b);
-  if (!n) return undefined;
-  refuseWide(n[0], n[1]);
-  if (!isIntegral(n[0]) || !isIntegral(n[1])) return undefined;
-  const y = asInt(n[1]);
-  if (y === 0n) return undefined;
-  return Num.int(asInt(n[0]) % y);
-}
-
-function abs(n: Num): Value {
-  if (n.int === undefined && plainInteger(n.text)) return n.text.startsWith('-') ? Num.fromText(n.text.slice(1)) : n;
-  refuseWide(n);
-  return n.int !== undefined ? Num.exact(n.int < 0n ? -n.int : n.int) : Num.float(Math.abs(n.f));
-}
-
-/** round/ceil/floor: ints and wide integers are their own result. */
-function integral(f: (x: number) => number): (n: Num) => Value {
-  return (n) => (n.int !== undefined || isWide(n) ? n : Num.float(f(n.f)));
-}
-
-function numeric(f: (n: Num) => Value): Native {
-  return (a) => (a instanceof Num ? f(a) : undefined);
+  return arith.minus(a, b);
 }
 
 function setOf(items: Iterable<Value>): RSet {
@@ -134,17 +58,6 @@ function coll(a: Value): Value[] | undefined {
   if (Array.isArray(a)) return a;
   if (a instanceof RSet) return a.items;
   return undefined;
-}
-
-function fold(a: Value, start: Num, op: (x: Value, y: Value) => Value | undefined): Value | undefined {
-  const items = coll(a);
-  if (!items) return undefined;
-  let acc: Value | undefined = start;
-  for (const x of items) {
-    acc = op(acc, x);
-    if (acc === undefined) return undefined;
-  }
-  return acc;
 }
 
 function extreme(sign: number): Native {
@@ -251,22 +164,22 @@ export const NATIVES: ReadonlyMap<string, Native> = new Map<string, Native>([
   ['lte', (a, b) => compare(a, b) <= 0],
   ['gt', (a, b) => compare(a, b) > 0],
   ['gte', (a, b) => compare(a, b) >= 0],
-  ['plus', plus],
+  ['plus', arith.plus],
   ['minus', minus],
-  ['mul', mul],
-  ['div', div],
-  ['rem', rem],
-  ['abs', numeric(abs)],
-  ['round', numeric(integral((f) => (f < 0 ? -Math.floor(-f + 0.5) : Math.floor(f + 0.5))))],
-  ['ceil', numeric(integral(Math.ceil))],
-  ['floor', numeric(integral(Math.floor))],
+  ['mul', arith.mul],
+  ['div', arith.div],
+  ['rem', arith.rem],
+  ['abs', arith.abs],
+  ['round', arith.round],
+  ['ceil', arith.ceil],
+  ['floor', arith.floor],
   ['or', (a, b) => (a instanceof RSet && b instanceof RSet ? setOf([...a.items, ...b.items]) : undefined)],
   ['and', (a, b) => (a instanceof RSet && b instanceof RSet ? setOf(a.items.filter((x) => b.has(x))) : undefined)],
   ['union', union],
   ['intersection', intersection],
   ['count', count],
-  ['sum', (a) => fold(a, Num.int(0n), plus)],
-  ['product', (a) => fold(a, Num.int(1n), mul)],
+  ['sum', arith.sum],
+  ['product', arith.product],
   ['max', extreme(1)],
   ['min', extreme(-1)],
   ['sort', (a) => { const items = coll(a); return items ? (a instanceof RSet ? [...items] : [...items].sort(compare)) : undefined; }],

@@ -5,6 +5,8 @@
  * of any type, objects and sets are kept sorted in OPA's order. `undefined` is "undefined".
  */
 
+import { compareDecimalTexts } from './bigfloat.js';
+
 /** A number: `int` set for integers held exactly (64-bit range), else a float with optional source text. */
 export class Num {
   private constructor(readonly int: bigint | undefined, readonly f: number, readonly text: string | undefined) {}
@@ -134,14 +136,21 @@ export function plainInteger(text: string | undefined): text is string {
   return text !== undefined && /^-?[1-9]\d*$/.test(text);
 }
 
+/**
+ * OPA compares numbers as the exact rationals their texts denote (0.30000000000000001 > 0.3,
+ * 1.0 == 1). Different floats order as their values; equal ones (and infinite ones, past float64)
+ * are told apart by their texts.
+ */
 function compareNums(a: Num, b: Num): number {
   if (a.int !== undefined && b.int !== undefined) return a.int < b.int ? -1 : a.int > b.int ? 1 : 0;
   if (a.f !== b.f) return a.f < b.f ? -1 : 1;
-  // Integers wider than 64 bits keep their digits: equal floats are told apart by those.
-  if (!plainInteger(a.text) || !plainInteger(b.text)) return 0;
-  const x = BigInt(a.text);
-  const y = BigInt(b.text);
-  return x < y ? -1 : x > y ? 1 : 0;
+  return compareDecimalTexts(exactText(a), exactText(b));
+}
+
+/** The text OPA holds for a number; a float without one has its shortest float64 digits. */
+function exactText(n: Num): string {
+  if (n.int !== undefined) return n.int.toString();
+  return n.text ?? String(n.f);
 }
 
 function compareSeqs(a: Value[], b: Value[]): number {

@@ -138,3 +138,15 @@ export function bnAnyBelow(x: usize, n: u32): bool {
   if (w < l && (n & 31) != 0 && (bnLimb(x, w) & ((<u32>1 << (n & 31)) - 1)) != 0) return true;
   return false;
 }
+
+/** x /= d (d > 0); returns the remainder. */
+export function bnDivSmall(x: usize, d: u32): u32 {
+  let rem: u64 = 0;
+  for (let i: i32 = <i32>bnLen(x) - 1; i >= 0; i--) {
+    const cur = (rem << 32) | <u64>bnLimb(x, <u32>i);
+    setLimb(x, <u32>i, <u32>(cur / <u64>d));
+    rem = cur % <u64>d;
+  }
+  trim(x);
+  return <u32>rem;
+}

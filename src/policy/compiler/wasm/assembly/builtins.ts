@@ -10,6 +10,7 @@ import {
 import { fail } from "./mem";
 import { hasIntegerDigits, wideAdd, wideMul } from "./wide";
 import { dumpJSON, textLen, numberFromText } from "./json";
+import { floatArith, floatAbs, floatRound, floatCeil, floatFloor, floatFold, OP_ADD, OP_SUB, OP_MUL, OP_DIV } from "./floatops";
 
 // ---- comparison ----
 export function b_equal(a: u32, b: u32): u32 { return mkBool(equal(a, b)); }
@@ -48,8 +49,7 @@ export function b_plus(a: u32, b: u32): u32 {
     if (((x ^ r) & (y ^ r)) >= 0) return mkInt(r);
   }
   if (bothIntegerDigits(a, b)) return wideAdd(a, b, false);
-  refuseWide(a, b);
-  return mkFloat(numAsF64(a) + numAsF64(b));
+  return floatArith(a, b, OP_ADD);
 }
 
 export function b_minus(a: u32, b: u32): u32 {
@@ -60,8 +60,7 @@ export function b_minus(a: u32, b: u32): u32 {
     if (((x ^ y) & (x ^ r)) >= 0) return mkInt(r);
   }
   if (bothIntegerDigits(a, b)) return wideAdd(a, b, true);
-  refuseWide(a, b);
-  return mkFloat(numAsF64(a) - numAsF64(b));
+  return floatArith(a, b, OP_SUB);
 }
 
 export function b_mul(a: u32, b: u32): u32 {
@@ -74,16 +73,21 @@ export function b_mul(a: u32, b: u32): u32 {
     if (x != 0 && !(x == -1 && y == i64.MIN_VALUE) && r / x == y) return mkInt(r);
   }
   if (bothIntegerDigits(a, b)) return wideMul(a, b);
-  refuseWide(a, b);
-  return mkFloat(numAsF64(a) * numAsF64(b));
+  return floatArith(a, b, OP_MUL);
 }
 
+/**
+ * OPA: an int quotient only when both are ints, the dividend is not zero and the divisor divides it
+ * (its int32 window gives the same ints); anything else is a float quotient, so 0 / -2 is -0.
+ */
 export function b_div(a: u32, b: u32): u32 {
   if (!bothNums(a, b)) return 0;
-  refuseWide(a, b);
-  if (numAsF64(b) == 0) return 0;
-  if (bothInts(a, b) && intVal(a) % intVal(b) == 0) return mkInt(intVal(a) / intVal(b));
-  return mkFloat(numAsF64(a) / numAsF64(b));
+  if (bothInts(a, b)) {
+    const x = intVal(a), y = intVal(b);
+    if (y == 0) return 0;
+    if (x != 0 && !(x == i64.MIN_VALUE && y == -1) && x % y == 0) return mkInt(x / y);
+  }
+  return floatArith(a, b, OP_DIV);
 }
 
 export function b_rem(a: u32, b: u32): u32 {
@@ -95,25 +99,16 @@ export function b_rem(a: u32, b: u32): u32 {
   return mkInt(asI64(a) % y);
 }
 
+/** Ints as they are (abs negates: every i64 but the least is exact either way); the rest via floats, as OPA. */
 export function b_abs(a: u32): u32 {
   if (tagOf(a) != T_NUM) return 0;
-  if (numKind(a) != N_INT && hasIntegerDigits(a)) {
-    const neg = load<u8>(numTextPtr(a)) == 45;
-    return neg ? numberFromText(numTextPtr(a) + 1, numTextLen(a) - 1) : a;
-  }
-  refuseWide(a, 0);
-  if (numKind(a) == N_INT) return mkInt(intVal(a) < 0 ? -intVal(a) : intVal(a));
-  return mkFloat(Math.abs(numAsF64(a)));
+  if (numKind(a) == N_INT && intVal(a) != i64.MIN_VALUE) return mkInt(intVal(a) < 0 ? -intVal(a) : intVal(a));
+  return floatAbs(a);
 }
-export function b_round(a: u32): u32 {
-  if (tagOf(a) != T_NUM) return 0;
-  if (isWideInteger(a)) return a;
-  if (numKind(a) == N_INT) return a;
-  const f = numAsF64(a);
-  return mkFloat(f < 0 ? -Math.floor(-f + 0.5) : Math.floor(f + 0.5));
-}
-export function b_ceil(a: u32): u32 { return tagOf(a) != T_NUM ? 0 : (numKind(a) == N_INT || isWideInteger(a) ? a : mkFloat(Math.ceil(numAsF64(a)))); }
-export function b_floor(a: u32): u32 { return tagOf(a) != T_NUM ? 0 : (numKind(a) == N_INT || isWideInteger(a) ? a : mkFloat(Math.floor(numAsF64(a)))); }
+// round, ceil and floor keep every i64 (OPA's float path gives the same integer for them).
+export function b_round(a: u32): u32 { return tagOf(a) != T_NUM ? 0 : (numKind(a) == N_INT ? a : floatRound(a)); }
+export function b_ceil(a: u32): u32 { return tagOf(a) != T_NUM ? 0 : (numKind(a) == N_INT ? a : floatCeil(a)); }
+export function b_floor(a: u32): u32 { return tagOf(a) != T_NUM ? 0 : (numKind(a) == N_INT ? a : floatFloor(a)); }
 
 // ---- sets ----
 function setDiff(a: u32, b: u32): u32 {
@@ -171,14 +166,21 @@ export function b_count(a: u32): u32 {
   return 0;
 }
 function isColl(a: u32): bool { const t = tagOf(a); return t == T_ARR || t == T_SET; }
+/** Whether every element is a number and an integer: then sum and product are exact. */
+function allIntegers(a: u32): bool {
+  for (let i: u32 = 0; i < lenOf(a); i++) { const x = arrGet(a, i); if (tagOf(x) != T_NUM || !hasIntegerDigits(x)) return false; }
+  return true;
+}
 export function b_sum(a: u32): u32 {
   if (!isColl(a)) return 0;
+  if (!allIntegers(a)) return floatFold(a, false);
   let acc = mkInt(0);
   for (let i: u32 = 0; i < lenOf(a); i++) { acc = b_plus(acc, arrGet(a, i)); if (acc == 0) return 0; }
   return acc;
 }
 export function b_product(a: u32): u32 {
   if (!isColl(a)) return 0;
+  if (!allIntegers(a)) return floatFold(a, true);
   let acc = mkInt(1);
   for (let i: u32 = 0; i < lenOf(a); i++) { acc = b_mul(acc, arrGet(a, i)); if (acc == 0) return 0; }
   return acc;

@@ -6,6 +6,8 @@
 //   object [tag][len][cap][keys][vals]  (sorted by key)   set [tag][len][cap][elems] (sorted)
 // Tag numbers follow OPA's sort order across types.
 import { alloc } from "./mem";
+import { numText, ntPtr, ntLen } from "./floatops";
+import { cmpDecimalTexts } from "./bigfloat";
 
 export const T_NULL: u32 = 1;
 export const T_BOOL: u32 = 2;
@@ -159,6 +161,11 @@ export function objVal(o: u32, i: u32): u32 { return load<u32>(load<u32>(o, 16) 
 
 // ---- total order (OPA's ast.Compare) ----
 
+/**
+ * OPA compares numbers as the exact rationals their texts denote (0.30000000000000001 > 0.3,
+ * 1.0 == 1). Different f64 values order as the numbers do (rounding keeps order); equal ones (and
+ * infinite ones, past float64) are told apart by their texts.
+ */
 function cmpNum(a: u32, b: u32): i32 {
   if (numKind(a) == N_INT && numKind(b) == N_INT) {
     const x = intVal(a), y = intVal(b);
@@ -166,20 +173,14 @@ function cmpNum(a: u32, b: u32): i32 {
   }
   const x = numAsF64(a), y = numAsF64(b);
   if (x != y) return x < y ? -1 : 1;
-  return cmpIntegerTexts(a, b);
+  return cmpTexts(a, b);
 }
 
-/** Integers wider than 64 bits keep their digits: equal f64 values are told apart by those. */
-function cmpIntegerTexts(a: u32, b: u32): i32 {
-  const la = numTextLen(a), lb = numTextLen(b);
-  if (la == 0 || lb == 0) return 0;
-  const pa = numTextPtr(a), pb = numTextPtr(b);
-  if (!plainInteger(pa, la) || !plainInteger(pb, lb)) return 0;
-  const neg = load<u8>(pa) == 45;
-  if (neg != (load<u8>(pb) == 45)) return 0;
-  let c: i32 = la < lb ? -1 : (la > lb ? 1 : memory.compare(pa, pb, la));
-  if (c != 0) c = c < 0 ? -1 : 1;
-  return neg ? -c : c;
+function cmpTexts(a: u32, b: u32): i32 {
+  numText(a);
+  const pa = ntPtr, la = ntLen;
+  numText(b);
+  return cmpDecimalTexts(pa, la, ntPtr, ntLen);
 }
 
 export function plainInteger(p: u32, n: u32): bool {
