@@ -1,5 +1,6 @@
 import type { EntityManager } from '../store/index.js';
 import { pgErrorCode, runPrepared, sql, type PreparedStatement } from '../store/index.js';
+import { canonicalJson } from './canonical.js';
 import { GENESIS_HASH, eventHash, toRecord, type AuditEventInput, type AuditRecord, type AuditRow } from './event.js';
 import { recordable, recordableString } from './recordable.js';
 
@@ -18,6 +19,12 @@ const ROW_PLACEHOLDERS = '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?)';
 export interface PreparedEvent {
   event: AuditEventInput;
   detail: Record<string, unknown>;
+  /** The detail's canonical JSON, once computed: hashed and sent as is, whatever head it is chained behind. */
+  detailJson?: string;
+}
+
+function detailJsonOf(p: PreparedEvent): string {
+  return (p.detailJson ??= canonicalJson(p.detail));
 }
 
 function requiredString(name: string, s: unknown): string {
@@ -39,7 +46,8 @@ export function prepareEvent(event: AuditEventInput): PreparedEvent {
     outcome: requiredString('outcome', event.outcome),
     detail,
   };
-  return { event: stored, detail };
+  // Computed here, so an event without a canonical form fails for its own caller, before any batch.
+  return { event: stored, detail, detailJson: canonicalJson(detail) };
 }
 
 /** Whether the transaction of `tx` already holds the chain lock (it appended before). */
@@ -69,7 +77,7 @@ function chainedRow(p: PreparedEvent, seq: bigint, prevHash: string, occurredAt:
     detail: p.detail,
     prev_hash: prevHash,
   };
-  return { ...unhashed, hash: eventHash(unhashed) };
+  return { ...unhashed, hash: eventHash(unhashed, detailJsonOf(p)) };
 }
 
 /** The last event of the chain as a writer last saw it: the next event links to it. */
@@ -128,6 +136,19 @@ const APPEND_AFTER_HEAD: PreparedStatement = {
              subject_type text, subject_id text, request_id text, outcome text, detail jsonb, prev_hash text, hash text)`,
 };
 
+/**
+ * The rows as the JSON array APPEND_AFTER_HEAD reads, each detail written as the canonical text
+ * it was hashed over (valid JSON of the same value) rather than serialised a second time.
+ */
+function recordsetJson(rows: readonly AuditRow[], events: readonly PreparedEvent[]): string {
+  const items = rows.map((r, i) => {
+    const { detail: _detail, ...columns } = r;
+    const text = JSON.stringify({ ...columns, occurred_at: (r.occurred_at as Date).toISOString() });
+    return `${text.slice(0, -1)},"detail":${detailJsonOf(events[i]!)}}`;
+  });
+  return `[${items.join(',')}]`;
+}
+
 /** The current head of the chain, read without a lock (an append behind a stale head is refused). */
 export async function readChainHead(em: EntityManager): Promise<ChainHead> {
   const [last] = await runPrepared<{ seq: string; hash: string }>(em, READ_HEAD, []);
@@ -148,9 +169,8 @@ export class StaleChainHead extends Error {
 export async function appendAfterHead(em: EntityManager, head: ChainHead, events: readonly PreparedEvent[]): Promise<AuditRecord[]> {
   if (events.length === 0) return [];
   const rows = chainAfter(head, events);
-  const payload = rows.map((r) => ({ ...r, occurred_at: (r.occurred_at as Date).toISOString() }));
   try {
-    await runPrepared(em, APPEND_AFTER_HEAD, [AUDIT_CHAIN_LOCK_KEY, JSON.stringify(payload)]);
+    await runPrepared(em, APPEND_AFTER_HEAD, [AUDIT_CHAIN_LOCK_KEY, recordsetJson(rows, events)]);
   } catch (err) {
     if (pgErrorCode(err) === '23505' && (err as { constraint?: string }).constraint === 'audit_events_pkey') throw new StaleChainHead();
     throw err;

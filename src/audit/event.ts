@@ -1,5 +1,5 @@
 import { asDate } from '../store/index.js';
-import { canonicalJson, sha256Hex } from './canonical.js';
+import { canonicalObjectOf, sha256Hex } from './canonical.js';
 
 export type ActorType = 'user' | 'agent' | 'service' | 'system' | 'anonymous';
 
@@ -62,9 +62,15 @@ export interface AuditRow {
   hash: string;
 }
 
-/** Everything of a row except its own hash: the text the hash is computed over. */
-export function hashInput(row: Omit<AuditRow, 'hash'>): string {
-  return canonicalJson({
+/** The hashed columns in RFC 8785 order (sorted by UTF-16 code units), so no row needs sorting. */
+const HASHED_KEYS = ['actor_id', 'actor_type', 'agent_id', 'detail', 'kind', 'occurred_at', 'outcome', 'owner_user_id', 'prev_hash', 'request_id', 'seq', 'subject_id', 'subject_type'] as const;
+
+/**
+ * Everything of a row except its own hash: the text the hash is computed over (the canonical JSON
+ * of those columns). `detailJson`: the detail's canonical text when the caller already has it.
+ */
+export function hashInput(row: Omit<AuditRow, 'hash'>, detailJson?: string): string {
+  return canonicalObjectOf({
     seq: String(row.seq),
     occurred_at: asDate(row.occurred_at).toISOString(),
     kind: row.kind,
@@ -78,11 +84,11 @@ export function hashInput(row: Omit<AuditRow, 'hash'>): string {
     outcome: row.outcome,
     detail: row.detail,
     prev_hash: row.prev_hash,
-  });
+  }, HASHED_KEYS, detailJson === undefined ? {} : { detail: detailJson });
 }
 
-export function eventHash(row: Omit<AuditRow, 'hash'>): string {
-  return sha256Hex(hashInput(row));
+export function eventHash(row: Omit<AuditRow, 'hash'>, detailJson?: string): string {
+  return sha256Hex(hashInput(row, detailJson));
 }
 
 export function toRecord(row: AuditRow): AuditRecord {
