@@ -5,18 +5,20 @@
  * policy, audit or Tasker. The gateway serves `/mcp` over a transport of its own
  * (src/mcp/json-transport.ts) that skips the SDK transport's web Request/Response round trip, so
  * this row is what the SDK as documented costs, which the gateway's MCP handling can now go below.
+ * MCP_FLOOR_TRANSPORT=gateway swaps in the gateway's transport (`serveStateless` of src/mcp), to
+ * compare the two transports alone, pairwise; `npm run bench` never sets it.
  * Prints `listening <port>` and serves until killed.
  */
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { CallToolRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 import express, { type Request, type Response } from 'express';
-import { sharedValidator } from '../src/mcp/index.js';
+import { serveStateless as serveWithGatewayTransport, sharedValidator } from '../src/mcp/index.js';
 
 const WORK_ITEM = { work_item: { id: '9a1c3f0e-0000-4000-8000-000000000001', human_id: 'OPS-1', name: 'A work item', state: { name: 'Todo', group: 'unstarted' } } };
 
 /** The SDK's stateless JSON-response pattern, as the gateway served `/mcp` before its own transport. */
-async function serveStateless(server: Server, req: Request, res: Response): Promise<void> {
+async function serveWithSdkTransport(server: Server, req: Request, res: Response): Promise<void> {
   const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
   res.on('close', () => {
     void transport.close();
@@ -25,6 +27,8 @@ async function serveStateless(server: Server, req: Request, res: Response): Prom
   await server.connect(transport);
   await transport.handleRequest(req, res, req.body);
 }
+
+const serveStateless = process.env.MCP_FLOOR_TRANSPORT === 'gateway' ? serveWithGatewayTransport : serveWithSdkTransport;
 
 const app = express();
 app.use(express.json());

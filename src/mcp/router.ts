@@ -28,12 +28,17 @@ function postOnly(req: Request, res: Response, next: NextFunction): void {
 
 /**
  * Serves one POSTed JSON-RPC message (or batch) with a server made for this request alone, over a
- * transport for this request alone (stateless, JSON responses); both are closed with the response.
+ * transport for this request alone (stateless, JSON responses). One server per request, not one per
+ * process: the SDK's Protocol keys in-flight requests by the caller's JSON-RPC id (a cancellation
+ * names that id), so callers sharing a server could cancel each other's calls.
  */
 export async function serveStateless(server: Server, req: Request, res: Response): Promise<void> {
   const transport = new StatelessJsonTransport(res);
   res.on('close', () => {
-    void server.close();
+    // Closing aborts the handlers still running when the caller went away before its answer. A
+    // server that has answered holds nothing (no timers, no streams) and is simply dropped: closing
+    // it would only build the SDK's "Connection closed" McpError, stack trace and all, per request.
+    if (!res.writableFinished) void server.close();
   });
   await server.connect(transport);
   // A tools/call that names no tool is answered here, briefly, instead of by the SDK's schema dump.

@@ -7,7 +7,7 @@ import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { CallToolRequestSchema, ListToolsRequestSchema } from '@modelcontextprotocol/sdk/types.js';
-import { sharedValidator } from '../../src/mcp/index.js';
+import { serveStateless, sharedValidator } from '../../src/mcp/index.js';
 import { StatelessJsonTransport } from '../../src/mcp/json-transport.js';
 
 /**
@@ -101,12 +101,21 @@ describe('mcp: the stateless JSON transport answers as the SDK transport does', 
   this.timeout(30_000);
   let http: HttpServer;
   let port: number;
+  let parked: (signal: AbortSignal) => void = () => undefined;
 
   before(async () => {
     const app = express();
     app.use(express.json({ type: ['application/json', 'application/*+json'], strict: false }));
     app.post('/ours', (req, res, next) => void viaOurs(req, res).catch(next));
     app.post('/sdk', (req, res, next) => void viaSdk(req, res).catch(next));
+    app.post('/parked', (req, res, next) => {
+      const server = new Server({ name: 'parked', version: '1.0.0' }, { capabilities: { tools: {} }, jsonSchemaValidator: sharedValidator() });
+      server.setRequestHandler(CallToolRequestSchema, (_req, extra) => {
+        parked(extra.signal);
+        return new Promise(() => undefined);
+      });
+      void serveStateless(server, req, res).catch(next);
+    });
     http = await new Promise<HttpServer>((resolve) => {
       const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
     });
@@ -139,6 +148,18 @@ describe('mcp: the stateless JSON transport answers as the SDK transport does', 
     const req = { rawHeaders: ['Accept', 'application/json, text/event-stream', 'Content-Type', 'application/json'], headers: {} } as never;
     transport.handleRequest(req, rpc(1, 'ping'));
     expect(() => transport.handleRequest(req, rpc(2, 'ping'))).to.throw(/cannot be reused/);
+  });
+
+  it('aborts a tool call still running when its caller goes away', async () => {
+    const aborted = new Promise<boolean>((resolve) => {
+      parked = (signal) => signal.addEventListener('abort', () => resolve(true));
+    });
+    const req = httpRequest({ host: '127.0.0.1', port, path: '/parked', method: 'POST', headers: OK_HEADERS });
+    req.on('error', () => undefined);
+    req.end(JSON.stringify(rpc(1, 'tools/call', { name: 'wait', arguments: {} })));
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    req.destroy();
+    expect(await aborted).to.equal(true);
   });
 
   it('serves the SDK client (initialize, tools/list, tools/call) end to end', async () => {
