@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { POLICIES_DIR } from '../../../paths.js';
+import { captureQuery, evalOutput } from './eval-output.js';
 
 export const EVAL_USAGE =
   '  agent-gateway policy eval [--policies PATH]... [--input FILE] [--data FILE] [--explain fails|full] ENTRYPOINT_OR_QUERY';
@@ -14,7 +15,13 @@ export function entrypointOf(target: string): string | undefined {
 }
 
 async function readJson(path: string, what: string): Promise<unknown> {
-  const text = await readFile(resolve(path), 'utf8');
+  let text: string;
+  try {
+    text = await readFile(resolve(path), 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new Error(`${what} ${path}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : 'cannot be read'}`, { cause: err });
+  }
   try {
     return JSON.parse(text) as unknown;
   } catch (err) {
@@ -22,11 +29,17 @@ async function readJson(path: string, what: string): Promise<unknown> {
   }
 }
 
+/** The query `opa eval` would be given: `gateway/decision` becomes `data.gateway.decision`. */
+export function queryOf(target: string): string {
+  const entrypoint = entrypointOf(target);
+  return entrypoint && !target.startsWith('data.') ? `data.${entrypoint.split('/').join('.')}` : target;
+}
+
 /**
  * `opa eval` for the project's policies, evaluated by the TypeScript evaluator on the same plan the
- * module runs: the result as JSON (`{"result": [rows]}`, no rows when undefined) and, with
- * --explain, the trace first (`fails`: the failures with the rules they happened in; `full`: every
- * step).
+ * module runs: the result in `opa eval`'s JSON shape (`{"result": [{"expressions": [...],
+ * "bindings": {...}}]}`, `{}` when undefined; see eval-output.ts) and, with --explain, the trace
+ * first (`fails`: the failures with the rules they happened in; `full`: every step).
  */
 export async function runEvalCommand(args: string[], usage: (message: string) => number): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -47,17 +60,16 @@ export async function runEvalCommand(args: string[], usage: (message: string) =>
   const topdown = await import('../../../policy/topdown/index.js');
   const sources = [];
   for (const dir of values.policies ?? [POLICIES_DIR]) sources.push(...(await readPolicySources(resolve(dir), { includeTests: true })));
-  const target = positionals[0]!;
-  const entrypoint = entrypointOf(target);
-  const name = entrypoint ?? 'query';
-  const prepared = topdown.preparePolicy(sources, entrypoint ? { entrypoints: [entrypoint] } : { queries: [{ name, query: target }] });
+  const { query, expressions } = captureQuery(queryOf(positionals[0]!));
+  const name = 'query';
+  const prepared = topdown.preparePolicy(sources, { queries: [{ name, query }] });
   const input = values.input ? topdown.fromJs(await readJson(values.input, '--input')) : undefined;
   const data = topdown.fromJs(values.data ? await readJson(values.data, '--data') : {}) ?? new topdown.Obj();
   const recorder = new topdown.TraceRecorder();
-  let rows: unknown;
+  let rows: Array<Record<string, unknown>> = [];
   let failed: string | undefined;
   try {
-    rows = topdown.toJs(prepared.interpreter.evaluate(name, input, data, explain ? { tracer: recorder } : {}));
+    rows = topdown.toJs(prepared.interpreter.evaluate(name, input, data, explain ? { tracer: recorder } : {})) as Array<Record<string, unknown>>;
   } catch (err) {
     if (!(err instanceof topdown.EvaluationError)) throw err;
     failed = err.message;
@@ -67,6 +79,6 @@ export async function runEvalCommand(args: string[], usage: (message: string) =>
     process.stderr.write(`agent-gateway policy eval: ${failed}\n`);
     return 1;
   }
-  process.stdout.write(JSON.stringify({ result: rows }, null, 2) + '\n');
+  process.stdout.write(JSON.stringify(evalOutput(rows, expressions), null, 2) + '\n');
   return 0;
 }
