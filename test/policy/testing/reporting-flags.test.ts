@@ -88,8 +88,17 @@ describe('policy test: coverage, threshold, variable values, bench, timeout, emp
   it('stops at --timeout (tests left are errors) and refuses a bad duration', async () => {
     const report = await runPolicyTests({ paths: [join(dir, 'app')], timeoutMs: 0 });
     expect(report.results.every((r) => r.outcome === 'ERROR' && r.error === 'test run timed out')).to.equal(true);
+    // The limit starts once the module is built: building alone takes longer than this.
+    const built = await runPolicyTests({ paths: [join(dir, 'app')], timeoutMs: 1000 });
+    expect(built.results.map((r) => r.outcome)).to.deep.equal(['PASS', 'PASS']);
     const bad = await capture(() => policyCommand.run(['test', '--timeout', 'soon', join(dir, 'app')]));
     expect(bad.code).to.equal(2);
+  });
+
+  it('names a path that does not exist in one line', async () => {
+    const missing = await capture(() => policyCommand.run(['test', join(dir, 'nope')]));
+    expect(missing.code).to.equal(1);
+    expect(missing.err).to.equal(`agent-gateway policy test: ${join(dir, 'nope')}: no such file or directory\n`);
   });
 
   it('fails an empty run with --fail-on-empty and passes it without', async () => {
@@ -104,5 +113,11 @@ describe('policy test: coverage, threshold, variable values, bench, timeout, emp
     const report = await runPolicyTests({ paths: [join(POLICIES_DIR, 'gateway')], coverage: true });
     expect(report.results.filter((r) => r.outcome !== 'PASS' && r.outcome !== 'SKIPPED')).to.deep.equal([]);
     expect(report.coverage!.coverage, JSON.stringify(report.coverage!.files, null, 1)).to.be.at.least(95);
+    // OPA's figure counts the test files too; the policy files alone must also reach 95%.
+    const policyFiles = Object.entries(report.coverage!.files).filter(([file]) => !file.endsWith('_test.rego'));
+    expect(policyFiles.length).to.be.greaterThan(3);
+    const covered = policyFiles.reduce((n, [, f]) => n + (f.covered_lines ?? 0), 0);
+    const notCovered = policyFiles.reduce((n, [, f]) => n + (f.not_covered_lines ?? 0), 0);
+    expect((100 * covered) / (covered + notCovered), JSON.stringify(Object.fromEntries(policyFiles), null, 1)).to.be.at.least(95);
   });
 });
