@@ -16,7 +16,7 @@ const { values } = parseArgs({
     full: { type: 'boolean', default: false },
   },
 });
-// --full also generates what reaches the module's two known gaps (see support/rego-gen.ts).
+// --full also generates what reaches the module's known gap (see support/rego-gen.ts).
 if (values.full) process.env.REGO_GEN_FULL = '1';
 const { runBatch } = await import('../test/policy/topdown/support/differential.js');
 
