@@ -56,6 +56,8 @@ const policy: CliCommand = {
       if (sub === 'check') return await runCheckCommand(rest, fail);
       if (sub === 'fmt') return await runFmtCommand(rest, fail);
     } catch (err) {
+      // A flag parseArgs does not know, or one missing its value, is a usage error (exit 2).
+      if ((err as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS') === true) return fail((err as Error).message);
       process.stderr.write(`agent-gateway policy ${sub}: ${err instanceof Error ? err.message : String(err)}\n`);
       return 1;
     }
