@@ -41,6 +41,10 @@ export function createHttpApp(deps: HttpDeps, options: HttpAppOptions): Express 
   app.disable('x-powered-by');
   app.set('trust proxy', deps.config.trustProxy);
   app.set('json spaces', 0);
+  // No ETag on res.send/res.json: every answer here is an API answer or a page made for its caller
+  // (no-store where it matters), never revalidated, and hashing each body cost ~1% of a tool call.
+  // Static assets (express.static) keep their own validators.
+  app.set('etag', false);
 
   app.use(requestContext(deps.logger));
   // The service token is checked before the body is even parsed: anonymous callers of the
