@@ -10,7 +10,7 @@ import { purgeExpiredKeys, readKey, releaseKey, type ClaimRequest, type Idempote
 import { claimAndJournal, completeAndForget } from './keyed-write-statements.js';
 import { resolveIdempotencyKey } from './idempotency-key.js';
 import type { WriteReconciler } from './reconciler.js';
-import { forgetWrite, journalWrite, markUnknown, type JournalEntry } from './write-journal.js';
+import { forgetWrite, journalWrite, markSent, markUnknown, type JournalEntry } from './write-journal.js';
 import { IDEMPOTENCY_ARGUMENT, requestHash, withoutIdempotencyKey } from './request-hash.js';
 import { taskerReference, type TaskerReference } from './tasker-reference.js';
 import type { ActingAgent, ApprovedAction, MediatorOptions, MediatorResult, MediatorRun } from './types.js';
@@ -30,6 +30,11 @@ const LEASE_MARGIN_MS = 30_000;
 const MAX_POLL_DELAY_MS = 200;
 /** A retry waiting on a key nudges the reconciler about it at most this often. */
 const RECONCILE_NUDGE_MS = 1_000;
+/**
+ * How long a write journaled ahead of its decision may wait for it before its `sent_at` is moved
+ * up: a small part of the reconciler's 2 s crash margin (see WriteReconciler.crashSettleMs).
+ */
+const SENT_AT_SLACK_MS = 250;
 /** First look at a write whose answer was lost; the adapter has just read Tasker back itself. */
 const DEFAULT_RECHECK_MS = 2_000;
 
@@ -172,7 +177,7 @@ export class Mediator {
     } catch (err) {
       throw storeUnavailable(err);
     }
-    if (recorded && !(await recorded)) throw await this.settleFailure(em, contract.name, action.decisionId, decisionNotRecorded(), null);
+    await this.afterDecision(em, contract.name, action.decisionId, recorded, performance.now(), null);
     let outcome: Outcome;
     try {
       outcome = await this.perform(contract, action.args, actorOf(action.agent, action.decisionId), action.projectScope);
@@ -206,9 +211,8 @@ export class Mediator {
     // The first attempt runs while the decision commits (when the caller overlaps them); only a
     // recorded decision may keep what it claimed.
     const first = await this.claimOrRead(em, request, entry);
-    if (recorded && !(await recorded)) {
-      throw first === 'claimed' ? await this.settleFailure(em, contract.name, action.decisionId, decisionNotRecorded(), request) : decisionNotRecorded();
-    }
+    if (first === 'claimed') await this.afterDecision(em, contract.name, action.decisionId, recorded, performance.now(), request);
+    else if (recorded && !(await recorded)) throw decisionNotRecorded();
     const claim = await this.claimOrWait(em, request, entry, first);
     if (claim.kind === 'stored') {
       const outcome = { result: claim.row.result, tasker: (claim.row.tasker_ref as TaskerReference | null) ?? null };
@@ -222,6 +226,23 @@ export class Mediator {
     }
     const settled = this.store(em, request, outcome);
     return { ...this.answer(contract, outcome, startedAt, { replayed: false, key, decisionId: action.decisionId }), settled };
+  }
+
+  /**
+   * Waits for the decision a write was journaled (and its key claimed) ahead of. Not recorded: the
+   * journal row and the claim are given back, and this throws. After a long wait the row's
+   * `sent_at` is moved up to now, since the reconciler times a crashed write's settle window from
+   * it and the write is only sent now.
+   */
+  private async afterDecision(em: EntityManager, tool: string, decisionId: string, recorded: Promise<boolean> | undefined, journaledAt: number, request: ClaimRequest | null): Promise<void> {
+    if (!recorded) return;
+    if (!(await recorded)) throw await this.settleFailure(em, tool, decisionId, decisionNotRecorded(), request);
+    if (performance.now() - journaledAt < SENT_AT_SLACK_MS) return;
+    try {
+      await markSent(em, decisionId);
+    } catch (err) {
+      throw await this.settleFailure(em, tool, decisionId, storeUnavailable(err), request);
+    }
   }
 
   private journalEntry(contract: ToolContract, action: ApprovedAction, args: Record<string, unknown>, key: string | null, claimToken: string | null): JournalEntry {

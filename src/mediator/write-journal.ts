@@ -52,6 +52,11 @@ export async function forgetWrite(em: EntityManager, decisionId: string): Promis
   return rows.length === 1;
 }
 
+/** The write is being sent only now (it was journaled ahead of its decision, which took a while). */
+export async function markSent(em: EntityManager, decisionId: string): Promise<void> {
+  await sql(em, `update tasker_writes set sent_at = now() where decision_id = ? and status = 'in_flight'`, [decisionId]);
+}
+
 /** The write's answer was lost: left for the reconciler, first looked at after `recheckMs`. */
 export async function markUnknown(em: EntityManager, decisionId: string, recheckMs: number): Promise<void> {
   await sql(em, `update tasker_writes set status = 'unknown', next_check_at = now() + make_interval(secs => ?) where decision_id = ?`, [recheckMs / 1000, decisionId]);

@@ -116,6 +116,30 @@ describe('mediator: a write claims its key while its decision is recorded', () =
     expect((await storedRecord(world.orm, agent.id, key))?.status).to.equal('succeeded');
   });
 
+  it('moves the journal row\'s sent_at up to the send when the decision took long, so a crash is settled from the real send', async () => {
+    const agent = newAgent();
+    const key = newKey();
+    const run = action(world, 'create_work_item', { project: 'OPS', name: uniqueName('slow decision') }, agent, key);
+    const ageMs = async () =>
+      (await sql<{ age_ms: number }>(world.orm.em.fork(), 'select (extract(epoch from now() - sent_at) * 1000)::float8 as age_ms from tasker_writes where decision_id = ?', [run.decisionId]))[0]?.age_ms;
+    const decision = pendingDecision();
+    const started = world.mediator.start(run, decision.recorded);
+    await until(async () => (await journaled(run.decisionId)) === 1);
+    await sleep(600);
+    expect(await ageMs()).to.be.at.least(500);
+    world.sandbox.faults.setLatency(1_000, { methods: ['POST'] });
+    try {
+      decision.settle(true);
+      await sleep(200);
+      expect(await ageMs(), 'sent_at follows the send, not the claim').to.be.below(500);
+      const { settled } = await started;
+      await settled;
+    } finally {
+      world.sandbox.faults.setLatency(0, { methods: ['POST'] });
+    }
+    expect((await storedRecord(world.orm, agent.id, key))?.status).to.equal('succeeded');
+  });
+
   it('takes an unkeyed write off the journal when its decision is not recorded, having sent nothing', async () => {
     const name = uniqueName('unkeyed');
     const run = action(world, 'create_work_item', { project: 'OPS', name }, newAgent());
