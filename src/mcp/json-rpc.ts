@@ -36,8 +36,9 @@ const REQUEST_KEYS = new Set(['jsonrpc', 'id', 'method', 'params']);
 /**
  * A single request that the SDK's JSONRPCRequestSchema certainly accepts (strict keys, version
  * "2.0", a string or safe-integer id, a method name, params an object without `_meta`), checked
- * without zod: nearly every body is one, and the SDK parses it again anyway. Anything else (a
- * `_meta`, a batch, a response, a notification, odd values) goes to the schema as before.
+ * without zod: nearly every body is one, and the transport (json-transport.ts) then hands it to the
+ * server as it is. Anything else (a `_meta`, a batch, a response, a notification, odd values) goes
+ * to the schema.
  */
 export function isPlainRequest(body: unknown): boolean {
   if (!isPlainObject(body) || body.jsonrpc !== '2.0' || typeof body.method !== 'string') return false;

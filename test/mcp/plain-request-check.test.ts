@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { JSONRPCRequestSchema } from '@modelcontextprotocol/sdk/types.js';
+import { JSONRPCMessageSchema, JSONRPCRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 import { isPlainRequest } from '../../src/mcp/json-rpc.js';
 
 /** Bodies as express.json hands them over (JSON.parse), including the odd ones. */
@@ -32,6 +32,13 @@ describe('mcp: the quick check of a plain JSON-RPC request', () => {
     }
     expect(isPlainRequest(JSON.parse(BODIES[0]!))).to.equal(true);
     expect(isPlainRequest(JSON.parse(BODIES[1]!))).to.equal(true);
+  });
+
+  it('passes only bodies that the SDK message schema would hand on unchanged (the transport skips that parse)', () => {
+    for (const text of BODIES) {
+      const body: unknown = JSON.parse(text);
+      if (isPlainRequest(body)) expect(JSONRPCMessageSchema.parse(body), text).to.deep.equal(body);
+    }
   });
 
   it('leaves what it does not pass to the schema (unsafe ids, _meta, extra keys, batches, responses)', () => {
