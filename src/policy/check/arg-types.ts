@@ -1,14 +1,14 @@
 /**
  * The part of OPA's type checker that needs no inference: a built-in called with a literal argument
  * of a kind it does not accept (`count(1)`, `concat(1, ["a"])`, `1 + "a"`) is a type error, which
- * `opa check` reports as `NAME: invalid argument(s)` followed by the `have:` and `want:` types.
+ * `opa check` reports as `NAME: invalid argument(s)` with the `have` and `want` types as details.
  * Arguments whose kind is known only by inference (vars, refs, calls) are not judged here, so this
  * never reports a call OPA accepts; the kinds are the catalogue's (no element types).
  */
-import type { Diagnostic } from '../compiler/ast/errors.js';
 import { refName } from '../compiler/ast/terms.js';
 import type { Body, Expr, Location, Module, Rule, Term } from '../compiler/ast/types.js';
 import { type BuiltinSpec, type ValueKind, lookupBuiltin } from '../builtins/index.js';
+import type { CheckDiagnostic } from './report.js';
 
 /** The kind of a term when the term alone decides it. */
 function literalKind(t: Term): ValueKind | undefined {
@@ -35,14 +35,13 @@ function mismatch(spec: BuiltinSpec, args: readonly Term[]): boolean {
   });
 }
 
-function diagnostic(spec: BuiltinSpec, args: readonly Term[], loc: Location): Diagnostic {
-  const have = spec.args.map((_, i) => (args[i] && literalKind(args[i]!)) ?? 'any').join(', ');
-  const want = spec.args.map(accepted).join(', ');
-  return { code: 'rego_type_error', message: `${spec.name}: invalid argument(s)\n\thave: (${have})\n\twant: (${want})`, loc };
+function diagnostic(spec: BuiltinSpec, args: readonly Term[], loc: Location): CheckDiagnostic {
+  const have = spec.args.map((_, i) => (args[i] && literalKind(args[i]!)) ?? 'any');
+  return { code: 'rego_type_error', message: `${spec.name}: invalid argument(s)`, loc, details: { have, want: spec.args.map(accepted) } };
 }
 
 class CallVisitor {
-  readonly out: Diagnostic[] = [];
+  readonly out: CheckDiagnostic[] = [];
 
   constructor(private readonly packageRules: ReadonlySet<string>) {}
 
@@ -110,8 +109,8 @@ function ruleNames(modules: readonly Module[], module: Module): Set<string> {
 }
 
 /** `rego_type_error`s for built-in calls with a literal argument of a kind the built-in refuses. */
-export function argumentTypeDiagnostics(modules: readonly Module[]): Diagnostic[] {
-  const out: Diagnostic[] = [];
+export function argumentTypeDiagnostics(modules: readonly Module[]): CheckDiagnostic[] {
+  const out: CheckDiagnostic[] = [];
   for (const module of modules) {
     const visitor = new CallVisitor(ruleNames(modules, module));
     for (const rule of module.rules) visitor.rule(rule);

@@ -12,6 +12,7 @@ import { checkProgram } from '../compiler/check/index.js';
 import { parseModule } from '../compiler/parser/index.js';
 import { strictDiagnostics, v1Diagnostics } from './strict.js';
 import { argumentTypeDiagnostics } from './arg-types.js';
+import type { CheckDiagnostic } from './report.js';
 
 export interface CheckOptions {
   strict?: boolean;
@@ -33,9 +34,9 @@ function byLocation(a: Diagnostic, b: Diagnostic): number {
 }
 
 /** The diagnostics of a set of policy files, sorted by file, line and column; empty when clean. */
-export function checkPolicies(sources: readonly CheckSource[], options: CheckOptions = {}): Diagnostic[] {
+export function checkPolicies(sources: readonly CheckSource[], options: CheckOptions = {}): CheckDiagnostic[] {
   const modules: Module[] = [];
-  const errors: Diagnostic[] = [];
+  const errors: CheckDiagnostic[] = [];
   for (const source of sources) {
     try {
       modules.push(parseModule(source.text, source.path));
@@ -55,7 +56,7 @@ export function checkPolicies(sources: readonly CheckSource[], options: CheckOpt
   return dedupe(errors).sort(byLocation);
 }
 
-function dedupe(list: Diagnostic[]): Diagnostic[] {
+function dedupe(list: CheckDiagnostic[]): CheckDiagnostic[] {
   const seen = new Set<string>();
   return list.filter((d) => {
     const key = `${d.loc.file}:${d.loc.line}:${d.loc.col}:${d.code}:${d.message}`;

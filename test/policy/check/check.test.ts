@@ -64,12 +64,21 @@ describe('policy check without --strict: what OPA 1.x refuses in every v1 module
 });
 
 describe('policy check: built-ins called with a literal argument of the wrong type', () => {
-  it('reports OPA\'s "invalid argument(s)" type error with the have and want types', () => {
-    expect(check('package p\n\nq := count(1)\n')).to.deep.equal([
-      [3, 6, 'rego_type_error', 'count: invalid argument(s)\n\thave: (number)\n\twant: (any<array, object, set, string>)'],
-    ]);
-    const found = check('package p\n\nx := 1 + "a"\n\ny if {\n\tsome n in numbers.range(1, "3")\n\tn > 0\n}\n\nz := concat(1, [x | x := "a"])\n');
-    expect(found.map(([line, col, , message]) => `${line}:${col} ${message.split('\n')[0]}`)).to.deep.equal([
+  it('reports OPA\'s "invalid argument(s)" type error with the have and want types as details, printed under it', () => {
+    const found = checkPolicies([{ path: 'p.rego', text: 'package p\n\nq := count(1)\n' }]);
+    expect(jsonReport(found)).to.deep.equal({
+      errors: [{
+        message: 'count: invalid argument(s)',
+        code: 'rego_type_error',
+        location: { file: 'p.rego', row: 3, col: 6 },
+        details: { have: ['number'], want: ['any<array, object, set, string>'] },
+      }],
+    });
+    expect(prettyReport(found)).to.equal(
+      '1 error occurred:\np.rego:3:6: rego_type_error: count: invalid argument(s)\n\thave: (number)\n\twant: (any<array, object, set, string>)\n',
+    );
+    const calls = check('package p\n\nx := 1 + "a"\n\ny if {\n\tsome n in numbers.range(1, "3")\n\tn > 0\n}\n\nz := concat(1, [x | x := "a"])\n');
+    expect(calls.map(([line, col, , message]) => `${line}:${col} ${message}`)).to.deep.equal([
       '3:6 plus: invalid argument(s)',
       '6:12 numbers.range: invalid argument(s)',
       '10:6 concat: invalid argument(s)',
