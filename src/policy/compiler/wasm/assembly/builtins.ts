@@ -3,8 +3,8 @@
 import { alloc, copyBytes } from "./mem";
 import {
   T_NULL, T_BOOL, T_NUM, T_STR, T_ARR, T_OBJ, T_SET, N_INT,
-  tagOf, lenOf, mkBool, mkInt, mkFloat, mkStr, strPtr, mkArr, arrPush, arrGet, mkObj, objPut, objGet,
-  mkSet, setAdd, setHas, objKey, objVal, numKind, intVal, numAsF64, isIntegral, asI64, compare, equal,
+  tagOf, lenOf, mkBool, mkInt, mkStr, strPtr, mkArr, arrPush, arrGet, mkObj, objPut, objGet,
+  mkSet, setAdd, setHas, objKey, objVal, numKind, intVal, isIntegral, asI64, compare, equal,
   boolVal, dot, mkNull, isWideInteger, numTextPtr, numTextLen,
 } from "./value";
 import { fail } from "./mem";
@@ -33,9 +33,10 @@ const WIDE_MSG = memory.data<u8>([
   121, 32, 116, 104, 105, 115, 32, 101, 110, 103, 105, 110, 101, 0]);
 
 /**
- * OPA computes with integers of any width. +, - and * of integers are exact here too (wide.ts);
- * where an exact result is out of reach (wide integers with floats, /, %, abs) the evaluation
- * stops with an error (the engine fails closed) instead of answering differently.
+ * OPA computes with integers of any width. +, - and * of integers are exact here too (wide.ts), and
+ * non-integers go through OPA's 64-bit big.Float (floatops.ts). % of an integer beyond 64 bits has
+ * no exact form here: the evaluation stops with an error (the engine fails closed) instead of
+ * answering differently.
  */
 function refuseWide(a: u32, b: u32): void {
   if (isWideInteger(a) || (b != 0 && isWideInteger(b))) fail(<usize>WIDE_MSG);
