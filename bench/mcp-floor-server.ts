@@ -3,8 +3,8 @@
  * low-level Server and its stateless Streamable HTTP transport, one pair per request, JSON
  * responses, the shared schema validator) and a tool that answers at once. No authentication,
  * policy, audit or Tasker. The gateway serves `/mcp` over a transport of its own
- * (src/mcp/json-transport.ts) that skips the SDK transport's web Request/Response round trip, so
- * this row is what the SDK as documented costs, which the gateway's MCP handling can now go below.
+ * (src/mcp/json-transport.ts) that skips the SDK transport's web Request/Response round trip: this
+ * row stays the cost of the SDK's documented pattern, which the gateway's own MCP handling is below.
  * MCP_FLOOR_TRANSPORT=gateway swaps in the gateway's transport (`serveStateless` of src/mcp), to
  * compare the two transports alone, pairwise; `npm run bench` never sets it.
  * Prints `listening <port>` and serves until killed.
@@ -14,6 +14,7 @@ import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/
 import { CallToolRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 import express, { type Request, type Response } from 'express';
 import { serveStateless as serveWithGatewayTransport, sharedValidator } from '../src/mcp/index.js';
+import { toolCallParamsRefusal } from '../src/mcp/json-rpc.js';
 
 const WORK_ITEM = { work_item: { id: '9a1c3f0e-0000-4000-8000-000000000001', human_id: 'OPS-1', name: 'A work item', state: { name: 'Todo', group: 'unstarted' } } };
 
@@ -25,6 +26,13 @@ async function serveWithSdkTransport(server: Server, req: Request, res: Response
     void server.close();
   });
   await server.connect(transport);
+  // As the gateway did until it had its own transport, so the row measures what it measured.
+  const deliver = transport.onmessage;
+  transport.onmessage = (message, extra) => {
+    const refusal = toolCallParamsRefusal(message);
+    if (refusal) return void transport.send(refusal).catch(() => undefined);
+    deliver?.(message, extra);
+  };
   await transport.handleRequest(req, res, req.body);
 }
 
