@@ -48,7 +48,7 @@ function unsupportedVersion(version: string): Refusal {
  * A header as the SDK reads it from a web Request: every copy joined with ", ". Node keeps only the
  * first Content-Type, so a request with two would pass here and fail there without this.
  */
-export function joinedHeader(req: IncomingMessage, name: string): string | undefined {
+function joinedHeader(req: IncomingMessage, name: string): string | undefined {
   const raw = req.rawHeaders;
   let value: string | undefined;
   for (let i = 0; i < raw.length; i += 2) {
