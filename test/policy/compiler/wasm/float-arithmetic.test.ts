@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { EvaluationError, Obj, fromJs, preparePolicy, toJs } from '../../../../src/policy/topdown/index.js';
+import { EvaluationError, Obj, fromJs, parseJson, preparePolicy, toJs } from '../../../../src/policy/topdown/index.js';
 import { compileAndLoad } from '../compile-and-load.js';
 
 /**
@@ -135,5 +135,33 @@ describe('float arithmetic as OPA (64-bit big.Float) in the module and the evalu
     const { policy } = await compileAndLoad({ 't.rego': src }, { entrypoints: ['t/r'] });
     policy.setData({});
     expect(policy.evaluate({ a: 0.1, b: 0.2 }, 't/r')).to.deep.equal([{ result: true }]);
+  });
+
+  it('agrees between module and evaluator on 1,500 random decimal pairs (+ - * / < == round ceil floor abs sum product)', async () => {
+    const src = `package t
+r := [json.marshal([x + y, x - y, x * y, x / y, x < y, x == y, round(x), ceil(x), floor(x), abs(x), sum([x, y]), product([x, y])]) |
+  some i
+  x := input.a[i]
+  y := input.b[i]
+]
+`;
+    const { policy } = await compileAndLoad({ 't.rego': src }, { entrypoints: ['t/r'] });
+    policy.setData({});
+    const p = preparePolicy([{ path: 't.rego', text: src }], { entrypoints: ['t/r'] });
+    let seed = 20261203;
+    const rnd = () => { seed = (seed * 1103515245 + 12345) % 2147483648; return seed / 2147483648; };
+    const text = (): string => {
+      const digits = Array.from({ length: 1 + Math.floor(rnd() * 30) }, () => Math.floor(rnd() * 10)).join('');
+      const exp = rnd() < 0.1 ? Math.floor(rnd() * 1400) - 700 : Math.floor(rnd() * 40) - 20;
+      return `${rnd() < 0.3 ? '-' : ''}${digits}.${Math.floor(rnd() * 1000)}${rnd() < 0.7 ? `e${exp}` : ''}`;
+    };
+    const a = Array.from({ length: 1500 }, text);
+    const b = Array.from({ length: 1500 }, text);
+    const raw = `{"a":[${a.join(',')}],"b":[${b.join(',')}]}`;
+    const fromModule = (policy.evaluate(new TextEncoder().encode(raw).slice().buffer, 't/r') as { result: string[] }[])[0]!.result;
+    const fromEvaluator = (toJs(p.interpreter.evaluate('t/r', parseJson(raw), new Obj(), {})) as { result: string[] }[])[0]!.result;
+    expect(fromModule.length).to.be.greaterThan(1400);
+    const differ = fromModule.map((m, i) => [m, fromEvaluator[i]]).filter(([m, e]) => m !== e);
+    expect(differ.slice(0, 3), `${differ.length} differ`).to.deep.equal([]);
   });
 });
