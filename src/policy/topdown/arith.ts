@@ -70,7 +70,7 @@ export function div(a: Value, b: Value): Value | undefined {
   if (!(a instanceof Num) || !(b instanceof Num)) return undefined;
   if (a.int !== undefined && b.int !== undefined) {
     if (b.int === 0n) return undefined;
-    if (a.int !== 0n && a.int % b.int === 0n) return Num.int(a.int / b.int);
+    if (a.int !== 0n && a.int % b.int === 0n) return Num.exact(a.int / b.int);
   }
   const y = toFloat(b);
   if (bf.isZero(y)) return undefined;
