@@ -12,28 +12,40 @@ import {
   compareValues,
   fail,
   isObject,
+  notExact,
   toSet,
   valuesEqual,
   type JsonValue,
 } from '../value.js';
 import { integerResult } from './units.js';
 
-const RANGE_LIMIT = 1_000_000;
+/**
+ * OPA builds a range of any length (until the query is cancelled); a longer one than this would hold
+ * the process for seconds and hundreds of MB, so it stops the evaluation (fail closed) instead of
+ * answering "undefined", which `not numbers.range(...)` would read as true.
+ */
+export const RANGE_LIMIT = 1_000_000n;
 
-function range(a: unknown, b: unknown, step: number): number[] {
-  const from = asInteger(a, 'operand 1');
-  const to = asInteger(b, 'operand 2');
-  if (Math.abs(to - from) / step > RANGE_LIMIT) fail('range too large');
-  const out: number[] = [];
-  if (from <= to) for (let v = from; v <= to; v += step) out.push(v);
-  else for (let v = from; v >= to; v -= step) out.push(v);
+/** An integer operand kept exact: wide integers arrive as bigints and stay so (OPA's big.Int). */
+function integerOperand(value: unknown, what: string): bigint {
+  return typeof value === 'bigint' ? value : BigInt(asInteger(value, what));
+}
+
+function range(name: string, a: unknown, b: unknown, step: bigint): (number | bigint)[] {
+  const from = integerOperand(a, 'operand 1');
+  const to = integerOperand(b, 'operand 2');
+  const span = from <= to ? to - from : from - to;
+  if (span / step >= RANGE_LIMIT) notExact(name, `a range of more than ${RANGE_LIMIT} numbers`);
+  const out: (number | bigint)[] = [];
+  if (from <= to) for (let v = from; v <= to; v += step) out.push(integerResult(v));
+  else for (let v = from; v >= to; v -= step) out.push(integerResult(v));
   return out;
 }
 
-function rangeStep(a: unknown, b: unknown, s: unknown): number[] {
-  const step = asInteger(s, 'operand 3');
-  if (step <= 0) fail('step must be a positive integer');
-  return range(a, b, step);
+function rangeStep(a: unknown, b: unknown, s: unknown): (number | bigint)[] {
+  const step = integerOperand(s, 'operand 3');
+  if (step <= 0n) fail('step must be a positive integer');
+  return range('numbers.range_step', a, b, step);
 }
 
 function numbers(values: unknown): number[] {
@@ -122,7 +134,7 @@ function bitsResult(value: bigint): number | bigint {
 }
 
 export const coreBuiltins: Readonly<Record<string, HostImplementation>> = {
-  'numbers.range': (a: unknown, b: unknown) => range(a, b, 1),
+  'numbers.range': (a: unknown, b: unknown) => range('numbers.range', a, b, 1n),
   'numbers.range_step': rangeStep,
   abs: (n: unknown) => Math.abs(asNumber(n)),
   ceil: (n: unknown) => Math.ceil(asNumber(n)),

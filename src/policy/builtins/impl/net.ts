@@ -5,7 +5,7 @@
 import { isRegoSet } from '../sets.js';
 import ipaddr from 'ipaddr.js';
 import type { HostImplementation } from '../types.js';
-import { asArray, asString, fail, isObject, toSet, type JsonValue } from '../value.js';
+import { asArray, asString, fail, isObject, notExact, toSet, type JsonValue } from '../value.js';
 
 interface Address {
   bits: 32 | 128;
@@ -18,7 +18,12 @@ interface Network {
   prefix: number;
 }
 
-const EXPAND_LIMIT = 1 << 16;
+/**
+ * OPA expands a CIDR of any size (until the query is cancelled); a bigger one than this would hold
+ * the process for seconds, so it stops the evaluation (fail closed) instead of answering
+ * "undefined", which `not net.cidr_expand(...)` would read as true.
+ */
+export const EXPAND_LIMIT = 1 << 16;
 
 function toBigInt(bytes: number[]): bigint {
   return bytes.reduce((acc, b) => (acc << 8n) | BigInt(b), 0n);
@@ -96,7 +101,7 @@ function cidrIntersects(a: unknown, b: unknown): boolean {
 function cidrExpand(cidr: unknown): JsonValue[] {
   const net = requireCidr(cidr, 'operand 1');
   const last = lastAddress(net);
-  if (last - net.network >= BigInt(EXPAND_LIMIT)) fail('CIDR too large to expand');
+  if (last - net.network >= BigInt(EXPAND_LIMIT)) notExact('net.cidr_expand', `a CIDR of more than ${EXPAND_LIMIT} addresses`);
   const out: string[] = [];
   for (let v = net.network; v <= last; v++) out.push(formatAddress(net.bits, v));
   return toSet(out);

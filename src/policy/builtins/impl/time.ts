@@ -105,8 +105,12 @@ function timeArg(value: unknown): { ns: bigint; zone: string; layout?: string } 
 function toNs(value: unknown): bigint {
   if (typeof value === 'bigint') return checkRange(value);
   if (typeof value !== 'number' || !Number.isFinite(value)) return fail('timestamp must be a number');
-  if (Math.abs(value) > 9.3e18) fail('timestamp too big');
-  return BigInt(Math.trunc(value));
+  // OPA takes the number's big.Float Int64 and errors unless exact: a fraction or a value past int64
+  // is "timestamp too big", never truncated.
+  if (!Number.isInteger(value) || Math.abs(value) > 9.3e18) fail('timestamp too big');
+  const ns = BigInt(value);
+  if (ns > INT64_MAX || ns < INT64_MIN) fail('timestamp too big');
+  return ns;
 }
 
 /** Go's layout chunks, longest first where prefixes overlap. */
