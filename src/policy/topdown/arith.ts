@@ -85,11 +85,15 @@ function isWide(n: Num): boolean {
 }
 
 /**
- * Integers only; a zero divisor or a non-integer is an error (undefined). The module has no exact
- * remainder beyond 64 bits: it stops there (fails closed) and so does this.
+ * Integers only: exact at any width (OPA's opRem, big.Int.Rem: truncated, the sign of a); a zero
+ * divisor or a non-integer is an error (undefined). An integral float past 2^53 without digits has
+ * no exact form in the module, which stops there (fails closed), and so does this.
  */
 export function rem(a: Value, b: Value): Value | undefined {
   if (!(a instanceof Num) || !(b instanceof Num)) return undefined;
+  const ix = integerDigits(a);
+  const iy = integerDigits(b);
+  if (ix !== undefined && iy !== undefined) return iy === 0n ? undefined : Num.exact(ix % iy);
   if (isWide(a) || isWide(b)) throw new EvaluationError('integer arithmetic beyond 64 bits is not supported by this engine');
   if (!isIntegral(a) || !isIntegral(b)) return undefined;
   const y = asInt(b);

@@ -85,6 +85,8 @@ const VECTORS: [string, string][] = [
   // Integers stay exact at any width for + - *.
   ['18446744073709551617 + 1', '18446744073709551618'],
   ['18446744073709551617 * 2', '36893488147419103234'],
+  // % of integers of any width is big.Int.Rem (the sign of the dividend).
+  ['[123456789123456789123 % 2, -123456789123456789123 % 10, 10 % 18446744073709551616, 7 % -2]', '[1,-3,10,1]'],
   // sum folds at 64 bits from zero; product at 53 bits from big.NewFloat(1), each element read at
   // 64: 1.1 * 1.1 * 3 rounds to 53 bits at each step and prints with 53-bit shortest digits.
   ['sum([0.1, 0.2, 1])', '1.3'],

@@ -8,7 +8,7 @@ import {
   boolVal, dot, mkNull, isWideInteger, numTextPtr, numTextLen,
 } from "./value";
 import { fail } from "./mem";
-import { hasIntegerDigits, wideAdd, wideMul } from "./wide";
+import { hasIntegerDigits, wideAdd, wideMul, wideRem } from "./wide";
 import { dumpJSON, textLen, numberFromText } from "./json";
 import { floatArith, floatAbs, floatRound, floatCeil, floatFloor, floatFold, OP_ADD, OP_SUB, OP_MUL, OP_DIV } from "./floatops";
 
@@ -33,10 +33,10 @@ const WIDE_MSG = memory.data<u8>([
   121, 32, 116, 104, 105, 115, 32, 101, 110, 103, 105, 110, 101, 0]);
 
 /**
- * OPA computes with integers of any width. +, - and * of integers are exact here too (wide.ts), and
- * non-integers go through OPA's 64-bit big.Float (floatops.ts). % of an integer beyond 64 bits has
- * no exact form here: the evaluation stops with an error (the engine fails closed) instead of
- * answering differently.
+ * OPA computes with integers of any width. +, -, * and % of integers are exact here too (wide.ts),
+ * and non-integers go through OPA's 64-bit big.Float (floatops.ts). % of an integral float past 2^53
+ * (a float without digits) has no exact form here: the evaluation stops with an error (the engine
+ * fails closed) instead of answering differently.
  */
 function refuseWide(a: u32, b: u32): void {
   if (isWideInteger(a) || (b != 0 && isWideInteger(b))) fail(<usize>WIDE_MSG);
@@ -91,8 +91,10 @@ export function b_div(a: u32, b: u32): u32 {
   return floatArith(a, b, OP_DIV);
 }
 
+/** Integers only: exact at any width (OPA's opRem); a zero divisor or a non-integer is undefined. */
 export function b_rem(a: u32, b: u32): u32 {
   if (!bothNums(a, b)) return 0;
+  if (bothIntegerDigits(a, b) && (numKind(a) != N_INT || numKind(b) != N_INT)) return wideRem(a, b);
   refuseWide(a, b);
   if (!isIntegral(a) || !isIntegral(b)) return 0;
   const y = asI64(b);

@@ -4,6 +4,7 @@
 import { alloc } from "./mem";
 import { N_INT, numKind, intVal, numTextPtr, numTextLen, plainInteger } from "./value";
 import { numberFromText } from "./json";
+import { bnMulAdd, bnBits, bnShl, bnCmp, bnSub, bnCopy, bnIsZero, bnDivSmall } from "./bignum";
 
 const BASE: u64 = 1000000000;
 
@@ -141,4 +142,39 @@ export function wideMul(a: u32, b: u32): u32 {
   const pb = limbsOf(b); const nb = mNeg; const lb = mLen;
   const p = mulMag(pa, la, pb, lb);
   return toNumber(p, mLen, na != nb);
+}
+
+/** The magnitude of an integer value (its digits) as a binary bignum on the heap; mNeg has its sign. */
+function bigOf(v: u32): u32 {
+  const p = limbsOf(v);
+  const n = mLen;
+  const x = alloc((n * 30 / 32 + 4) << 2);
+  store<u32>(x, 0);
+  for (let i = <i32>n - 1; i >= 0; i--) bnMulAdd(x, 1000000000, load<u32>(p + (<u32>i << 2)));
+  let l = load<u32>(x);
+  while (l > 0 && load<u32>(x + (l << 2)) == 0) l--;
+  store<u32>(x, l);
+  return x;
+}
+
+/**
+ * Exact a % b of two integers of any width (Go's big.Int.Rem: truncated, the sign of a), as OPA's
+ * opRem does beyond the int32 window; 0 (undefined: "modulo by zero") for a zero divisor.
+ */
+export function wideRem(a: u32, b: u32): u32 {
+  const x = bigOf(a); const neg = mNeg;
+  const y = bigOf(b);
+  if (bnIsZero(y)) return 0;
+  const q = alloc((load<u32>(x) + 4) << 2);
+  // Shift-and-subtract: x -= y * 2^k from the highest k down; x ends as the remainder.
+  for (let k = <i32>bnBits(x) - <i32>bnBits(y); k >= 0; k--) {
+    bnCopy(q, y);
+    if (k > 0) bnShl(q, <u32>k);
+    if (bnCmp(x, q) >= 0) bnSub(x, q);
+  }
+  // Base-1e9 limbs back, least significant first, for toNumber.
+  const out = alloc((load<u32>(x) * 32 / 29 + 2) << 2);
+  let n: u32 = 0;
+  do { store<u32>(out + (n << 2), bnDivSmall(x, 1000000000)); n++; } while (!bnIsZero(x));
+  return toNumber(out, n, neg);
 }
