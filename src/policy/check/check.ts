@@ -10,8 +10,7 @@ import { CompileError, type Diagnostic } from '../compiler/ast/errors.js';
 import type { Module } from '../compiler/ast/types.js';
 import { checkProgram } from '../compiler/check/index.js';
 import { parseModule } from '../compiler/parser/index.js';
-import { strictDiagnostics, v1Diagnostics } from './strict.js';
-import { argumentTypeDiagnostics } from './arg-types.js';
+import { dedupe, moduleDiagnostics } from './module-checks.js';
 import type { CheckDiagnostic } from './report.js';
 
 export interface CheckOptions {
@@ -51,17 +50,6 @@ export function checkPolicies(sources: readonly CheckSource[], options: CheckOpt
   } catch (err) {
     errors.push(...diagnosticsOf(err));
   }
-  errors.push(...argumentTypeDiagnostics(modules));
-  errors.push(...(options.strict ? strictDiagnostics(modules) : v1Diagnostics(modules)));
+  errors.push(...moduleDiagnostics(modules, options.strict === true));
   return dedupe(errors).sort(byLocation);
-}
-
-function dedupe(list: CheckDiagnostic[]): CheckDiagnostic[] {
-  const seen = new Set<string>();
-  return list.filter((d) => {
-    const key = `${d.loc.file}:${d.loc.line}:${d.loc.col}:${d.code}:${d.message}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
 }

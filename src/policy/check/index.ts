@@ -2,5 +2,6 @@
 export { checkPolicies, type CheckOptions, type CheckSource } from './check.js';
 export { strictDiagnostics, v1Diagnostics } from './strict.js';
 export { argumentTypeDiagnostics } from './arg-types.js';
+export { moduleDiagnostics } from './module-checks.js';
 export { jsonReport, prettyReport, type ArgumentDetails, type CheckDiagnostic, type CheckReport } from './report.js';
 export { readRegoFiles, type RegoFile } from './rego-files.js';

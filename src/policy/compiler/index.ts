@@ -10,6 +10,8 @@ import { compileAssemblyScript, prepareAssemblyScript } from './wasm/asc-driver.
 import { inputPathsRead } from './ir/input-paths.js';
 import { buildManifest, type Manifest, type SourceFile } from './manifest.js';
 import { lookupBuiltin } from '../builtins/index.js';
+import { CompileError } from './ast/index.js';
+import { moduleDiagnostics } from '../check/module-checks.js';
 
 export type { Manifest, SourceFile } from './manifest.js';
 export { sourceRevision } from './manifest.js';
@@ -35,6 +37,9 @@ export async function compilePolicy(files: SourceFile[], options: CompileOptions
   const modules = files.map((f) => parseModule(f.text, f.path));
   const queries = (options.queries ?? []).map((q) => ({ name: q.name, body: parseQuery(q.query, `<query ${q.name}>`) }));
   const program = checkProgram(modules, { queries, builtins: { lookupBuiltin } });
+  // What `policy check` refuses (as `opa build` does) never builds: one implementation for both.
+  const refused = moduleDiagnostics(modules);
+  if (refused.length > 0) throw new CompileError(refused);
   const entrypoints = (options.entrypoints ?? []).map((name) => ({ name, path: name.split('/').filter((p) => p !== '') }));
   const ir = planProgram(program, entrypoints, program.queries, { allowNetwork: options.allowNetwork === true });
   const wasm = await compileAssemblyScript(generateAssemblyScript(ir), options.optimize ?? false);
