@@ -77,6 +77,8 @@ const VECTORS: [string, string][] = [
   // just below 1e-800, so 19 nines are needed.
   ['1e-400 * 1e-400', '9.999999999999999999e-801'],
   ['1e400 / 3', `33333333333333333334${'0'.repeat(380)}`],
+  // Trailing zeros are not significant digits: 5,000 of them stay within the 4,000-digit limit.
+  [`1.${'0'.repeat(5000)} * 0.5`, '0.5'],
   // A wide integer with a float: both read at 64 bits (2^64 + 1 rounds to 2^64).
   ['18446744073709551617 + 0.5', '18446744073709551616'],
   // abs goes through big.Float for anything outside the int32 window, as OPA's arithUnary.

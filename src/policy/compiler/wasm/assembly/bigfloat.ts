@@ -96,8 +96,8 @@ export function sfParse(p: u32, n: u32, prec: i32): void {
   let neg = false;
   if (i < end && load<u8>(i) == 45) { neg = true; i++; }
   else if (i < end && load<u8>(i) == 43) i++;
-  // First pass: count significant digits and find the exponent.
-  let digits: i32 = 0, exp: i32 = 0, seenPoint = false;
+  // First pass: count significant digits (up to the last nonzero one) and find the exponent.
+  let digits: i32 = 0, sig: i32 = 0, exp: i32 = 0, seenPoint = false;
   const start = i;
   for (; i < end; i++) {
     const c = load<u8>(i);
@@ -106,6 +106,7 @@ export function sfParse(p: u32, n: u32, prec: i32): void {
     if (digits == 0 && c == 48) { if (seenPoint) exp--; continue; }
     if (seenPoint) exp--;
     digits++;
+    if (c != 48) sig = digits;
   }
   const digitsEnd = i;
   if (i < end && (load<u8>(i) | 32) == 101) {
@@ -118,15 +119,18 @@ export function sfParse(p: u32, n: u32, prec: i32): void {
   }
   if (digits == 0) { setZero(neg); return; }
   const position = digits + exp;
-  if (digits > MAX_DIGITS || position > MAX_DECIMAL_EXPONENT || position < -MAX_DECIMAL_EXPONENT) { outOfRange(); return; }
+  if (sig > MAX_DIGITS || position > MAX_DECIMAL_EXPONENT || position < -MAX_DECIMAL_EXPONENT) { outOfRange(); return; }
+  // Trailing zeros go into the exponent.
+  exp += digits - sig;
+  digits = sig;
   // Second pass: the significant digits into a big integer D; value = D * 10^exp.
   const D = bigBuf(digits * 4 + (exp > 0 ? exp * 4 : 0) + 64 + (exp < 0 ? -exp * 4 + 200 : 0));
-  let started = false;
-  for (let j = start; j < digitsEnd; j++) {
+  let taken: i32 = 0;
+  for (let j = start; j < digitsEnd && taken < digits; j++) {
     const c = load<u8>(j);
     if (c == 46) continue;
-    if (!started && c == 48) continue;
-    started = true;
+    if (taken == 0 && c == 48) continue;
+    taken++;
     bnMulAdd(D, 10, <u32>(c - 48));
   }
   if (exp >= 0) {
