@@ -61,14 +61,23 @@ interface Decimal { neg: boolean; digits: string; exp: number }
 
 const NUMBER = /^(-?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/;
 
+/**
+ * The exponent's value, as the runtime reads it: digits are taken while the value is below 10^12, so
+ * absurdly long exponents saturate there (such numbers are far out of range either way).
+ */
+function exponentOf(text: string): number {
+  let v = 0;
+  for (const c of text.replace(/^[+-]/, '')) if (v < 1e12) v = v * 10 + (c.charCodeAt(0) - 48);
+  return text.startsWith('-') ? -v : v;
+}
+
 function decimalOf(text: string): Decimal {
   const g = NUMBER.exec(text);
   if (!g) throw new EvaluationError(`not a number: ${text}`);
   const intPart = g[2] ?? '';
   const frac = g[3] ?? '';
   const expText = g[4] ?? '0';
-  // An exponent too long to be a number is surely out of range (unless the digits are zero).
-  const exp0 = expText.replace(/^[+-]?0*/, '').length > 7 ? (expText.startsWith('-') ? -1e8 : 1e8) : Number(expText);
+  const exp0 = exponentOf(expText);
   let digits = (intPart + frac).replace(/^0+/, '');
   let exp = exp0 - frac.length;
   const trimmed = digits.replace(/0+$/, '');
