@@ -3,10 +3,12 @@ import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import policyCommand from '../../../../src/cli/commands/policy.js';
 import { buildPolicies } from '../../../../src/policy/build/index.js';
 import { checkPolicies, readRegoFiles } from '../../../../src/policy/check/index.js';
 import { CompileError, compilePolicy } from '../../../../src/policy/compiler/index.js';
 import { POLICIES_DIR } from '../../../../src/paths.js';
+import { captureOutput } from '../../../support/capture-output.js';
 
 /** Where the compiler stops, as file:line:col: code: message (or 'compiled'). */
 async function compileOutcome(text: string): Promise<string[]> {
@@ -81,6 +83,18 @@ describe('policy build refuses what policy check refuses (OPA 1.x v1-module chec
       expect(err).to.be.instanceOf(CompileError);
       expect((err as Error).message).to.match(/decision\.rego:4:1: rego_compile_error: import must not shadow import data\.lib/);
       expect(existsSync(join(root, 'out', 'policy.wasm'))).to.equal(false);
+    });
+
+    it('agent-gateway policy build --engine regoc exits 1 with the located error of a deprecated built-in, as policy check does', async () => {
+      const text = 'package gateway\n\ndecision := {"allow": any([input.ok])}\n';
+      await writeFile(join(root, 'policies', 'gateway', 'decision.rego'), text);
+      const policies = join(root, 'policies');
+      const built = await captureOutput(() => policyCommand.run(['build', '--engine', 'regoc', '--policies', policies, '--out', join(root, 'out')]));
+      expect(built.code).to.equal(1);
+      expect(built.err).to.match(/decision\.rego:3:13: rego_type_error: deprecated built-in function calls in expression: any\n$/);
+      const checked = await captureOutput(() => policyCommand.run(['check', policies]));
+      expect(checked.code).to.equal(1);
+      expect(checked.err).to.match(/decision\.rego:3:13: rego_type_error: deprecated built-in function calls in expression: any\n$/);
     });
   });
 });
