@@ -58,12 +58,8 @@ function methodNotAllowed(allowed: string[]): RequestHandler {
   };
 }
 
-/**
- * The agent REST routes, one per tool contract, mounted under `/api/v1`. `before` runs ahead of
- * each tool handler (metrics, then the agent's bearer token); a known path with the wrong method
- * answers 405 rather than 404.
- */
-export function restRouter(routes: RestRoute[], pipeline: ToolPipeline, before: RequestHandler[]): Router {
+/** The routes in express, in the given order, then a 405 for each of their paths with another method. */
+function routerOf(routes: RestRoute[], pipeline: ToolPipeline, before: RequestHandler[]): Router {
   const router = express.Router({ strict: false });
   const methodsByPath = new Map<string, string[]>();
   for (const route of routes) {
@@ -71,5 +67,39 @@ export function restRouter(routes: RestRoute[], pipeline: ToolPipeline, before: 
     methodsByPath.set(route.expressPath, [...(methodsByPath.get(route.expressPath) ?? []), route.method]);
   }
   for (const [path, methods] of methodsByPath) router.all(path, methodNotAllowed(methods));
+  return router;
+}
+
+/** A path's first segment as express would compare it with a literal one (routes are case-insensitive). */
+function firstSegment(path: string): string {
+  const end = path.indexOf('/', 1);
+  return (end === -1 ? path.slice(1) : path.slice(1, end)).toLowerCase();
+}
+
+/**
+ * The agent REST routes, one per tool contract, mounted under `/api/v1`. `before` runs ahead of
+ * each tool handler (metrics, then the agent's bearer token); a known path with the wrong method
+ * answers 405 rather than 404.
+ *
+ * Routes are grouped by their first segment (`work-items`, `projects`...), each group an express
+ * router of its own with the full paths, picked by a map lookup: a request is matched against its
+ * group's routes only, in the same order, instead of walking every route of the API before its
+ * own (the most used, `GET /work-items/{work_item}`, came 17th of 29).
+ */
+export function restRouter(routes: RestRoute[], pipeline: ToolPipeline, before: RequestHandler[]): Router {
+  // A route beginning with a placeholder could take any path: then one router keeps the order exact.
+  if (routes.some((route) => route.expressPath.startsWith('/:'))) return routerOf(routes, pipeline, before);
+  const grouped = new Map<string, RestRoute[]>();
+  for (const route of routes) {
+    const segment = firstSegment(route.expressPath);
+    grouped.set(segment, [...(grouped.get(segment) ?? []), route]);
+  }
+  const groups = new Map([...grouped].map(([segment, inGroup]) => [segment, routerOf(inGroup, pipeline, before)] as const));
+  const router = express.Router({ strict: false });
+  router.use((req, res, next) => {
+    const group = groups.get(firstSegment(req.path));
+    if (group) group(req, res, next);
+    else next();
+  });
   return router;
 }
