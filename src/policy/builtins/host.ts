@@ -90,9 +90,20 @@ function wrapForSdk(name: string, impl: HostImplementation): HostBuiltin {
       // Inputs the host cannot answer exactly as OPA does stop the evaluation (fail closed)
       // instead of passing for "undefined".
       if (err instanceof NotExactError) throw err;
+      if (isResourceLimit(err)) notExact(name, `an input whose result exceeds this engine's limits (${(err as Error).message})`);
       return undefined;
     }
   };
+}
+
+/**
+ * The JavaScript engine's own size limits (a BigInt, array or string too large, recursion too deep).
+ * OPA has no such limit and answers, so these stop the evaluation instead of passing for undefined.
+ */
+const RESOURCE_LIMIT = /^(Maximum BigInt size exceeded|Invalid array length|Invalid string length|Maximum call stack size exceeded|Array buffer allocation failed)/;
+
+function isResourceLimit(err: unknown): boolean {
+  return err instanceof RangeError && RESOURCE_LIMIT.test(err.message);
 }
 
 function containsBigInt(value: unknown): boolean {

@@ -50,7 +50,15 @@ export function asNumber(value: unknown, what = 'operand'): number {
   return value;
 }
 
+const INT64_MIN = -(1n << 63n);
+const INT64_MAX = (1n << 63n) - 1n;
+
+/**
+ * An integer operand as OPA's IntOperand reads it: a wide integer past int64 is an error (undefined),
+ * never rounded to the nearest float64 and used.
+ */
 export function asInteger(value: unknown, what = 'operand'): number {
+  if (typeof value === 'bigint' && (value < INT64_MIN || value > INT64_MAX)) fail(`${what} must be an integer that fits int64`);
   const n = asNumber(value, what);
   if (!Number.isInteger(n)) fail(`${what} must be an integer`);
   return n;

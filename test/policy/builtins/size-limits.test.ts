@@ -47,6 +47,34 @@ describe('host built-ins: a size bound stops the evaluation, never answers undef
     expect(callHostBuiltin('time.date', 0)).to.deep.equal([1970, 1, 1]);
   });
 
+  it("the JavaScript engine's own limits (here the call stack) stop the evaluation instead of answering undefined", () => {
+    let deep: unknown = 1;
+    for (let i = 0; i < 200_000; i++) deep = [deep];
+    expect(() => hostBuiltins['json.marshal']!(deep)).to.throw(NotExactError, /json\.marshal: .*Maximum call stack size exceeded/);
+    expect(() => hostBuiltins['walk']!(deep)).to.throw(NotExactError);
+  });
+
+  it('bits.lsh past 65,536 bits and rand.intn past 2^48 stop instead of answering undefined', () => {
+    expect(() => hostBuiltins['bits.lsh']!(1, 70_000)).to.throw(NotExactError, /bits\.lsh: a shift by more than 65536 bits/);
+    expect(() => hostBuiltins['rand.intn']!('seed', 2 ** 50)).to.throw(NotExactError, /rand\.intn/);
+    expect(callHostBuiltin('bits.lsh', 0, 70_000)).to.equal(0);
+    expect(typeof callHostBuiltin('rand.intn', 'seed', 2 ** 48 - 1)).to.equal('number');
+  });
+
+  it('an integer operand past int64 is undefined as in OPA (IntOperand), not rounded to float64 and used', () => {
+    const wide = { '\u0000num': '123456789123456789123' };
+    expect(callHostBuiltin('substring', 'abc', 0, wide)).to.equal(undefined);
+    expect(callHostBuiltin('array.slice', [1, 2, 3], 0, wide)).to.equal(undefined);
+    expect(callHostBuiltin('substring', 'abc', 0, 2)).to.equal('ab');
+  });
+
+  it('bits.* keep every bit of a wide integer (big.Int) instead of rounding it through float64', () => {
+    const big = { '\u0000num': '1152921504606846977' }; // 2^60 + 1
+    expect(callHostBuiltin('bits.and', big, 1)).to.equal(1);
+    expect(callHostBuiltinJson('bits.or', big, 2)).to.equal('1152921504606846979');
+    expect(callHostBuiltinJson('bits.negate', big)).to.equal('-1152921504606846978');
+  });
+
   const DENY_UNLESS_RANGE = 'package t\n\ndeny if not numbers.range(1, 3000000)\n\ndeny_cidr if not net.cidr_expand("10.0.0.0/8")\n';
 
   it('a deny rule guarded by `not numbers.range(big)` fails closed in the compiled module (engine refuses)', async () => {

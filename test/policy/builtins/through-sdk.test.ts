@@ -15,8 +15,8 @@ merged_is_set if { merged == {"192.0.128.0/23"} }
 message := sprintf("%d-%s-%v", [5, "x", [1]])
 github if glob.match("*.github.com", [], "api.github.com")
 big := units.parse_bytes("8EiB")
-failing := units.parse(42)
-failing_is_undefined if not units.parse(42)
+failing := units.parse(input.n)
+failing_is_undefined if not units.parse(input.n)
 claims := io.jwt.decode("eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhIn0.c2ln")[1]
 `;
 
@@ -25,7 +25,8 @@ describe('host built-ins through the compiled module and the SDK', function () {
 
   it('evaluates host built-ins with OPA semantics end to end', async () => {
     const { policy } = await compileAndLoad({ 'builtins.rego': POLICY }, { entrypoints: ['t'] });
-    const [row] = policy.evaluate({}) as { result: Record<string, unknown> }[];
+    // A literal units.parse(42) is a type error at compile time (as in OPA); a number in input fails at run time.
+    const [row] = policy.evaluate({ n: 42 }) as { result: Record<string, unknown> }[];
     const result = row!.result;
     expect(result.size).to.equal(10240);
     expect(result.merged).to.deep.equal(['192.0.128.0/23']);

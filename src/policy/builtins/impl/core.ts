@@ -125,12 +125,15 @@ function difference(a: JsonValue[], b: JsonValue[]): JsonValue[] {
   return a.filter((x) => !b.some((y) => valuesEqual(x, y)));
 }
 
+/** OPA's bits.* work on big.Int: a wide integer keeps every bit instead of going through float64. */
 function int64(value: unknown, operand: string): bigint {
-  return BigInt(asInteger(value, operand));
+  return typeof value === 'bigint' ? value : BigInt(asInteger(value, operand));
 }
 
+const LSH_LIMIT = 1n << 16n;
+
 function bitsResult(value: bigint): number | bigint {
-  return integerResult(BigInt.asIntN(64, value));
+  return integerResult(value);
 }
 
 export const coreBuiltins: Readonly<Record<string, HostImplementation>> = {
@@ -173,7 +176,10 @@ export const coreBuiltins: Readonly<Record<string, HostImplementation>> = {
   'bits.lsh': (a: unknown, b: unknown) => {
     const shift = int64(b, 'operand 2');
     if (shift < 0n) fail('operand 2 must be an unsigned integer number');
-    return integerResult(int64(a, 'operand 1') << shift);
+    const value = int64(a, 'operand 1');
+    // OPA shifts a big.Int by any amount; past this the result would take seconds to print.
+    if (value !== 0n && shift > LSH_LIMIT) notExact('bits.lsh', `a shift by more than ${LSH_LIMIT} bits`);
+    return integerResult(value << shift);
   },
   'bits.rsh': (a: unknown, b: unknown) => {
     const shift = int64(b, 'operand 2');

@@ -26,11 +26,14 @@ function yamlParse(text: unknown): JsonValue {
 
 /** Deterministic per seed string within one process, as OPA's rand.intn is within one query. */
 const randCache = new Map<string, number>();
+const RANDOM_INT_LIMIT = 2 ** 48 - 1;
 
 function randIntn(seed: unknown, n: unknown): number {
   const key = `${asString(seed, 'operand 1')}/${asInteger(n, 'operand 2')}`;
   const bound = Math.abs(asInteger(n, 'operand 2'));
   if (bound === 0) return 0;
+  // node's randomInt draws below 2^48 only; OPA draws below any int64.
+  if (bound > RANDOM_INT_LIMIT) notExact('rand.intn', `a bound past ${RANDOM_INT_LIMIT}`);
   const cached = randCache.get(key);
   if (cached !== undefined) return cached;
   const value = randomInt(bound);
