@@ -8,6 +8,7 @@ import { BUILTINS } from './catalogue.js';
 import { NotExactError, notExact } from './value.js';
 import { toJsonText } from './value.js';
 import type { HostImplementation } from './types.js';
+import { hasFloatIntOperand } from './int-operands.js';
 import { decodeHostValue, encodeHostValue, needsHostEncoding, takeSawNonStringKey, takeSawOutOfRange } from './sets.js';
 import { stringBuiltins } from './impl/strings.js';
 import { unitBuiltins } from './impl/units.js';
@@ -78,6 +79,7 @@ function wrapForSdk(name: string, impl: HostImplementation): HostBuiltin {
     try {
       takeSawNonStringKey();
       takeSawOutOfRange();
+      if (hasFloatIntOperand(name, args)) return undefined;
       const decoded = args.map(decodeHostValue);
       // Anything else would see such an object without those entries and answer differently.
       if (takeSawNonStringKey() && !keysAware) notExact(name, 'an object key that is not a string');

@@ -6,7 +6,7 @@
 import { EvaluationError } from './errors.js';
 import { dumpJson } from './json.js';
 import * as arith from './arith.js';
-import { Num, Obj, RSet, type Value, asInt, compare, dot, equal, isIntegral, typeName } from './value.js';
+import { Num, Obj, RSet, type Value, asInt, compare, dot, equal, isOpaInt, typeName } from './value.js';
 
 type Native = (...args: Value[]) => Value | undefined;
 
@@ -118,7 +118,7 @@ function objectGet(o: Value, k: Value, d: Value): Value | undefined {
 }
 
 function arraySlice(a: Value, s: Value, e: Value): Value | undefined {
-  if (!Array.isArray(a) || !(s instanceof Num) || !(e instanceof Num) || !isIntegral(s) || !isIntegral(e)) return undefined;
+  if (!Array.isArray(a) || !(s instanceof Num) || !(e instanceof Num) || !isOpaInt(s) || !isOpaInt(e)) return undefined;
   const from = Math.max(0, Number(asInt(s)));
   const to = Math.min(a.length, Number(asInt(e)));
   return from < to ? a.slice(from, to) : [];

@@ -211,7 +211,7 @@ export function dot(v: Value | undefined, k: Value | undefined): Value | undefin
   if (v === undefined || k === undefined) return undefined;
   if (v instanceof Obj) return v.get(k);
   if (Array.isArray(v)) {
-    if (!(k instanceof Num) || !isIntegral(k)) return undefined;
+    if (!(k instanceof Num) || !isOpaInt(k)) return undefined;
     const i = asInt(k);
     return i >= 0n && i < BigInt(v.length) ? v[Number(i)] : undefined;
   }
@@ -223,6 +223,14 @@ export function dot(v: Value | undefined, k: Value | undefined): Value | undefin
 export function isIntegral(n: Num): boolean {
   if (n.int !== undefined) return true;
   return n.f === Math.floor(n.f) && Math.abs(n.f) < 9.2e18;
+}
+
+/**
+ * As the runtime's isOpaInt: OPA reads a number as an int by its text (strconv.ParseInt), so one
+ * that keeps a text ("1.0", "1e0", digits past int64) is not an int whatever its value.
+ */
+export function isOpaInt(n: Num): boolean {
+  return n.int !== undefined || (n.text === undefined && isIntegral(n));
 }
 
 export function asInt(n: Num): bigint {

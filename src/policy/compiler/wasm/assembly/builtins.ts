@@ -4,7 +4,7 @@ import { alloc, copyBytes } from "./mem";
 import {
   T_NULL, T_BOOL, T_NUM, T_STR, T_ARR, T_OBJ, T_SET, N_INT,
   tagOf, lenOf, mkBool, mkInt, mkStr, strPtr, mkArr, arrPush, arrGet, mkObj, objPut, objGet,
-  mkSet, setAdd, setHas, objKey, objVal, numKind, intVal, isIntegral, asI64, compare, equal,
+  mkSet, setAdd, setHas, objKey, objVal, numKind, intVal, isIntegral, isOpaInt, asI64, compare, equal,
   boolVal, dot, mkNull, isWideInteger, numTextPtr, numTextLen,
 } from "./value";
 import { fail } from "./mem";
@@ -350,7 +350,7 @@ function runeOffset(p: u32, n: u32, r: i64): u32 {
   return i;
 }
 export function b_substring(s: u32, start: u32, len: u32): u32 {
-  if (!isStr(s) || tagOf(start) != T_NUM || tagOf(len) != T_NUM || !isIntegral(start) || !isIntegral(len)) return 0;
+  if (!isStr(s) || tagOf(start) != T_NUM || tagOf(len) != T_NUM || !isOpaInt(start) || !isOpaInt(len)) return 0;
   const st = asI64(start), ln = asI64(len);
   if (st < 0) return 0;
   const p = strPtr(s), n = lenOf(s);
@@ -441,7 +441,7 @@ export function b_array_concat(a: u32, b: u32): u32 {
   return r;
 }
 export function b_array_slice(a: u32, s: u32, e: u32): u32 {
-  if (tagOf(a) != T_ARR || tagOf(s) != T_NUM || tagOf(e) != T_NUM || !isIntegral(s) || !isIntegral(e)) return 0;
+  if (tagOf(a) != T_ARR || tagOf(s) != T_NUM || tagOf(e) != T_NUM || !isOpaInt(s) || !isOpaInt(e)) return 0;
   const n = <i64>lenOf(a);
   let x = asI64(s), y = asI64(e);
   if (x < 0) x = 0;

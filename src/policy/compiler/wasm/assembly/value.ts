@@ -94,6 +94,16 @@ export function isIntegral(v: u32): bool {
   const f = floatVal(v);
   return f == Math.floor(f) && Math.abs(f) < 9.2e18;
 }
+/**
+ * True when OPA reads the number as an int (Number.Int: strconv.ParseInt of its text): an int, or a
+ * computed integral float without text (OPA prints those as plain integers). A number that keeps
+ * its text ("1.0", "1e0", or digits past int64) is not one, whatever its value: an array index or
+ * an int operand of a built-in given one is undefined, as in OPA.
+ */
+export function isOpaInt(v: u32): bool {
+  if (numKind(v) == N_INT) return true;
+  return numTextLen(v) == 0 && isIntegral(v);
+}
 export function asI64(v: u32): i64 {
   return numKind(v) == N_INT ? intVal(v) : <i64>floatVal(v);
 }
@@ -415,7 +425,7 @@ export function dot(v: u32, k: u32): u32 {
   const t = tagOf(v);
   if (t == T_OBJ) return objGet(v, k);
   if (t == T_ARR) {
-    if (tagOf(k) != T_NUM || !isIntegral(k)) return 0;
+    if (tagOf(k) != T_NUM || !isOpaInt(k)) return 0;
     const i = asI64(k);
     if (i < 0 || i >= <i64>lenOf(v)) return 0;
     return arrGet(v, <u32>i);
