@@ -41,10 +41,14 @@ describe('host built-ins: a size bound stops the evaluation, never answers undef
     expect(callHostBuiltin('net.cidr_expand', 'not a cidr')).to.equal(undefined);
   });
 
-  it('time built-ins refuse a fractional or out-of-int64 timestamp as OPA does, instead of truncating it', () => {
+  it('time built-ins refuse a fractional or out-of-int64 timestamp or duration as OPA does, instead of truncating or answering it', () => {
     expect(callHostBuiltin('time.date', 1.5)).to.equal(undefined);
     expect(callHostBuiltin('time.date', 9.25e18)).to.equal(undefined);
     expect(callHostBuiltin('time.date', 0)).to.deep.equal([1970, 1, 1]);
+    expect(callHostBuiltin('time.parse_duration_ns', '9999999999999h')).to.equal(undefined);
+    expect(callHostBuiltinJson('time.parse_duration_ns', '2562047h')).to.equal('9223369200000000000');
+    expect(callHostBuiltinJson('time.parse_duration_ns', '-9223372036854775808ns')).to.equal('-9223372036854775808');
+    expect(callHostBuiltin('time.parse_duration_ns', '9223372036854775808ns')).to.equal(undefined);
   });
 
   it("the JavaScript engine's own limits (here the call stack) stop the evaluation instead of answering undefined", () => {

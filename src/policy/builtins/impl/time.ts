@@ -309,6 +309,8 @@ export function parseDuration(value: unknown): number | bigint {
     const frac = part[2] ?? '';
     total += whole * unit + (frac === '' ? 0n : (BigInt(frac) * unit) / 10n ** BigInt(frac.length));
   }
+  // Go's time.ParseDuration refuses a duration past int64 nanoseconds ("invalid duration").
+  if (total > (m[1] === '-' ? -INT64_MIN : INT64_MAX)) fail(`time: invalid duration "${s}"`);
   return integerResult(m[1] === '-' ? -total : total);
 }
 
