@@ -1,8 +1,10 @@
-import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { readFile, stat } from 'node:fs/promises';
+import { basename, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { POLICIES_DIR } from '../../../paths.js';
 import { captureQuery, evalOutput } from './eval-output.js';
+import type { PolicySource } from '../../../policy/build/sources.js';
+import type { Value } from '../../../policy/topdown/index.js';
 
 export const EVAL_USAGE =
   '  agent-gateway policy eval [--policies PATH]... [--input FILE] [--data FILE] [--explain fails|full] ENTRYPOINT_OR_QUERY';
@@ -14,19 +16,41 @@ export function entrypointOf(target: string): string | undefined {
   return m ? m[1]!.slice(1).split('.').join('/') : undefined;
 }
 
-async function readJson(path: string, what: string): Promise<unknown> {
-  let text: string;
+async function readText(path: string, what: string): Promise<string> {
   try {
-    text = await readFile(resolve(path), 'utf8');
+    return await readFile(resolve(path), 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     throw new Error(`${what} ${path}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : 'cannot be read'}`, { cause: err });
   }
+}
+
+/**
+ * The file's JSON as the evaluator's value, read from its text so that each number keeps its text
+ * (input 1.0 stays 1.0, as `opa eval --input` reads it) instead of going through float64.
+ */
+async function readJson(path: string, what: string): Promise<Value> {
+  const text = await readText(path, what);
+  const { parseJson } = await import('../../../policy/topdown/index.js');
   try {
-    return JSON.parse(text) as unknown;
+    return parseJson(text);
   } catch (err) {
     throw new Error(`${what} ${path} is not JSON: ${(err as Error).message}`);
   }
+}
+
+/** --policies names a folder (every .rego under it) or one .rego file, as `opa eval -d` takes both. */
+async function readPolicies(path: string): Promise<PolicySource[]> {
+  const { readPolicySources } = await import('../../../policy/build/sources.js');
+  const full = resolve(path);
+  let info;
+  try {
+    info = await stat(full);
+  } catch (err) {
+    throw new Error(`--policies ${path}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or folder' : 'cannot be read'}`, { cause: err });
+  }
+  if (info.isDirectory()) return readPolicySources(full, { includeTests: true });
+  return [{ path: basename(full), text: await readText(path, '--policies') }];
 }
 
 /** The query `opa eval` would be given: `gateway/decision` becomes `data.gateway.decision`. */
@@ -56,20 +80,20 @@ export async function runEvalCommand(args: string[], usage: (message: string) =>
   if (positionals.length !== 1) return usage('eval needs exactly one ENTRYPOINT_OR_QUERY');
   const explain = values.explain;
   if (explain !== undefined && explain !== 'fails' && explain !== 'full') return usage(`unknown --explain mode '${explain}'`);
-  const { readPolicySources } = await import('../../../policy/build/sources.js');
   const topdown = await import('../../../policy/topdown/index.js');
+  const { exactRows, stringifyExact } = await import('./exact-json.js');
   const sources = [];
-  for (const dir of values.policies ?? [POLICIES_DIR]) sources.push(...(await readPolicySources(resolve(dir), { includeTests: true })));
+  for (const path of values.policies ?? [POLICIES_DIR]) sources.push(...(await readPolicies(path)));
   const { query, expressions } = captureQuery(queryOf(positionals[0]!));
   const name = 'query';
   const prepared = topdown.preparePolicy(sources, { queries: [{ name, query }] });
-  const input = values.input ? topdown.fromJs(await readJson(values.input, '--input')) : undefined;
-  const data = topdown.fromJs(values.data ? await readJson(values.data, '--data') : {}) ?? new topdown.Obj();
+  const input = values.input ? await readJson(values.input, '--input') : undefined;
+  const data = values.data ? await readJson(values.data, '--data') : new topdown.Obj();
   const recorder = new topdown.TraceRecorder();
   let rows: Array<Record<string, unknown>> = [];
   let failed: string | undefined;
   try {
-    rows = topdown.toJs(prepared.interpreter.evaluate(name, input, data, explain ? { tracer: recorder } : {})) as Array<Record<string, unknown>>;
+    rows = exactRows(prepared.interpreter.evaluate(name, input, data, explain ? { tracer: recorder } : {}));
   } catch (err) {
     if (!(err instanceof topdown.EvaluationError)) throw err;
     failed = err.message;
@@ -79,6 +103,6 @@ export async function runEvalCommand(args: string[], usage: (message: string) =>
     process.stderr.write(`agent-gateway policy eval: ${failed}\n`);
     return 1;
   }
-  process.stdout.write(JSON.stringify(evalOutput(rows, expressions), null, 2) + '\n');
+  process.stdout.write(stringifyExact(evalOutput(rows, expressions)) + '\n');
   return 0;
 }

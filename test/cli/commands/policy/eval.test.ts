@@ -88,6 +88,27 @@ describe('policy eval: opa eval\'s JSON output', function () {
     expect((await run('--explain', 'some', 'data.app.allow')).code).to.equal(2);
   });
 
+  it('prints each number with the text OPA gives it: computed 1e308 * 10 in full, 10 / 11 at 64 bits, input 1.0 as 1.0, and JSON.parse-identical output otherwise', async () => {
+    await writeFile(join(dir, 'numbers.json'), '{"one": 1.0, "x": [1.50, 2e3, 7]}');
+    const { code, out } = await run('--input', join(dir, 'numbers.json'), '[1e308 * 10, 10 / 11, input.one, input.x, json.marshal(input.one)]');
+    expect(code).to.equal(0);
+    expect(out).to.include(`"value": [\n            1${'0'.repeat(309)},\n            0.90909090909090909093,\n            1.0,\n            [\n              1.50,\n              2e3,\n              7\n            ],\n            "1.0"\n          ]`);
+    const plain = await run('x := [1, 2, 3][_]\nx > 1');
+    expect(plain.out).to.equal(JSON.stringify(JSON.parse(plain.out), null, 2) + '\n');
+  });
+
+  it('treats an input number written 1.0 as OPA does: not an array index, not an int operand', async () => {
+    await writeFile(join(dir, 'one.json'), '{"one": 1.0, "int": 1}');
+    const { out } = await run('--input', join(dir, 'one.json'), '{"lookup": [x | x := ["a", "b"][input.int]], "float": [x | x := ["a", "b"][input.one]], "substring": [x | x := substring("hello", input.one, 2)]}');
+    expect(JSON.parse(out).result[0].expressions[0].value).to.deep.equal({ lookup: ['b'], float: [], substring: [] });
+  });
+
+  it('takes a single .rego file for --policies, as opa eval -d does', async () => {
+    const { code, out } = await captureOutput(() => policyCommand.run(['eval', '--policies', join(dir, 'app', 'app.rego'), '--input', join(dir, 'alice.json'), 'data.app.allow']));
+    expect(code).to.equal(0);
+    expect(JSON.parse(out).result[0].expressions[0].value).to.equal(true);
+  });
+
   it('splits a query into expressions and names its captures apart from the query\'s own variables', () => {
     const q = captureQuery('capture_0 := 1; capture_0 == 1');
     expect(q.expressions.map((e) => [e.text, e.row, e.col, e.capture])).to.deep.equal([
