@@ -5,7 +5,7 @@
  * ever reaches the SDK.
  */
 import { BUILTINS } from './catalogue.js';
-import { NotExactError, notExact } from './value.js';
+import { NotExactError, NumberText, notExact } from './value.js';
 import { toJsonText } from './value.js';
 import type { HostImplementation } from './types.js';
 import { hasFloatIntOperand } from './int-operands.js';
@@ -109,7 +109,7 @@ function isResourceLimit(err: unknown): boolean {
 }
 
 function containsBigInt(value: unknown): boolean {
-  if (typeof value === 'bigint') return true;
+  if (typeof value === 'bigint' || value instanceof NumberText) return true;
   if (Array.isArray(value)) return value.some(containsBigInt);
   if (typeof value === 'object' && value !== null) return Object.values(value).some(containsBigInt);
   return false;

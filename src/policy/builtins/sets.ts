@@ -17,7 +17,7 @@
  * can ask `isRegoSet`, and one they return (or pass through) crosses back as a set.
  */
 
-import { notExact, toJsonText } from './value.js';
+import { NumberText, notExact, toJsonText } from './value.js';
 
 const SET_KEY = '\u0000set';
 const NUM_KEY = '\u0000num';
@@ -171,6 +171,7 @@ export function needsHostEncoding(value: unknown): boolean {
 
 /** A result -> the value the module reads back in host mode (marked sets, escaped keys). */
 export function encodeHostValue(value: unknown): unknown {
+  if (value instanceof NumberText) return value;
   if (Array.isArray(value)) {
     const items = value.map(encodeHostValue);
     return sets.has(value) ? { [SET_KEY]: items } : items;

@@ -167,6 +167,19 @@ export function sortKeysDeep(value: JsonValue): JsonValue {
 }
 
 const BIGINT_MARK = '\u0000bigint:';
+const NUMBER_TEXT_MARK = '\u0000numtext:';
+
+/**
+ * A number that crosses back to the module as the text it was written with (json.unmarshal keeps
+ * "1.0" and "1.50" as OPA does); written by toJsonText as that text.
+ */
+export class NumberText {
+  constructor(readonly text: string) {}
+
+  toJSON(): string {
+    return `${NUMBER_TEXT_MARK}${this.text}`;
+  }
+}
 
 /** JSON text of a value that may hold bigint numbers (exact integers beyond 2^53). */
 export function toJsonText(value: unknown, indent?: string): string {
@@ -176,8 +189,8 @@ export function toJsonText(value: unknown, indent?: string): string {
     indent,
   );
   if (text === undefined) return 'null';
-  if (!text.includes('bigint:')) return text;
-  return text.replace(/"\\u0000bigint:(-?\d+)"/g, '$1');
+  if (!text.includes('bigint:') && !text.includes('numtext:')) return text;
+  return text.replace(/"\\u0000bigint:(-?\d+)"/g, '$1').replace(/"\\u0000numtext:([-+.\deE]+)"/g, '$1');
 }
 
 /**

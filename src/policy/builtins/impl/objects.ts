@@ -1,5 +1,6 @@
 /** object.*, json.* (remove, filter, patch, marshal), graph.* and walk, after OPA's topdown code. */
 import type { HostImplementation } from '../types.js';
+import { parseJsonKeepingNumbers } from '../json-numbers.js';
 import { asRegoSet, hostKeyText, isRegoSet, nonStringEntries, withNonStringEntries } from '../sets.js';
 import {
   asArray,
@@ -452,7 +453,7 @@ export const objectBuiltins: Readonly<Record<string, HostImplementation>> = {
   'json.patch': jsonPatch,
   'json.marshal': (v: unknown) => goJsonMarshal(v),
   'json.marshal_with_options': marshalWithOptions,
-  'json.unmarshal': (s: unknown) => JSON.parse(asString(s, 'operand 1')) as JsonValue,
+  'json.unmarshal': (s: unknown) => parseJsonKeepingNumbers(asString(s, 'operand 1')) as JsonValue,
   'json.is_valid': (s: unknown) => {
     if (typeof s !== 'string') return false;
     try {

@@ -38,6 +38,13 @@ const CASES: [string, string][] = [
   // % reads its operands by value (NumberToInt), not by text: 3.0 % 2 is 1 in OPA.
   ['3.0 % 2', '1'],
   ['json.marshal(input.one)', '"1.0"'],
+  // json.unmarshal keeps each number's text, as OPA's (UseNumber) does.
+  ['["a", "b", "c"][json.unmarshal("1.0")]', 'undef'],
+  ['["a", "b", "c"][json.unmarshal("1")]', '"b"'],
+  ['json.marshal(json.unmarshal("[1.0, 1e0, 1.50, 12345678901234567890, {\\"a\\": 2.50}]"))', '"[1.0,1e0,1.50,12345678901234567890,{\\"a\\":2.50}]"'],
+  ['json.unmarshal("[\\"1.0\\", 2]")', '["1.0",2]'],
+  ['json.unmarshal("{1: 2}")', 'undef'],
+  ['json.unmarshal("01")', 'undef'],
 ];
 
 const INPUT = '{"one": 1.0, "int": 1}';
