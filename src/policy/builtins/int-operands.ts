@@ -9,6 +9,7 @@
 const INT_OPERANDS: ReadonlyMap<string, readonly number[]> = new Map([
   ['substring', [1, 2]],
   ['array.slice', [1, 2]],
+  ['strings.split_n', [2]],
   ['regex.find_n', [2]],
   ['regex.find_all_string_submatch_n', [2]],
   ['time.add_date', [1, 2, 3]],

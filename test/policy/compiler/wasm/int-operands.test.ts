@@ -30,6 +30,8 @@ const CASES: [string, string][] = [
   ['array.slice([1, 2, 3], 1, input.one)', 'undef'],
   ['array.slice([1, 2, 3], 0, 4 / 2)', '[1,2]'],
   ['regex.find_n("a", "aaa", 2)', '["a","a"]'],
+  ['strings.split_n("a,b,c", ",", 2)', '["a","b"]'],
+  ['strings.split_n("a,b,c", ",", 2.0)', 'undef'],
   ['regex.find_n("a", "aaa", 2.0)', 'undef'],
   ['format_int(10, 2)', '"1010"'],
   ['format_int(10, 2.0)', 'undef'],
