@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { Obj, fromJs, parseJson, preparePolicy, toJs } from '../../../../src/policy/topdown/index.js';
+import { fromJs, parseJson, preparePolicy, toJs } from '../../../../src/policy/topdown/index.js';
 import { compileAndLoad } from '../compile-and-load.js';
 
 /**
@@ -19,6 +19,9 @@ const CASES: [string, string][] = [
   ['["a", "b", "c"][2 / 2]', '"b"'],
   ['["a", "b", "c"][0.5 * 2]', '"b"'],
   ['["a", "b", "c"][to_number("1.0")]', 'undef'],
+  ['data.arr[1]', '"y"'],
+  ['data.arr[1.0]', 'undef'],
+  ['data.arr[input.one]', 'undef'],
   ['object.get({"a": ["x", "y"]}, ["a", 1.0], "default")', '"default"'],
   ['object.get({"a": ["x", "y"]}, ["a", 1], "default")', '"y"'],
   ['substring("hello", 1, 2)', '"el"'],
@@ -50,6 +53,7 @@ const CASES: [string, string][] = [
 ];
 
 const INPUT = '{"one": 1.0, "int": 1}';
+const DATA = '{"arr": ["x", "y"]}';
 
 function policyOf(exprs: string[]): string {
   return `package t\n${exprs.map((e, i) => `r${i} := x if { x := ${e} }`).join('\n')}\n`;
@@ -70,7 +74,7 @@ describe('numbers that are not plain integers used as ints, in the module and th
 
   before(async () => {
     ({ policy: module } = await compileAndLoad({ 't.rego': text }, { entrypoints }));
-    module.setData({});
+    module.setData(JSON.parse(DATA) as object);
   });
 
   it('answers as OPA in the compiled module (raw JSON input keeps 1.0)', () => {
@@ -80,12 +84,12 @@ describe('numbers that are not plain integers used as ints, in the module and th
   });
 
   it('answers the same in the TypeScript evaluator', () => {
-    const got = entrypoints.map((ep) => shown(toJs(prepared.interpreter.evaluate(ep, parseJson(INPUT), new Obj(), {}))));
+    const got = entrypoints.map((ep) => shown(toJs(prepared.interpreter.evaluate(ep, parseJson(INPUT), parseJson(DATA), {}))));
     expect(CASES.map(([e], i) => `${e} => ${got[i]}`)).to.deep.equal(CASES.map(([e, want]) => `${e} => ${want}`));
   });
 
   it('keeps a plain integer from a JS input an int (the gateway path)', () => {
-    const got = shown(toJs(prepared.interpreter.evaluate('t/r3', fromJs({ one: 1 }), new Obj(), {})));
+    const got = shown(toJs(prepared.interpreter.evaluate('t/r3', fromJs({ one: 1 }), parseJson(DATA), {})));
     expect(got).to.equal('"b"');
   });
 });
