@@ -230,7 +230,8 @@ export function isIntegral(n: Num): boolean {
  * that keeps a text ("1.0", "1e0", digits past int64) is not an int whatever its value.
  */
 export function isOpaInt(n: Num): boolean {
-  return n.int !== undefined || (n.text === undefined && isIntegral(n));
+  // A computed -0 keeps the text "-0", which ParseInt reads as 0.
+  return n.int !== undefined || n.text === '-0' || (n.text === undefined && isIntegral(n));
 }
 
 export function asInt(n: Num): bigint {

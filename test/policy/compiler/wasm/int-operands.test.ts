@@ -18,6 +18,10 @@ const CASES: [string, string][] = [
   ['["a", "b", "c"][input.int]', '"b"'],
   ['["a", "b", "c"][2 / 2]', '"b"'],
   ['["a", "b", "c"][0.5 * 2]', '"b"'],
+  // 0 / -2 is -0, written "-0", which ParseInt reads as 0.
+  ['["a", "b", "c"][0 / -2]', '"a"'],
+  ['substring("hello", 0 / -2, 2)', '"he"'],
+  ['["a", "b", "c"][4e0 / 2]', '"c"'],
   ['["a", "b", "c"][to_number("1.0")]', 'undef'],
   ['data.arr[1]', '"y"'],
   ['data.arr[1.0]', 'undef'],

@@ -102,7 +102,10 @@ export function isIntegral(v: u32): bool {
  */
 export function isOpaInt(v: u32): bool {
   if (numKind(v) == N_INT) return true;
-  return numTextLen(v) == 0 && isIntegral(v);
+  const n = numTextLen(v);
+  // A computed -0 keeps the text "-0", which ParseInt reads as 0.
+  if (n == 2) return load<u8>(numTextPtr(v)) == 45 && load<u8>(numTextPtr(v) + 1) == 48;
+  return n == 0 && isIntegral(v);
 }
 export function asI64(v: u32): i64 {
   return numKind(v) == N_INT ? intVal(v) : <i64>floatVal(v);
