@@ -7,6 +7,8 @@ import type { Body, Expr, Module, Rule, Term, VarTerm } from '../compiler/ast/in
 import { parseModule, parseQuery } from '../compiler/parser/index.js';
 import { checkProgram } from '../compiler/check/index.js';
 import { planProgram } from '../compiler/planner/index.js';
+import { CompileError } from '../compiler/ast/index.js';
+import { moduleDiagnostics } from '../check/module-checks.js';
 import type { SourceFile } from '../compiler/index.js';
 import { lookupBuiltin } from '../builtins/index.js';
 import { Interpreter } from './interpreter.js';
@@ -37,6 +39,9 @@ export function preparePolicy(files: SourceFile[], options: PrepareOptions): Pre
     walkModule(m, (v) => atLoc.set(locKey(v.loc), v.name), (line) => lines.add(line), (call) => ambiguous.add(locKey(call.loc)));
   }
   const modules = files.map((f) => parseModule(f.text, f.path));
+  // The evaluator refuses what `policy build` refuses, so `policy eval` never answers for a policy OPA would reject.
+  const refused = moduleDiagnostics(modules);
+  if (refused.length > 0) throw new CompileError(refused);
   const queries = (options.queries ?? []).map((q) => ({ name: q.name, body: parseQuery(q.query, `<query ${q.name}>`) }));
   const program = checkProgram(modules, { queries, builtins: { lookupBuiltin } });
   const entrypoints = (options.entrypoints ?? []).map((name) => ({ name, path: name.split('/').filter((p) => p !== '') }));

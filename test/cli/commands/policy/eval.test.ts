@@ -103,6 +103,15 @@ describe('policy eval: opa eval\'s JSON output', function () {
     expect(JSON.parse(out).result[0].expressions[0].value).to.deep.equal({ lookup: ['b'], float: [], substring: [] });
   });
 
+  it('refuses what policy build refuses (a deprecated built-in) at file:line:col instead of answering', async () => {
+    const file = join(dir, 'deprecated.rego');
+    await writeFile(file, 'package old\n\na := any([true])\n');
+    const { code, out, err } = await captureOutput(() => policyCommand.run(['eval', '--policies', file, 'data.old.a']));
+    expect(code).to.equal(1);
+    expect(out).to.equal('');
+    expect(err).to.match(/deprecated\.rego:3:6: rego_type_error: deprecated built-in function calls in expression: any/);
+  });
+
   it('takes a single .rego file for --policies, as opa eval -d does', async () => {
     const { code, out } = await captureOutput(() => policyCommand.run(['eval', '--policies', join(dir, 'app', 'app.rego'), '--input', join(dir, 'alice.json'), 'data.app.allow']));
     expect(code).to.equal(0);
