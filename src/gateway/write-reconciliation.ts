@@ -13,7 +13,7 @@ export function acquireInstanceLock(deps: GatewayDeps): Promise<InstanceLock> {
  * Honest write outcomes after the fact: a WriteReconciler settles writes whose answer was lost and
  * writes and keys left in flight by a gateway that died, at once at start-up and every few seconds
  * after; a retry waiting on such a key nudges it. Approved actions left running are settled the
- * same way (at start-up and with the approvals sweep). Returns the function that stops it.
+ * same way, on the same rhythm. Returns the function that stops both.
  */
 export function startReconciling(deps: GatewayDeps, stage: DecisionStage, adapter: TaskerAdapter, lock: InstanceLock): () => void {
   const reconciler = new WriteReconciler({ orm: deps.orm, adapter, registry: stage.registry, audit: deps.audit, logger: deps.logger, holderLock: lock.key });
@@ -32,7 +32,34 @@ export function startReconciling(deps: GatewayDeps, stage: DecisionStage, adapte
       return reconciler.check({ tool: action.tool, args, agent: acting, decisionId: runDecisionId, ageMs });
     },
   });
-  const stop = reconciler.start();
-  stage.approvals.reconcileRuns().catch((err: unknown) => deps.logger.warn('could not settle approved actions left running', { error: String(err) }));
-  return stop;
+  const stopWrites = reconciler.start();
+  const stopRuns = settleRunsEvery(stage, deps, RUNS_INTERVAL_MS);
+  return () => {
+    stopWrites();
+    stopRuns();
+  };
+}
+
+/** As often as the write reconciler looks at writes (its default interval). */
+const RUNS_INTERVAL_MS = 2_000;
+
+/**
+ * Approved actions left running by a gateway that died are settled at start-up and every few
+ * seconds after, not only with the approvals sweep (a minute): the dead gateway's lock may still
+ * look held at start-up, until PostgreSQL notices its session is gone.
+ */
+function settleRunsEvery(stage: DecisionStage, deps: GatewayDeps, intervalMs: number): () => void {
+  let running = false;
+  const tick = () => {
+    if (running) return;
+    running = true;
+    stage.approvals
+      .reconcileRuns()
+      .catch((err: unknown) => deps.logger.warn('could not settle approved actions left running', { error: String(err) }))
+      .finally(() => (running = false));
+  };
+  tick();
+  const timer = setInterval(tick, intervalMs);
+  timer.unref();
+  return () => clearInterval(timer);
 }
