@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { EvaluationError, Obj, fromJs, parseJson, preparePolicy, toJs } from '../../../../src/policy/topdown/index.js';
-import { compileAndLoad } from '../compile-and-load.js';
+import { compileAndLoad, loadInBoth, type LoadedInBoth } from '../compile-and-load.js';
 
 /**
  * OPA's float arithmetic (topdown/arithmetic.go, aggregates.go): operands read from their text as
@@ -107,12 +107,11 @@ describe('float arithmetic as OPA (64-bit big.Float) in the module and the evalu
   const exprs = VECTORS.map(([e]) => e);
   const entrypoints = exprs.map((_, i) => `t/r${i}`);
   const text = policyOf(exprs);
-  let module: Awaited<ReturnType<typeof compileAndLoad>>['policy'];
-  const prepared = preparePolicy([{ path: 't.rego', text }], { entrypoints });
+  let module: LoadedInBoth['module'];
+  let prepared: LoadedInBoth['prepared'];
 
   before(async () => {
-    ({ policy: module } = await compileAndLoad({ 't.rego': text }, { entrypoints }));
-    module.setData({});
+    ({ module, prepared } = await loadInBoth(text, entrypoints, {}));
   });
 
   it('gives OPA\'s text for each vector in the compiled module', () => {

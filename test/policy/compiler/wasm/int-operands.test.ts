@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import { fromJs, parseJson, preparePolicy, toJs } from '../../../../src/policy/topdown/index.js';
-import { compileAndLoad } from '../compile-and-load.js';
+import { fromJs, parseJson, toJs } from '../../../../src/policy/topdown/index.js';
+import { loadInBoth, type LoadedInBoth } from '../compile-and-load.js';
 
 /**
  * OPA reads an int by the number's text (Number.Int is strconv.ParseInt): 1.0, 1e0 and digits past
@@ -73,12 +73,11 @@ describe('numbers that are not plain integers used as ints, in the module and th
   const exprs = CASES.map(([e]) => e);
   const entrypoints = exprs.map((_, i) => `t/r${i}`);
   const text = policyOf(exprs);
-  let module: Awaited<ReturnType<typeof compileAndLoad>>['policy'];
-  const prepared = preparePolicy([{ path: 't.rego', text }], { entrypoints });
+  let module: LoadedInBoth['module'];
+  let prepared: LoadedInBoth['prepared'];
 
   before(async () => {
-    ({ policy: module } = await compileAndLoad({ 't.rego': text }, { entrypoints }));
-    module.setData(JSON.parse(DATA) as object);
+    ({ module, prepared } = await loadInBoth(text, entrypoints, JSON.parse(DATA) as object));
   });
 
   it('answers as OPA in the compiled module (raw JSON input keeps 1.0)', () => {
