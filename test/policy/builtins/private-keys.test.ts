@@ -1,0 +1,99 @@
+import { expect } from 'chai';
+import { createPrivateKey } from 'node:crypto';
+import { callHostBuiltin, callHostBuiltinJson } from '../../../src/policy/builtins/index.js';
+import { parseJson, toJs } from '../../../src/policy/topdown/index.js';
+import { loadInBoth } from '../compiler/compile-and-load.js';
+
+/**
+ * crypto.parse_private_keys as OPA's builtinCryptoParsePrivateKeys: "" gives null, input with no
+ * key block gives [], each RSA key is Go's JSON of *rsa.PrivateKey ({N, E, D, Primes, Precomputed:
+ * {Dp, Dq, Qinv, CRTValues: []}}, big integers as exact JSON numbers), and key types whose Go JSON
+ * this engine does not reproduce stop the evaluation. Keys made once with openssl (genrsa
+ * -traditional 1024 and 512, pkcs8 -topk8 of the same 1024-bit key, ecparam prime256v1, genpkey
+ * ed25519).
+ */
+const RSA_PKCS1 = "-----BEGIN RSA PRIVATE KEY-----\nMIICXAIBAAKBgQDtbnfr/NJtofZ+B+DrmYajG8c0gz6/oEGWNCgfkFKXbOp3ykAL\nVFKb60GX2M9+AQZ0kFR3zENYHpRtnbf9of+zHJ08UUrWKM1+ugGV52iXZjT72HoJ\nUXP4+ksLNyHuywPQcFoosZJ5ZLMijvVTJ+HUERZSD0twHYjvWvNR4NoZnwIDAQAB\nAoGAQEFNIwhgylqyopjvPdNmpG24E3YRXTq5hTTIRwJ/14saSSDrBCXl1Vxte/Ko\n9KjCXnlQ4rrc3tQnxyKP0Iwu7ny1rr8fApn3dq+3XY8E7k4EjhFtymJV9j/AdJ1O\nIWQpaNfyT2NfJgtX6Lz1S8aMUXqN/HMNLjQqHTNe3jUGwUECQQD4W0j6TeR8LxMJ\n9V/PXakNf50JWGMhO4aiAXXH7znmgkjOxmBAuVGET3CUYHD0xZw7C8OXNZWpgkWw\ncaCjAm11AkEA9L0bzQg8QTNeiSl3AxtASeMJvF6QIaqGH5wVLZIa0hsI0vQYfvT2\nw+XFxQf/eVDB1zQj/VDXUOsLnz9GByckQwJAbtdG1bdnzuivhZVGYmT5qvWWX3Jc\nI5vOdYVTTJz+6VqiJe6xTJGoyPUvWHlGUGfVVyDj9RtMJS/n7Fx6BeZydQJBAMwc\n1Azh627tatC2Vl2u4qU8xyflLgwF7ip6wGbrTZchmPBnR+7KWuvyvEihbP4+zguv\nnrxsKceA4IaF/N+GU4UCQBDdymyyJ8KI5AlXF2jR9gMaQw35OtS0HEDsQ7KROxO1\nAD65thzdDZhwOaW8wtUMj1bw3YHD59dVLilkP9AsN6c=\n-----END RSA PRIVATE KEY-----\n";
+const RSA_PKCS8 = "-----BEGIN PRIVATE KEY-----\nMIICdgIBADANBgkqhkiG9w0BAQEFAASCAmAwggJcAgEAAoGBAO1ud+v80m2h9n4H\n4OuZhqMbxzSDPr+gQZY0KB+QUpds6nfKQAtUUpvrQZfYz34BBnSQVHfMQ1gelG2d\nt/2h/7McnTxRStYozX66AZXnaJdmNPvYeglRc/j6Sws3Ie7LA9BwWiixknlksyKO\n9VMn4dQRFlIPS3AdiO9a81Hg2hmfAgMBAAECgYBAQU0jCGDKWrKimO8902akbbgT\ndhFdOrmFNMhHAn/XixpJIOsEJeXVXG178qj0qMJeeVDiutze1CfHIo/QjC7ufLWu\nvx8Cmfd2r7ddjwTuTgSOEW3KYlX2P8B0nU4hZClo1/JPY18mC1fovPVLxoxReo38\ncw0uNCodM17eNQbBQQJBAPhbSPpN5HwvEwn1X89dqQ1/nQlYYyE7hqIBdcfvOeaC\nSM7GYEC5UYRPcJRgcPTFnDsLw5c1lamCRbBxoKMCbXUCQQD0vRvNCDxBM16JKXcD\nG0BJ4wm8XpAhqoYfnBUtkhrSGwjS9Bh+9PbD5cXFB/95UMHXNCP9UNdQ6wufP0YH\nJyRDAkBu10bVt2fO6K+FlUZiZPmq9ZZfclwjm851hVNMnP7pWqIl7rFMkajI9S9Y\neUZQZ9VXIOP1G0wlL+fsXHoF5nJ1AkEAzBzUDOHrbu1q0LZWXa7ipTzHJ+UuDAXu\nKnrAZutNlyGY8GdH7spa6/K8SKFs/j7OC6+evGwpx4DghoX834ZThQJAEN3KbLIn\nwojkCVcXaNH2AxpDDfk61LQcQOxDspE7E7UAPrm2HN0NmHA5pbzC1QyPVvDdgcPn\n11UuKWQ/0Cw3pw==\n-----END PRIVATE KEY-----\n";
+const RSA_512 = "-----BEGIN RSA PRIVATE KEY-----\nMIIBOgIBAAJBAKe8VYaXgzvnXVOWRtzo3tf5mDccRk7zUEX0QCd2f+Acas3KnSl3\nqS7qAMLWK8SJ/aLNIdvCztZoEkQAp1dw1H8CAwEAAQJBAIartVcsipcr+UhFHXv8\nE/7/THDi6Kg2vjqMEn4crCq4GLxtsc7Hz9KZYFtsVFfAy1UnTiQk8TJvJdpWpAX1\nfDECIQDcfELwnqeWTnOvcTBlf5Tc0A+/wF5A9AeQOxDs10evewIhAMLA7rgNFjLW\n66I+YzWOiznNOq09K/51qAQdaDNA2z3NAiAj/APQ0ZP4bAVldMu5RQE+qJZpbTP0\n1d8GIx24CcqhUQIgPjh5jB/SOcfkXF9mPtQdswfYeUST66YXWckzYzyTTvkCIFb+\nCktwpEQ8B6g9sdz0Ogztkkxc0W5838Fj2/ezOVx0\n-----END RSA PRIVATE KEY-----\n";
+const EC_SEC1 = "-----BEGIN EC PRIVATE KEY-----\nMHcCAQEEILpGeyHzgDiYO7QrgGO8D7rwhWhQvpghpqomMLzjsh1RoAoGCCqGSM49\nAwEHoUQDQgAEfNShK/J3QzZbSNB43hmj4IKRxUxuR2HqZ2lkKEvXTTo1214D2RWC\n+EOOWakGInfnl7c6dxXKmtwZyR98ERStrg==\n-----END EC PRIVATE KEY-----\n";
+const ED25519_PKCS8 = "-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEIEj4kCtH2PK/+Bxq/+FD6mvdelcZCYAczPQL9VG4Lm+9\n-----END PRIVATE KEY-----\n";
+
+/**
+ * Expected values read by another parser (node's JWK export), as the exact decimal text Go prints, in
+ * the order the host builds the object (Rego objects have no order; the text comparison needs one).
+ */
+function expectedRsaJson(pem: string): string {
+  const jwk = createPrivateKey(pem).export({ format: 'jwk' });
+  const dec = (b64url: string | undefined): string => BigInt(`0x${Buffer.from(b64url!, 'base64url').toString('hex')}`).toString();
+  return `{"N":${dec(jwk.n)},"E":${dec(jwk.e)},"D":${dec(jwk.d)},"Primes":[${dec(jwk.p)},${dec(jwk.q)}],"Precomputed":{"Dp":${dec(jwk.dp)},"Dq":${dec(jwk.dq)},"Qinv":${dec(jwk.qi)},"CRTValues":[]}}`;
+}
+
+/** The same values with keys sorted, as json.marshal prints a Rego object. */
+function sortedRsaJson(pem: string): string {
+  const o = JSON.parse(expectedRsaJson(pem).replace(/(\d{16,})/g, '"$1"')) as Record<string, unknown>;
+  const p = o.Precomputed as Record<string, unknown>;
+  const [pp, qq] = o.Primes as string[];
+  return `{"D":${o.D},"E":${o.E},"N":${o.N},"Precomputed":{"CRTValues":[],"Dp":${p.Dp},"Dq":${p.Dq},"Qinv":${p.Qinv}},"Primes":[${pp},${qq}]}`;
+}
+
+const call = (input: string): string | undefined => callHostBuiltinJson('crypto.parse_private_keys', input);
+
+describe('crypto.parse_private_keys', () => {
+  it('gives null for the empty string, as OPA does before reading anything', () => {
+    expect(call('')).to.equal('null');
+  });
+
+  it('gives an empty array for text with no PEM block (not base64 either: 5 characters)', () => {
+    expect(call('hello')).to.equal('[]');
+  });
+
+  it('returns a PKCS#1 RSA key as Go marshals *rsa.PrivateKey, big integers exact', () => {
+    const got = callHostBuiltin('crypto.parse_private_keys', RSA_PKCS1) as Record<string, unknown>[];
+    expect(got).to.have.length(1);
+    expect(Object.keys(got[0]!).sort()).to.deep.equal(['D', 'E', 'N', 'Precomputed', 'Primes']);
+    expect(call(RSA_PKCS1)).to.equal(`[${expectedRsaJson(RSA_PKCS1)}]`);
+  });
+
+  it('returns the same JSON for the same key in a PKCS#8 "PRIVATE KEY" block', () => {
+    expect(call(RSA_PKCS8)).to.equal(`[${expectedRsaJson(RSA_PKCS1)}]`);
+  });
+
+  it('reads the whole input as base64 of PEM text when it decodes as standard base64', () => {
+    expect(call(Buffer.from(RSA_PKCS1).toString('base64'))).to.equal(`[${expectedRsaJson(RSA_PKCS1)}]`);
+  });
+
+  it('returns every key block in order and skips blocks of other types and text between them', () => {
+    const other = '-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n';
+    const one = expectedRsaJson(RSA_PKCS1);
+    expect(call(`${RSA_PKCS1}${other}some text\n${RSA_PKCS8}`)).to.equal(`[${one},${one}]`);
+  });
+
+  it('is undefined (a Go parse error) for a key block whose DER is not a key', () => {
+    expect(call('-----BEGIN RSA PRIVATE KEY-----\nAAAA\n-----END RSA PRIVATE KEY-----\n')).to.equal(undefined);
+  });
+
+  it('stops on an EC key, an Ed25519 key and a 512-bit RSA key instead of answering differently', () => {
+    for (const pem of [EC_SEC1, ED25519_PKCS8, RSA_512]) {
+      expect(() => call(pem), pem.slice(0, 30)).to.throw(/not supported by this engine/);
+    }
+  });
+
+  it('answers the same in the compiled module and the TypeScript evaluator, numbers exact', async function () {
+    this.timeout(180_000);
+    // json.marshal prints the result with sorted keys and every digit, in either engine.
+    const text = 'package t\nkeys := json.marshal(crypto.parse_private_keys(input.pem))\nempty := crypto.parse_private_keys("")\n';
+    const { module, prepared } = await loadInBoth(text, ['t/keys', 't/empty'], {});
+    const input = { pem: RSA_PKCS1 };
+    const want = `[${sortedRsaJson(RSA_PKCS1)}]`;
+    const fromModule = (module.evaluate(input, 't/keys') as { result: unknown }[])[0]?.result;
+    const fromTs = toJs(prepared.interpreter.evaluate('t/keys', parseJson(JSON.stringify(input)), parseJson('{}'), {})) as { result: unknown }[];
+    expect(fromModule).to.equal(want);
+    expect(fromTs[0]?.result).to.equal(want);
+    expect((module.evaluate({}, 't/empty') as { result: unknown }[])[0]?.result).to.equal(null);
+    const emptyTs = toJs(prepared.interpreter.evaluate('t/empty', parseJson('{}'), parseJson('{}'), {})) as { result: unknown }[];
+    expect(emptyTs[0]?.result).to.equal(null);
+    // An EC key fails closed in both engines rather than passing for undefined.
+    expect(() => module.evaluate({ pem: EC_SEC1 }, 't/keys')).to.throw(/not supported by this engine/);
+    expect(() => prepared.interpreter.evaluate('t/keys', parseJson(JSON.stringify({ pem: EC_SEC1 })), parseJson('{}'), {})).to.throw(/not supported by this engine/);
+  });
+});
