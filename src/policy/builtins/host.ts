@@ -26,6 +26,7 @@ import { miscBuiltins } from './impl/misc.js';
 import { awsBuiltins } from './impl/aws.js';
 import { templateBuiltins } from './impl/template.js';
 import { x509Builtins } from './impl/x509.js';
+import { privateKeyBuiltins } from './impl/private-keys.js';
 import { uriBuiltins } from './impl/uri.js';
 import { operatorBuiltins } from './impl/operators.js';
 import { globsMatchBuiltins } from './impl/globs-match.js';
@@ -50,6 +51,7 @@ const IMPLEMENTATION_GROUPS: readonly Readonly<Record<string, HostImplementation
   awsBuiltins,
   templateBuiltins,
   x509Builtins,
+  privateKeyBuiltins,
   uriBuiltins,
   operatorBuiltins,
   globsMatchBuiltins,
