@@ -31,6 +31,7 @@ import { uriBuiltins } from './impl/uri.js';
 import { operatorBuiltins } from './impl/operators.js';
 import { globsMatchBuiltins } from './impl/globs-match.js';
 import { runtimeBuiltins } from './impl/runtime.js';
+import { parseModuleBuiltins } from './impl/parse-module.js';
 
 export type HostBuiltin = (...args: unknown[]) => unknown;
 
@@ -56,6 +57,7 @@ const IMPLEMENTATION_GROUPS: readonly Readonly<Record<string, HostImplementation
   operatorBuiltins,
   globsMatchBuiltins,
   runtimeBuiltins,
+  parseModuleBuiltins,
 ];
 
 /** Implementations by OPA built-in name (not host key). */
