@@ -30,15 +30,12 @@ import {
 const CASES_DIR = resolve(PACKAGE_ROOT, '..', 'shared', 'conformance', 'opa-v1');
 
 /**
- * Cases the compiler refuses on purpose (docs/CONFORMANCE.md, "Why cases fail"): `rego.parse_module`
- * answers with OPA's AST JSON, which regoc's AST does not reproduce, and `http.send` needs the
+ * Cases the compiler refuses on purpose (docs/CONFORMANCE.md, "Why cases fail"): `http.send` needs the
  * network, which this build does not allow.
  */
 const KNOWN_REFUSALS: { file: string; note: string; builtin: string }[] = [
   { file: 'invalidkeyerror/test-invalidkeyerror-0176.yaml', note: 'invalidkeyerror/invalid keys', builtin: 'http.send' },
   { file: 'invalidkeyerror/test-invalidkeyerror-0177.yaml', note: 'invalidkeyerror/missing keys', builtin: 'http.send' },
-  { file: 'regoparsemodule/test-regoparsemodule-0320.yaml', note: 'regoparsemodule/ok', builtin: 'rego.parse_module' },
-  { file: 'regoparsemodule/test-regoparsemodule-0321.yaml', note: 'regoparsemodule/error', builtin: 'rego.parse_module' },
 ];
 
 const WORKERS = 2;
