@@ -161,6 +161,10 @@ function positiveInteger(el: Der | undefined): bigint {
   return BigInt(`0x${c.toString('hex')}`);
 }
 
+function bitLength(v: bigint): number {
+  return v === 0n ? 0 : v.toString(2).length;
+}
+
 function modInverse(a: bigint, m: bigint): bigint | undefined {
   let [r0, r1] = [m, ((a % m) + m) % m];
   let [t0, t1] = [0n, 1n];
@@ -178,11 +182,15 @@ function modInverse(a: bigint, m: bigint): bigint | undefined {
  * stored ones, earlier releases recompute them).
  */
 function checkConsistent(n: bigint, e: bigint, d: bigint, p: bigint, q: bigint, dp: bigint, dq: bigint, qinv: bigint): void {
-  if (n.toString(2).length < 1024) notExact(NAME, 'an RSA key shorter than 1024 bits');
+  if (bitLength(n) < 1024) notExact(NAME, 'an RSA key shorter than 1024 bits');
   if (e < 3n || e > 0x7fffffffn || e % 2n === 0n) notExact(NAME, 'an RSA key with an unusual public exponent');
   if (p < 2n || q < 2n || p * q !== n) notExact(NAME, 'an RSA key whose primes do not multiply to its modulus');
   if ((d * e) % (p - 1n) !== 1n || (d * e) % (q - 1n) !== 1n) notExact(NAME, 'an RSA key whose exponents do not match');
   if (d >= n || p.toString(2).length !== q.toString(2).length) notExact(NAME, 'an RSA key of an unusual shape');
+  // Go 1.24 refuses these (even modulus, |p - q| or d too small); earlier releases accept them.
+  const half = Math.floor(bitLength(n) / 2);
+  const gap = p > q ? p - q : q - p;
+  if (n % 2n === 0n || bitLength(gap) <= half - 100 || bitLength(d) <= half) notExact(NAME, 'an RSA key Go releases disagree on');
   if (dp !== d % (p - 1n) || dq !== d % (q - 1n) || qinv !== modInverse(q, p)) {
     notExact(NAME, 'an RSA key whose stored CRT values differ from the computed ones');
   }
