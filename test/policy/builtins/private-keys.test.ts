@@ -68,6 +68,18 @@ describe('crypto.parse_private_keys', () => {
     expect(call(`${RSA_PKCS1}${other}some text\n${RSA_PKCS8}`)).to.equal(`[${one},${one}]`);
   });
 
+  it('reads blocks where Go\'s pem.Decode finds them: after text ending a line, headers ignored', () => {
+    const one = `[${expectedRsaJson(RSA_PKCS1)}]`;
+    // pem.Decode looks for "\n-----BEGIN " (or the very start), so a preceding line is skipped.
+    expect(call(`junk line\n${RSA_PKCS1}trailing junk`)).to.equal(one);
+    // Header lines ("key: value") before the body are read as headers, not as base64.
+    const withHeader = RSA_PKCS1.replace('-----\n', '-----\nComment: made by openssl\n\n');
+    expect(call(withHeader)).to.equal(one);
+    // A BEGIN line that does not start a line is no block; an END line of another type neither.
+    expect(call(`junk${RSA_PKCS1}`)).to.equal('[]');
+    expect(call(RSA_PKCS1.replace('-----END RSA', '-----END EC'))).to.equal('[]');
+  });
+
   it('is undefined (a Go parse error) for a key block whose DER is not a key', () => {
     expect(call('-----BEGIN RSA PRIVATE KEY-----\nAAAA\n-----END RSA PRIVATE KEY-----\n')).to.equal(undefined);
   });
