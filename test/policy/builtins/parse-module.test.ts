@@ -134,6 +134,8 @@ describe('rego.parse_module', () => {
       'package a\np if { some x in input.xs }\n', // some-in
       'package a\np if { every x in input.xs { x } }\n', // every
       'package a\np if { input.x with input as {} }\n', // with
+      'package a\nf(x) := 1\n', // a function without body: built by another path of OPA's parser
+      'package a\nimport future.keywords.not\np if { not input.x }\n', // experimental: `not` becomes a Not node
     ];
     for (const text of cases) expect(() => direct(text), text).to.throw(NotExactError);
   });

@@ -2,7 +2,7 @@
  * rego.parse_module: the module's AST as OPA's JSON (v1/topdown/parse.go parses the module, encodes
  * it with encoding/json and reads the text back as a term). Only the shapes whose JSON we know
  * exactly from OPA's MarshalJSON methods (v1/ast/policy.go, term.go) are mapped; anything else
- * (comments, else chains, with modifiers, ref heads, wildcards, sets/objects whose JSON is sorted, some-in, every,
+ * (comments, else chains, with modifiers, bodiless functions, experimental future keywords, ref heads, wildcards, sets/objects whose JSON is sorted, some-in, every,
  * template strings) stops with NotExactError rather than guess a shape. OPA's default JSON options
  * include no locations, so none are emitted.
  */
@@ -100,12 +100,23 @@ function ruleBodyJson(body: Body): JsonValue[] {
 function ruleJson(rule: Rule): JsonObject {
   if (rule.else) return unmapped('an else chain');
   if (rule.head.kind === 'object') return unmapped('a rule with a ref head');
+  // `f(x) := 1` without a body is built by a separate path of OPA's parser (a statement turned into
+  // a rule), whose head fields are not mapped here.
+  if (rule.head.kind === 'function' && rule.body.length === 0) return unmapped('a function rule without a body');
   const out: JsonObject = { head: headJson(rule.head), body: ruleBodyJson(rule.body) };
   if (rule.default) out.default = true;
   return out;
 }
 
+/** `import future.keywords[.and|.or|.not]` switches on experimental syntax with AST nodes of its own (Not, ...). */
+const EXPERIMENTAL_IMPORTS = new Set(['future.keywords', 'future.keywords.and', 'future.keywords.or', 'future.keywords.not']);
+
+function importPathText(imp: Import): string {
+  return imp.path.terms.map((t) => (t.type === 'var' ? t.name : t.type === 'string' ? t.value : '?')).join('.');
+}
+
 function importJson(imp: Import): JsonObject {
+  if (EXPERIMENTAL_IMPORTS.has(importPathText(imp))) return unmapped(`import ${importPathText(imp)}`);
   const out: JsonObject = { path: termJson(imp.path) };
   if (imp.alias) out.alias = imp.alias;
   return out;
