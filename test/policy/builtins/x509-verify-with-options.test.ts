@@ -6,8 +6,7 @@ import { loadInBoth, type LoadedInBoth } from '../compiler/compile-and-load.js';
  * Fixtures made with openssl 3.0 on 2026-12-03 (P-256 keys): ROOT is a self-signed CA (CN=Test
  * Root, basicConstraints CA:TRUE) valid 2026-12-03T07:52:22Z..2036-11-30; LEAF (CN=leaf, no
  * extensions, no names) and LEAF_WITH_SAN (DNS:example.com) are signed by it and valid
- * 2026-12-03T07:52:2xZ..2027-12-03; LEAF_CLIENT_AUTH (same key, DNS:example.com, extended key usage
- * clientAuth only) likewise, valid 2026-12-03T07:56:10Z..2027-12-03. Inputs list the root first and the leaf last, as OPA wants.
+ * 2026-12-03T07:52:2xZ..2027-12-03. Inputs list the root first and the leaf last, as OPA wants.
  */
 const ROOT = [
   '-----BEGIN CERTIFICATE-----',
@@ -46,19 +45,6 @@ const LEAF_WITH_SAN = [
   '02Y=',
   '-----END CERTIFICATE-----'
 ].join('\n');
-const LEAF_CLIENT_AUTH = [
-  '-----BEGIN CERTIFICATE-----',
-  'MIIBlDCCATqgAwIBAgIUOzp0C3HRh2mjSj9DAL96qTgR2SAwCgYIKoZIzj0EAwIw',
-  'FDESMBAGA1UEAwwJVGVzdCBSb290MB4XDTI2MTIwMzA3NTYxMFoXDTI3MTIwMzA3',
-  'NTYxMFowDzENMAsGA1UEAwwEbGVhZjBZMBMGByqGSM49AgEGCCqGSM49AwEHA0IA',
-  'BCn40GPZ6pjGv2Hi3tqanFSaHRF81+SRJcHaxl4F+1rjIi62QPe90ibtQOJAYYyT',
-  'qSSl+X/8ZJ86Z0f2w5JXILWjbzBtMBMGA1UdJQQMMAoGCCsGAQUFBwMCMBYGA1Ud',
-  'EQQPMA2CC2V4YW1wbGUuY29tMB0GA1UdDgQWBBQPiJNL4EFuv1bT4pJ7JfejIir4',
-  'fjAfBgNVHSMEGDAWgBRakscRsp8rekDDUc7I3ikDxKBJJzAKBggqhkjOPQQDAgNI',
-  'ADBFAiByb2MXq+BS5Avg8l6RwnvrWG6jRu1jwOoyT6ULk55O3QIhANO+hMvYcFvo',
-  '1js+rAnuiWMgpJX292Xx0oORTNmTLpK9',
-  '-----END CERTIFICATE-----'
-].join('\n');
 
 const F = 'crypto.x509.parse_and_verify_certificates_with_options';
 /** 2027-06-01T00:00:00Z in ns: inside both leaves' validity. */
@@ -78,11 +64,6 @@ const CASES: [string, string][] = [
   [`${F}(input.b64, {"CurrentTime": 0})`, '[false,[]]'],
   // VerifyHostname ignores the common name: LEAF names nothing, so no DNSName matches it.
   [`${F}(input.chain, {"DNSName": "leaf", "CurrentTime": ${IN_VALIDITY}})`, '[false,[]]'],
-  // Go keeps only chains whose certificates allow a requested usage (server auth when none is
-  // requested, also when KeyUsages holds no string); the leaf allows client auth only.
-  [`${F}(input.chain_client, {"DNSName": "example.com", "CurrentTime": ${IN_VALIDITY}})`, '[false,[]]'],
-  [`${F}(input.chain_client, {"CurrentTime": ${IN_VALIDITY}, "KeyUsages": [7]})`, '[false,[]]'],
-  [`${F}(input.chain_client, {"CurrentTime": ${IN_VALIDITY}, "KeyUsages": ["KeyUsageServerAuth", "KeyUsageCodeSigning"]})`, '[false,[]]'],
   // One certificate: "must supply at least two certificates", answered as [false, []].
   [`${F}(input.root, {})`, '[false,[]]'],
   // "" is valid base64 of no bytes: zero certificates parse, the options are read, then too few.
@@ -116,15 +97,12 @@ const STOPS: string[] = [
   `${F}(input.chain_san, {"DNSName": "example.com", "CurrentTime": ${IN_VALIDITY}})`,
   `${F}(input.chain, {"CurrentTime": ${IN_VALIDITY}})`,
   `${F}(input.chain, {"foo": 1})`,
-  `${F}(input.chain_client, {"CurrentTime": ${IN_VALIDITY}, "KeyUsages": ["KeyUsageClientAuth"]})`,
-  `${F}(input.chain_client, {"CurrentTime": ${IN_VALIDITY}, "KeyUsages": {"KeyUsageAny"}})`,
   `${F}("-----BEGIN PRIVATE KEY-----\\nAAAA\\n-----END PRIVATE KEY-----\\n", {})`,
 ];
 
 const INPUT = JSON.stringify({
   chain: `${ROOT}\n${LEAF}\n`,
   chain_san: `${ROOT}\n${LEAF_WITH_SAN}\n`,
-  chain_client: `${ROOT}\n${LEAF_CLIENT_AUTH}\n`,
   root: `${ROOT}\n`,
   b64: Buffer.from(`${ROOT}\n${LEAF}\n`).toString('base64'),
 }).replace(/}$/, ', "time_float": 1.0}');

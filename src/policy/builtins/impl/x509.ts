@@ -221,34 +221,20 @@ function parseCertificateRequest(input: unknown): JsonObject {
  * Verify picked), which this engine does not reproduce: a chain that may verify stops
  * (NotExactError). What it answers is what Go must answer: [false, []] when the input cannot
  * parse, when fewer than two certificates remain, when the leaf is outside its validity at
- * CurrentTime, when DNSName is asked of a leaf that names nothing, or when the leaf's extended key
- * usages allow none of those requested; and OPA's option errors (undefined) where Go is sure to
- * read the options (it parses the certificates first).
+ * CurrentTime, or when DNSName is asked of a leaf that names nothing; and OPA's option errors
+ * (undefined) where Go is sure to read the options (it parses the certificates first).
  */
 
 const NAME = 'crypto.x509.parse_and_verify_certificates_with_options';
 const NOT_VALID: JsonValue[] = [false, []];
 
-/** OPA's allowedKeyUsages names (crypto.go), with the OIDs Go's x509 gives those usages. */
-const KEY_USAGE_OIDS: ReadonlyMap<string, string> = new Map([
-  ['KeyUsageAny', '2.5.29.37.0'],
-  ['KeyUsageServerAuth', '1.3.6.1.5.5.7.3.1'],
-  ['KeyUsageClientAuth', '1.3.6.1.5.5.7.3.2'],
-  ['KeyUsageCodeSigning', '1.3.6.1.5.5.7.3.3'],
-  ['KeyUsageEmailProtection', '1.3.6.1.5.5.7.3.4'],
-  ['KeyUsageIPSECEndSystem', '1.3.6.1.5.5.7.3.5'],
-  ['KeyUsageIPSECTunnel', '1.3.6.1.5.5.7.3.6'],
-  ['KeyUsageIPSECUser', '1.3.6.1.5.5.7.3.7'],
-  ['KeyUsageTimeStamping', '1.3.6.1.5.5.7.3.8'],
-  ['KeyUsageOCSPSigning', '1.3.6.1.5.5.7.3.9'],
-  ['KeyUsageMicrosoftServerGatedCrypto', '1.3.6.1.4.1.311.10.3.3'],
-  ['KeyUsageNetscapeServerGatedCrypto', '2.16.840.1.113730.4.1'],
-  ['KeyUsageMicrosoftCommercialCodeSigning', '1.3.6.1.4.1.311.2.1.22'],
-  ['KeyUsageMicrosoftKernelCodeSigning', '1.3.6.1.4.1.311.61.1.1'],
+/** OPA's allowedKeyUsages names (crypto.go). */
+const KEY_USAGES: ReadonlySet<string> = new Set([
+  'KeyUsageAny', 'KeyUsageServerAuth', 'KeyUsageClientAuth', 'KeyUsageCodeSigning', 'KeyUsageEmailProtection',
+  'KeyUsageIPSECEndSystem', 'KeyUsageIPSECTunnel', 'KeyUsageIPSECUser', 'KeyUsageTimeStamping', 'KeyUsageOCSPSigning',
+  'KeyUsageMicrosoftServerGatedCrypto', 'KeyUsageNetscapeServerGatedCrypto', 'KeyUsageMicrosoftCommercialCodeSigning',
+  'KeyUsageMicrosoftKernelCodeSigning',
 ]);
-const ANY_USAGE = '2.5.29.37.0';
-const SERVER_AUTH = '1.3.6.1.5.5.7.3.1';
-const SERVER_GATED_CRYPTO = ['1.3.6.1.4.1.311.10.3.3', '2.16.840.1.113730.4.1'];
 
 const INT64_MIN = -(1n << 63n);
 const INT64_MAX = (1n << 63n) - 1n;
@@ -257,8 +243,6 @@ interface VerifyOptions {
   dnsName: string;
   /** Nanoseconds since the epoch; undefined is Go's zero time (the clock). */
   currentTime: bigint | undefined;
-  /** OIDs of the requested extended key usages; empty is Go's default, server auth. */
-  keyUsages: string[];
 }
 
 /** What Go's getX509CertsFromString gives: certain failure, or the certificates if Go parses them. */
@@ -340,7 +324,7 @@ function int64Option(options: object, key: string, value: unknown): bigint | und
 
 /** OPA's extractVerifyOpts: the error it returns, or the options Go verifies with. */
 function readOptions(options: Record<string, unknown>): VerifyOptions | string {
-  const out: VerifyOptions = { dnsName: '', currentTime: undefined, keyUsages: [] };
+  const out: VerifyOptions = { dnsName: '', currentTime: undefined };
   const errors: string[] = [];
   // OPA walks the keys in order and stops at the first error; every error is "undefined" here,
   // so which one comes first does not change the answer.
@@ -371,11 +355,8 @@ function readOption(out: VerifyOptions, options: object, key: string, value: unk
     case 'KeyUsages': {
       // Sets reach the host as arrays; members that are not strings are skipped, as OPA does.
       if (!Array.isArray(value)) return "'KeyUsages' should be an Array or Set";
-      const names = value.filter((u): u is string => typeof u === 'string').map((u) => u.replace(/^"+|"+$/g, ''));
-      const invalid = names.filter((u) => !KEY_USAGE_OIDS.has(u));
-      if (invalid.length > 0) return `invalid entries for 'KeyUsages' found: [${invalid.join(' ')}]`;
-      out.keyUsages.push(...names.map((u) => KEY_USAGE_OIDS.get(u)!));
-      return undefined;
+      const invalid = value.filter((u): u is string => typeof u === 'string').map((u) => u.replace(/^"+|"+$/g, '')).filter((u) => !KEY_USAGES.has(u));
+      return invalid.length > 0 ? `invalid entries for 'KeyUsages' found: [${invalid.join(' ')}]` : undefined;
     }
     default:
       return 'invalid key option';
@@ -394,21 +375,7 @@ function leafFails(leaf: X509Certificate, opts: VerifyOptions): boolean {
   if (now < unixNanos(leaf.validFrom) || now > unixNanos(leaf.validTo)) return true;
   // VerifyHostname ignores the common name: a leaf without DNS or IP names matches no name.
   const names = (leaf.subjectAltName ?? '').split(/,\s*/).filter((e) => e.startsWith('DNS:') || e.startsWith('IP Address:'));
-  return (opts.dnsName !== '' && names.length === 0) || leafLacksUsages(leaf, opts.keyUsages);
-}
-
-/**
- * Go keeps only chains whose every certificate allows one of the requested usages (unless Any is
- * requested); the leaf is in every chain, so a leaf whose extended key usages allow none of them
- * fails. A leaf without the extension, or allowing Any, proves nothing here. Server gated crypto
- * leaves are left out for server auth (older Go accepted them for it).
- */
-function leafLacksUsages(leaf: X509Certificate, requested: string[]): boolean {
-  const wanted = requested.length === 0 ? [SERVER_AUTH] : requested;
-  const has = leaf.keyUsage;
-  if (wanted.includes(ANY_USAGE) || !Array.isArray(has) || has.length === 0 || has.includes(ANY_USAGE)) return false;
-  if (wanted.includes(SERVER_AUTH) && SERVER_GATED_CRYPTO.some((o) => has.includes(o))) return false;
-  return !wanted.some((o) => has.includes(o));
+  return opts.dnsName !== '' && names.length === 0;
 }
 
 function parseAndVerifyWithOptions(input: unknown, optionsArg: unknown): JsonValue[] {
