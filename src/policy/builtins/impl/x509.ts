@@ -316,10 +316,7 @@ function sequenceEnd(bytes: Buffer, pos: number): number | undefined {
 function int64Option(options: object, key: string, value: unknown): bigint | undefined {
   if (numberTextAt(options, key) !== undefined) return undefined;
   if (typeof value === 'bigint') return value >= INT64_MIN && value <= INT64_MAX ? value : undefined;
-  if (typeof value !== 'number' || !Number.isInteger(value)) return undefined;
-  // An integral float past 2^53 without its text: which integer OPA holds is unknown.
-  if (!Number.isSafeInteger(value)) notExact(NAME, 'an integer option past 2^53 without its text');
-  return BigInt(value);
+  return typeof value === 'number' && Number.isSafeInteger(value) ? BigInt(value) : undefined;
 }
 
 /** OPA's extractVerifyOpts: the error it returns, or the options Go verifies with. */
