@@ -117,7 +117,10 @@ class Parser {
   }
 
   private number(): Value {
-    const m = /^-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?/.exec(this.text.slice(this.pos, this.pos + 400));
+    // Sticky, so a number of any length (a 2048-bit RSA modulus from a host built-in) is read whole.
+    const re = /-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
+    re.lastIndex = this.pos;
+    const m = re.exec(this.text);
     if (!m) throw new JsonSyntaxError('bad value');
     this.pos += m[0].length;
     return Num.fromText(m[0]);
