@@ -151,5 +151,13 @@ describe('rego.parse_module', () => {
     const fromTs = toJs(prepared.interpreter.evaluate('t/m', parseJson(JSON.stringify(input)), parseJson('{}'), {})) as { result: unknown }[];
     expect(fromModule).to.deep.equal(want);
     expect(JSON.parse(JSON.stringify(fromTs[0]?.result))).to.deep.equal(want);
+    // A construct it does not map ends the evaluation in both engines (fail closed), never undefined.
+    const commented = { text: 'package foo\n# c\np := 1\n' };
+    expect(() => module.evaluate(commented, 't/m')).to.throw(/not supported by this engine/);
+    expect(() => prepared.interpreter.evaluate('t/m', parseJson(JSON.stringify(commented)), parseJson('{}'), {})).to.throw(/not supported by this engine/);
+    // A parse error is the built-in's error: outside strict mode the expression is undefined in both.
+    const broken = { text: 'package foo.' };
+    expect(module.evaluate(broken, 't/m')).to.deep.equal([]);
+    expect(toJs(prepared.interpreter.evaluate('t/m', parseJson(JSON.stringify(broken)), parseJson('{}'), {}))).to.deep.equal([]);
   });
 });
