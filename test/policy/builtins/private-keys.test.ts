@@ -85,8 +85,15 @@ describe('crypto.parse_private_keys', () => {
     expect(call('-----BEGIN RSA PRIVATE KEY-----\nAAAA\n-----END RSA PRIVATE KEY-----\n')).to.equal(undefined);
   });
 
-  it('stops on an EC key, an Ed25519 key and a 512-bit RSA key instead of answering differently', () => {
-    for (const pem of [EC_SEC1, ED25519_PKCS8, RSA_512]) {
+  it('returns an Ed25519 key as Go marshals ed25519.PrivateKey: base64 of the seed then the public key', () => {
+    // Seed and public key as `openssl pkey -text` prints them for this key.
+    const seed = '48f8902b47d8f2bff81c6affe143ea6bdd7a571909801cccf40bf551b82e6fbd';
+    const pub = '8f004b7494b81f2edd3f83d4772fd3a7c6db15bbff7386f9324b8929658f788d';
+    expect(call(ED25519_PKCS8)).to.equal(JSON.stringify([Buffer.from(seed + pub, 'hex').toString('base64')]));
+  });
+
+  it('stops on an EC key and a 512-bit RSA key instead of answering differently', () => {
+    for (const pem of [EC_SEC1, RSA_512]) {
       expect(() => call(pem), pem.slice(0, 30)).to.throw(/not supported by this engine/);
     }
   });

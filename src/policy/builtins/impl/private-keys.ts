@@ -2,10 +2,12 @@
  * crypto.parse_private_keys as OPA's builtinCryptoParsePrivateKeys: the input (PEM text, or base64
  * of it as a whole) is read block by block as Go's pem.Decode does, "RSA PRIVATE KEY" and "PRIVATE
  * KEY" blocks are parsed as Go's x509 does, and each key is returned as Go's encoding/json marshals
- * *rsa.PrivateKey. Only two-prime RSA keys whose every field is consistent are answered: for those,
- * every Go release since 1.20 marshals the same JSON. Other key types (EC, Ed25519, ...) and RSA keys
- * Go releases treat differently stop the evaluation (NotExactError) rather than answer differently.
+ * the key type. Answered: two-prime RSA keys whose every field is consistent (for those every Go
+ * release since 1.20 marshals the same *rsa.PrivateKey JSON) and Ed25519 keys (ed25519.PrivateKey, a
+ * []byte, so a base64 string). Other key types (EC, X25519, ...) and RSA keys Go releases treat
+ * differently stop the evaluation (NotExactError) rather than answer differently.
  */
+import { createPrivateKey } from 'node:crypto';
 import type { HostImplementation } from '../types.js';
 import { asString, fail, notExact, type JsonObject, type JsonValue } from '../value.js';
 import { integerResult } from './units.js';
@@ -217,9 +219,12 @@ function rsaKeyJson(der: Buffer): JsonObject {
 }
 
 const OID_RSA = Buffer.from('2a864886f70d010101', 'hex');
+const OID_ED25519 = Buffer.from('2b6570', 'hex');
+/** A minimal PKCS#8 wrapper of an Ed25519 seed, for node to derive the public key from. */
+const ED25519_PKCS8_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex');
 
-/** Go's x509.ParsePKCS8PrivateKey, for RSA keys only. */
-function pkcs8KeyJson(der: Buffer): JsonObject {
+/** Go's x509.ParsePKCS8PrivateKey, for RSA and Ed25519 keys only. */
+function pkcs8KeyJson(der: Buffer): JsonValue {
   const fields = sequenceOf(der, 'PKCS#8 private key');
   if (fields.length !== 3) notExact(NAME, 'a PKCS#8 key with attributes or a public key');
   const [version, algo, key] = fields as [Der, Der, Der];
@@ -227,9 +232,25 @@ function pkcs8KeyJson(der: Buffer): JsonObject {
   if (algo.tag !== 0x30 || key.tag !== 0x04) fail('x509: failed to parse PKCS#8 private key');
   const [oid, params] = children(algo.content);
   if (oid === undefined || oid.tag !== 0x06) fail('x509: failed to parse PKCS#8 private key');
-  if (!oid.content.equals(OID_RSA)) notExact(NAME, 'a private key that is not RSA');
+  if (oid.content.equals(OID_ED25519)) return ed25519KeyJson(params, key.content);
+  if (!oid.content.equals(OID_RSA)) notExact(NAME, 'a private key that is neither RSA nor Ed25519');
   if (params !== undefined && !(params.tag === 0x05 && params.content.length === 0)) notExact(NAME, 'RSA algorithm parameters');
   return rsaKeyJson(key.content);
+}
+
+/**
+ * Go's Ed25519 branch of ParsePKCS8PrivateKey: no parameters, an OCTET STRING holding the 32-byte
+ * seed, the key being ed25519.NewKeyFromSeed (seed then public key), a []byte that encoding/json
+ * marshals as standard base64.
+ */
+function ed25519KeyJson(params: Der | undefined, wrapped: Buffer): string {
+  if (params !== undefined) fail('x509: invalid Ed25519 private key parameters');
+  const inner = readDer(wrapped, 0);
+  if (inner.tag !== 0x04) fail('x509: invalid Ed25519 private key');
+  if (inner.end !== wrapped.length) notExact(NAME, 'trailing data after an Ed25519 seed');
+  if (inner.content.length !== 32) fail(`x509: invalid Ed25519 private key length: ${inner.content.length}`);
+  const jwk = createPrivateKey({ key: Buffer.concat([ED25519_PKCS8_PREFIX, inner.content]), format: 'der', type: 'pkcs8' }).export({ format: 'jwk' });
+  return Buffer.concat([inner.content, Buffer.from(jwk.x!, 'base64url')]).toString('base64');
 }
 
 /** OPA's getPrivateKeysFromPEMData: blocks of other types are skipped; it stops at the first non-block. */
