@@ -2,7 +2,7 @@
  * rego.parse_module: the module's AST as OPA's JSON (v1/topdown/parse.go parses the module, encodes
  * it with encoding/json and reads the text back as a term). Only the shapes whose JSON we know
  * exactly from OPA's MarshalJSON methods (v1/ast/policy.go, term.go) are mapped; anything else
- * (comments, else chains, with modifiers, bodiless functions, experimental future keywords, ref heads, wildcards, sets/objects whose JSON is sorted, some-in, every,
+ * (comments, else chains, with modifiers, experimental future keywords, ref heads, wildcards, sets/objects whose JSON is sorted, some-in, every,
  * template strings) stops with NotExactError rather than guess a shape. OPA's default JSON options
  * include no locations, so none are emitted.
  */
@@ -91,7 +91,11 @@ function headJson(head: RuleHead): JsonObject {
   return out;
 }
 
-/** A rule without a body gets OPA's generated body `true` (one term expression, index 0). */
+/**
+ * A rule without a body gets OPA's generated body `true` (one term expression, index 0): `default`
+ * rules and `contains` heads in parseRules, `p := 1` / `f(x) := 1` statements in parser_ext.go
+ * (ParseCompleteDocRuleFromEqExpr, ParseRuleFromCallEqExpr: same head fields, Assign for `:=`).
+ */
 function ruleBodyJson(body: Body): JsonValue[] {
   if (body.length === 0) return [{ terms: { type: 'boolean', value: true }, index: 0 }];
   return bodyJson(body);
@@ -100,9 +104,6 @@ function ruleBodyJson(body: Body): JsonValue[] {
 function ruleJson(rule: Rule): JsonObject {
   if (rule.else) return unmapped('an else chain');
   if (rule.head.kind === 'object') return unmapped('a rule with a ref head');
-  // `f(x) := 1` without a body is built by a separate path of OPA's parser (a statement turned into
-  // a rule), whose head fields are not mapped here.
-  if (rule.head.kind === 'function' && rule.body.length === 0) return unmapped('a function rule without a body');
   const out: JsonObject = { head: headJson(rule.head), body: ruleBodyJson(rule.body) };
   if (rule.default) out.default = true;
   return out;
