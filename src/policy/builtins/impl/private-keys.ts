@@ -11,6 +11,7 @@ import { createPrivateKey } from 'node:crypto';
 import type { HostImplementation } from '../types.js';
 import { asString, fail, notExact, type JsonObject, type JsonValue } from '../value.js';
 import { integerResult } from './units.js';
+import { derChildren, readDer, type Der } from './der.js';
 
 const NAME = 'crypto.parse_private_keys';
 
@@ -106,52 +107,12 @@ function pemDecode(data: Buffer): { block: PemBlock; rest: Buffer } | undefined 
   }
 }
 
-interface Der {
-  tag: number;
-  content: Buffer;
-  end: number;
-}
-
-/** One DER element; malformed encodings are errors in Go's asn1 too (undefined in OPA). */
-function readDer(buf: Buffer, pos: number): Der {
-  if (pos + 2 > buf.length) fail('asn1: syntax error: truncated');
-  const tag = buf[pos]!;
-  if ((tag & 0x1f) === 0x1f) notExact(NAME, 'a key with a high-tag-number ASN.1 element');
-  let len = buf[pos + 1]!;
-  let header = 2;
-  if (len & 0x80) {
-    const n = len & 0x7f;
-    if (n === 0 || n > 4) fail('asn1: syntax error: bad length');
-    len = 0;
-    for (let i = 0; i < n; i++) {
-      if (pos + 2 + i >= buf.length) fail('asn1: syntax error: truncated');
-      len = len * 256 + buf[pos + 2 + i]!;
-    }
-    // Go's DER rejects non-minimal lengths; its exact messages do not matter (both are errors).
-    if (len < 0x80 || buf[pos + 2] === 0) fail('asn1: structure error: non-minimal length');
-    header = 2 + n;
-  }
-  const start = pos + header;
-  if (start + len > buf.length) fail('asn1: syntax error: truncated');
-  return { tag, content: buf.subarray(start, start + len), end: start + len };
-}
-
-function children(content: Buffer): Der[] {
-  const out: Der[] = [];
-  for (let pos = 0; pos < content.length; ) {
-    const child = readDer(content, pos);
-    out.push(child);
-    pos = child.end;
-  }
-  return out;
-}
-
 /** A whole buffer holding exactly one SEQUENCE, as its children. */
 function sequenceOf(der: Buffer, what: string): Der[] {
-  const outer = readDer(der, 0);
+  const outer = readDer(der, 0, NAME);
   if (outer.tag !== 0x30) fail(`x509: failed to parse ${what}`);
   if (outer.end !== der.length) notExact(NAME, `trailing data after a ${what}`);
-  return children(outer.content);
+  return derChildren(outer.content, NAME);
 }
 
 /** A non-negative DER INTEGER in minimal form; anything else is not answered. */
@@ -230,7 +191,7 @@ function pkcs8KeyJson(der: Buffer): JsonValue {
   const [version, algo, key] = fields as [Der, Der, Der];
   if (version.tag !== 0x02 || !version.content.equals(Buffer.from([0]))) notExact(NAME, 'a PKCS#8 key of another version');
   if (algo.tag !== 0x30 || key.tag !== 0x04) fail('x509: failed to parse PKCS#8 private key');
-  const [oid, params] = children(algo.content);
+  const [oid, params] = derChildren(algo.content, NAME);
   if (oid === undefined || oid.tag !== 0x06) fail('x509: failed to parse PKCS#8 private key');
   if (oid.content.equals(OID_ED25519)) return ed25519KeyJson(params, key.content);
   if (!oid.content.equals(OID_RSA)) notExact(NAME, 'a private key that is neither RSA nor Ed25519');
@@ -245,7 +206,7 @@ function pkcs8KeyJson(der: Buffer): JsonValue {
  */
 function ed25519KeyJson(params: Der | undefined, wrapped: Buffer): string {
   if (params !== undefined) fail('x509: invalid Ed25519 private key parameters');
-  const inner = readDer(wrapped, 0);
+  const inner = readDer(wrapped, 0, NAME);
   if (inner.tag !== 0x04) fail('x509: invalid Ed25519 private key');
   if (inner.end !== wrapped.length) notExact(NAME, 'trailing data after an Ed25519 seed');
   if (inner.content.length !== 32) fail(`x509: invalid Ed25519 private key length: ${inner.content.length}`);

@@ -7,6 +7,9 @@ import { X509Certificate, createPrivateKey, createPublicKey } from 'node:crypto'
 import type { HostImplementation } from '../types.js';
 import { asObject, asString, fail, type JsonObject, type JsonValue } from '../value.js';
 import { integerResult } from './units.js';
+import { derChildren, readDer } from './der.js';
+
+const CSR = 'crypto.x509.parse_certificate_request';
 
 const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----[\s\S]*?-----END \1-----/g;
 
@@ -143,39 +146,6 @@ function parseKeypair(certInput: unknown, keyInput: unknown): JsonObject {
   return { Certificate: certs.map((c) => c.raw.toString('base64')), Leaf: null };
 }
 
-interface Der {
-  tag: number;
-  content: Buffer;
-  end: number;
-}
-
-function readDer(buf: Buffer, pos: number): Der {
-  if (pos + 2 > buf.length) fail('asn1: structure error: truncated');
-  const tag = buf[pos]!;
-  let len = buf[pos + 1]!;
-  let header = 2;
-  if (len & 0x80) {
-    const n = len & 0x7f;
-    if (n === 0 || n > 4) fail('asn1: structure error: bad length');
-    len = 0;
-    for (let i = 0; i < n; i++) len = len * 256 + buf[pos + 2 + i]!;
-    header = 2 + n;
-  }
-  const start = pos + header;
-  if (start + len > buf.length) fail('asn1: structure error: truncated');
-  return { tag, content: buf.subarray(start, start + len), end: start + len };
-}
-
-function derChildren(content: Buffer): Der[] {
-  const out: Der[] = [];
-  for (let pos = 0; pos < content.length; ) {
-    const child = readDer(content, pos);
-    out.push(child);
-    pos = child.end;
-  }
-  return out;
-}
-
 function oid(content: Buffer): string {
   const parts = [Math.floor(content[0]! / 40), content[0]! % 40];
   let value = 0;
@@ -197,16 +167,16 @@ const NAME_OIDS: Record<string, string> = {
 /** The subject of a PKCS#10 request, read from its DER (node:crypto has no CSR parser). */
 function parseCertificateRequest(input: unknown): JsonObject {
   const der = pemOrDerBlocks(asString(input, 'operand 1'), 'CERTIFICATE REQUEST')[0]!;
-  const outer = readDer(der, 0);
+  const outer = readDer(der, 0, CSR);
   if (outer.tag !== 0x30) fail('asn1: structure error: not a sequence');
-  const [info] = derChildren(outer.content);
+  const [info] = derChildren(outer.content, CSR);
   if (!info || info.tag !== 0x30) fail('asn1: structure error: missing request info');
-  const [version, subject] = derChildren(info.content);
+  const [version, subject] = derChildren(info.content, CSR);
   if (!version || version.tag !== 0x02 || !subject || subject.tag !== 0x30) fail('asn1: structure error: bad request info');
   const lines: string[] = [];
-  for (const set of derChildren(subject.content)) {
-    for (const attr of derChildren(set.content)) {
-      const [type, value] = derChildren(attr.content);
+  for (const set of derChildren(subject.content, CSR)) {
+    for (const attr of derChildren(set.content, CSR)) {
+      const [type, value] = derChildren(attr.content, CSR);
       const name = type ? NAME_OIDS[oid(type.content)] : undefined;
       if (name && value) lines.push(`${name}=${value.content.toString('utf8')}`);
     }
