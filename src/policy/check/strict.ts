@@ -18,15 +18,15 @@ const ROOTS = new Set(['input', 'data']);
 
 /** The checks OPA 1.x applies to every v1 module without --strict. */
 export function v1Diagnostics(modules: readonly Module[]): Diagnostic[] {
-  return moduleDiagnostics(modules, false);
+  return importAndRuleDiagnostics(modules, false);
 }
 
 /** Everything `opa check --strict` reports beyond the compiler's own errors. */
 export function strictDiagnostics(modules: readonly Module[]): Diagnostic[] {
-  return moduleDiagnostics(modules, true);
+  return importAndRuleDiagnostics(modules, true);
 }
 
-function moduleDiagnostics(modules: readonly Module[], strict: boolean): Diagnostic[] {
+function importAndRuleDiagnostics(modules: readonly Module[], strict: boolean): Diagnostic[] {
   const out: Diagnostic[] = [];
   for (const module of modules) {
     out.push(...importDiagnostics(module, strict));
