@@ -32,10 +32,19 @@ export async function call<T = any>(baseUrl: string, method: string, path: strin
   return { status: response.status, body: parsed as T, headers: response.headers, text };
 }
 
-/** A random documentation-range address to pose as, via X-Forwarded-For (the test gateway trusts loopback). */
+/**
+ * Where the next address is drawn from. The rate-limit counters live in the run's one database,
+ * shared by every test file, so two tests drawing the same address at random would see each
+ * other's failures (a lockout test once failed that way): addresses are handed out in sequence
+ * from a random start instead, never twice in one run.
+ */
+let nextAddress = randomBytes(2).readUInt16BE(0);
+
+/** A fresh address to pose as, via X-Forwarded-For (the test gateway trusts loopback); unique within the run. */
 export function randomAddress(): string {
-  const b = randomBytes(2);
-  return `198.51.${b[0]}.${b[1]! || 1}`;
+  nextAddress = (nextAddress + 1) % 65536;
+  if ((nextAddress & 0xff) === 0) nextAddress += 1;
+  return `198.51.${nextAddress >> 8}.${nextAddress & 0xff}`;
 }
 
 /** A client for the internal lifecycle API, acting as one user. */
