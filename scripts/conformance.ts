@@ -24,6 +24,20 @@ import {
 
 const DEFAULT_CASES = resolve(PACKAGE_ROOT, '..', 'shared', 'conformance', 'opa-v1');
 
+const USAGE = `usage: npm run conformance -- [--cases DIR] [--workers N] [--match REGEX] [--timeout MS] [--run-skipped]
+  --cases DIR     the case directory (default ${DEFAULT_CASES})
+  --workers N     worker threads (default 2)
+  --match REGEX   only the cases whose id ("<folder>/<file>.yaml :: <note>") matches
+  --timeout MS    per-case limit (default 60000)
+  --run-skipped   also run the cases OPA's own wasm target skips
+`;
+
+/** A mistyped flag is the user's error: say which, print the usage, and exit 2 without a stack. */
+function isUsageError(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS_');
+}
+
 async function main(): Promise<number> {
   const { values } = parseArgs({
     options: {
@@ -33,9 +47,14 @@ async function main(): Promise<number> {
       timeout: { type: 'string', default: '60000' },
       // Run the cases OPA's own wasm target skips (integers wider than 64 bits) as well.
       'run-skipped': { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
   });
+  if (values.help) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
   const casesDir = resolve(values.cases!);
   const match = values.match ? new RegExp(values.match) : undefined;
   const all = (await listCases(casesDir)).filter((ref) => !match || match.test(caseId(ref)));
@@ -71,6 +90,10 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (err: unknown) => {
+    if (isUsageError(err)) {
+      process.stderr.write(`conformance: ${(err as Error).message}\n${USAGE}`);
+      process.exit(2);
+    }
     process.stderr.write(`conformance: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
     process.exit(2);
   },
