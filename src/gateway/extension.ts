@@ -14,6 +14,8 @@ export interface ExtensionParts {
   routers?: MountedRouter[];
   /** Mounted before the JSON body guard and parser: routers that read their own bodies (the console's forms). */
   pageRouters?: MountedRouter[];
+  /** The agent front doors, mounted ahead of everything else (see HttpAppOptions.agentRouters). */
+  agentRouters?: MountedRouter[];
   /** Conditions `/readyz` also requires (e.g. "policy bundle loaded"). */
   readiness?: ReadinessCheck[];
   /** Merged into `/api/v1/meta/capabilities`. */

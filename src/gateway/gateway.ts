@@ -84,7 +84,8 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     const readiness = [databaseCheck(orm), migrationsCheck(orm), ...parts.flatMap((p) => p.readiness ?? [])];
     const capabilities = () => Object.assign(foundationCapabilities(config), ...parts.map((p) => p.capabilities ?? {}));
     const pageRouters: MountedRouter[] = parts.flatMap((p) => p.pageRouters ?? []);
-    const app = createHttpApp(deps, { internalApiToken: config.internalApiToken, routers, pageRouters, readiness, capabilities });
+    const agentRouters: MountedRouter[] = parts.flatMap((p) => p.agentRouters ?? []);
+    const app = createHttpApp(deps, { internalApiToken: config.internalApiToken, routers, pageRouters, agentRouters, readiness, capabilities });
 
     identity.lastUsed.start(config.lastUsedFlushSeconds * 1000);
     identity.changeFeed.start();

@@ -20,6 +20,8 @@ import { publicPairingRouter } from './routes/public-pairing.js';
 export interface MountedRouter {
   path: string;
   router: Router | RequestHandler;
+  /** For agent routers: it reads its own body (MCP answers a parse error in JSON-RPC), so the shared JSON guard and parser are not put before it. */
+  ownBody?: boolean;
 }
 
 export interface HttpAppOptions extends OpsOptions {
@@ -28,6 +30,14 @@ export interface HttpAppOptions extends OpsOptions {
   routers?: MountedRouter[];
   /** Mounted before the JSON-only body guard: front doors that read bodies of their own (the console's HTML forms). */
   pageRouters?: MountedRouter[];
+  /**
+   * The agent front doors (`/mcp`, the REST tool routes), mounted first, right after the request
+   * context: every tool call takes this path, and no page or foundation router serves a path they
+   * claim, so a call skips the walk through the console's and OAuth's routers (their matching cost
+   * more than the rest of Express per call). Each gets the shared JSON guard and parser unless it
+   * reads its own body.
+   */
+  agentRouters?: MountedRouter[];
 }
 
 /** The bearer-token middleware, shared with later stages through the gateway deps. */
@@ -46,13 +56,18 @@ export function createHttpApp(deps: HttpDeps, options: HttpAppOptions): Express 
   // Static assets (express.static) keep their own validators.
   app.set('etag', false);
 
+  const parseJson = express.json({ limit: deps.config.bodyLimitBytes, type: ['application/json', 'application/*+json'], strict: true });
   app.use(requestContext(deps.logger));
+  for (const { path, router, ownBody } of options.agentRouters ?? []) {
+    if (ownBody) app.use(path, router);
+    else app.use(path, requireJsonBodies, parseJson, router);
+  }
   // The service token is checked before the body is even parsed: anonymous callers of the
   // internal API learn nothing, not even whether their JSON was well-formed.
   app.use('/internal/v1', internalAuth(options.internalApiToken));
   for (const { path, router } of options.pageRouters ?? []) app.use(path, router);
   app.use(requireJsonBodies);
-  app.use(express.json({ limit: deps.config.bodyLimitBytes, type: ['application/json', 'application/*+json'], strict: true }));
+  app.use(parseJson);
 
   app.use(opsRouter(options));
   // Resource metadata only. The OAuth extension (src/oauth/extension.ts), when mounted, serves both

@@ -45,8 +45,8 @@ export function mcpExtension(options: McpExtensionOptions): GatewayExtension {
         },
       );
       return {
-        // Ahead of the shared JSON parser: /mcp parses its own body, so a parse error is a JSON-RPC error.
-        pageRouters: [{ path: MCP_PATH, router }],
+        // /mcp parses its own body, so a parse error is a JSON-RPC error.
+        agentRouters: [{ path: MCP_PATH, router, ownBody: true }],
         capabilities: {
           mcp: { endpoint: MCP_PATH, transport: 'streamable-http', mode: 'stateless-json', protocol_versions: SUPPORTED_PROTOCOL_VERSIONS, latest_protocol_version: LATEST_PROTOCOL_VERSION },
         },

@@ -40,7 +40,7 @@ export function restExtension(options: RestExtensionOptions): GatewayExtension {
       // Public: the document describes the API, it grants nothing.
       docs.get('/openapi.json', (_req, res) => void res.json(document));
       return {
-        routers: [
+        agentRouters: [
           { path: '/api/v1', router: docs },
           { path: '/api/v1', router: restRouter(routes, pipeline, [httpMetricsMiddleware(metrics, 'rest'), deps.authenticateAgent]) },
         ],
