@@ -70,7 +70,7 @@ export const requireJsonRpcEnvelope: RequestHandler = (req, res, next) => {
   res.status(400).json(jsonRpcError(Array.isArray(req.body) ? null : requestIdOf(req.body), ErrorCode.InvalidRequest, problem));
 };
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 

@@ -5,6 +5,7 @@ import { GatewayError } from '../errors/index.js';
 import { authOf, clientAddress, requestIdOf } from '../http/index.js';
 import { parseErrorAsJsonRpc, requireJsonRpcEnvelope, toolCallParamsRefusal } from './json-rpc.js';
 import { StatelessJsonTransport } from './json-transport.js';
+import { directToolCall, serveDirectToolCall } from './direct-tool-call.js';
 import { originGuard, type OwnOrigins } from './origin.js';
 import { requestServer, toolDefinitions, type McpServerDeps } from './server.js';
 
@@ -54,7 +55,10 @@ export async function serveStateless(server: Server, req: Request, res: Response
 function handle(deps: McpServerDeps, tools: Map<string, Tool>): RequestHandler {
   return async (req, res, next) => {
     try {
-      await serveStateless(requestServer(deps, tools, { auth: authOf(res), requestId: requestIdOf(res), address: clientAddress(req) }), req, res);
+      const context = { auth: authOf(res), requestId: requestIdOf(res), address: clientAddress(req) };
+      const call = directToolCall(req.body);
+      if (call) return serveDirectToolCall(deps, context, call, req, res);
+      await serveStateless(requestServer(deps, tools, context), req, res);
     } catch (err) {
       next(err);
     }

@@ -39,7 +39,7 @@ export function toolDefinitions(registry: ContractRegistry): Map<string, Tool> {
   );
 }
 
-async function callTool(deps: McpServerDeps, context: McpCallContext, name: string, args: Record<string, unknown>): Promise<CallToolResult> {
+export async function callTool(deps: McpServerDeps, context: McpCallContext, name: string, args: Record<string, unknown>): Promise<CallToolResult> {
   try {
     const key = args.idempotency_key;
     const outcome = await deps.pipeline.callTool({
