@@ -1,9 +1,10 @@
 import { fail, notExact } from '../value.js';
 
-/** One DER element: its tag, its content, and where the next element starts. */
+/** One DER element: its tag, its content, its whole encoding (`raw`), and where the next element starts. */
 export interface Der {
   tag: number;
   content: Buffer;
+  raw: Buffer;
   end: number;
 }
 
@@ -18,19 +19,19 @@ export function readDer(buf: Buffer, pos: number, builtin: string): Der {
   const tag = buf[pos]!;
   if ((tag & 0x1f) === 0x1f) notExact(builtin, 'a high-tag-number ASN.1 element');
   const first = buf[pos + 1]!;
-  if ((first & 0x80) === 0) return element(buf, tag, pos + 2, first);
+  if ((first & 0x80) === 0) return element(buf, pos, tag, pos + 2, first);
   const n = first & 0x7f;
   if (n === 0 || n > 4) fail('asn1: syntax error: bad length');
   if (pos + 2 + n > buf.length) fail('asn1: syntax error: truncated');
   let len = 0;
   for (let i = 0; i < n; i++) len = len * 256 + buf[pos + 2 + i]!;
   if (len < 0x80 || buf[pos + 2] === 0) fail('asn1: structure error: non-minimal length');
-  return element(buf, tag, pos + 2 + n, len);
+  return element(buf, pos, tag, pos + 2 + n, len);
 }
 
-function element(buf: Buffer, tag: number, start: number, len: number): Der {
+function element(buf: Buffer, pos: number, tag: number, start: number, len: number): Der {
   if (start + len > buf.length) fail('asn1: syntax error: truncated');
-  return { tag, content: buf.subarray(start, start + len), end: start + len };
+  return { tag, content: buf.subarray(start, start + len), raw: buf.subarray(pos, start + len), end: start + len };
 }
 
 /** The elements of a constructed element's content, in order. */

@@ -16,7 +16,7 @@ import { derChildren, readDer, type Der } from './der.js';
 const NAME = 'crypto.parse_private_keys';
 
 /** Go's base64.StdEncoding.DecodeString: padding required, CR and LF ignored, nothing else. */
-function goBase64(bytes: Buffer): Buffer | undefined {
+export function goBase64(bytes: Buffer): Buffer | undefined {
   const text = bytes.toString('latin1').replace(/[\r\n]/g, '');
   if (text.length % 4 !== 0) return undefined;
   if (!/^[A-Za-z0-9+/]*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/.test(text)) return undefined;
@@ -32,7 +32,7 @@ function getLine(data: Buffer): [Buffer, Buffer] {
   return [line.subarray(0, end), rest];
 }
 
-interface PemBlock {
+export interface PemBlock {
   type: string;
   bytes: Buffer;
 }
@@ -91,7 +91,7 @@ function blockAt(afterBegin: Buffer): Attempt {
 }
 
 /** Go's pem.Decode: the first well-formed block anywhere in data, and what follows it. */
-function pemDecode(data: Buffer): { block: PemBlock; rest: Buffer } | undefined {
+export function pemDecode(data: Buffer): { block: PemBlock; rest: Buffer } | undefined {
   let rest = data;
   for (;;) {
     if (startsWith(rest, PEM_START.subarray(1))) rest = rest.subarray(PEM_START.length - 1);
@@ -160,7 +160,7 @@ function checkConsistent(n: bigint, e: bigint, d: bigint, p: bigint, q: bigint, 
 }
 
 /** Go's x509.ParsePKCS1PrivateKey, marshalled as encoding/json marshals *rsa.PrivateKey. */
-function rsaKeyJson(der: Buffer): JsonObject {
+export function rsaKeyJson(der: Buffer): JsonObject {
   const fields = sequenceOf(der, 'RSA private key');
   if (fields.length !== 9) notExact(NAME, 'a multi-prime or malformed RSA key');
   const version = positiveInteger(fields[0]);
@@ -185,7 +185,7 @@ const OID_ED25519 = Buffer.from('2b6570', 'hex');
 const ED25519_PKCS8_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex');
 
 /** Go's x509.ParsePKCS8PrivateKey, for RSA and Ed25519 keys only. */
-function pkcs8KeyJson(der: Buffer): JsonValue {
+export function pkcs8KeyJson(der: Buffer): JsonValue {
   const fields = sequenceOf(der, 'PKCS#8 private key');
   if (fields.length !== 3) notExact(NAME, 'a PKCS#8 key with attributes or a public key');
   const [version, algo, key] = fields as [Der, Der, Der];
