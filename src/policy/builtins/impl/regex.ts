@@ -1,167 +1,232 @@
 /**
- * regex.* built-ins. Go's RE2 syntax is translated to JavaScript where they differ (named groups
- * `(?P<n>)`, leading inline flags, `\z`, `\A`, POSIX classes, `\pL`); Go's rules for successive
- * matches and Split are followed. Compiled patterns are cached.
+ * regex.* built-ins with Go's regexp semantics. Patterns go through a parser of Go's syntax and an
+ * emitter of an equivalent JavaScript RegExp (impl/regex/); what cannot be answered exactly stops.
+ * The loops over successive matches follow Go's regexp.go (allMatches, replaceAll, Split, expand);
+ * Go steps over an empty match by one UTF-8 rune, here by one code point (1 or 2 UTF-16 units),
+ * which is the same character.
  */
 import type { HostImplementation } from '../types.js';
 import { asInteger, asString, fail } from '../value.js';
+import { compileGoRegex, isValidGoRegex, requireWellFormed, type GoRegexp } from './regex/compile.js';
 
-const POSIX: Record<string, string> = {
-  alnum: '0-9A-Za-z', alpha: 'A-Za-z', ascii: '\\x00-\\x7F', blank: '\\t ', cntrl: '\\x00-\\x1F\\x7F', digit: '0-9',
-  graph: '!-~', lower: 'a-z', print: ' -~', punct: '!-\\/:-@\\[-`{-~', space: '\\t\\n\\v\\f\\r ', upper: 'A-Z', word: '0-9A-Za-z_', xdigit: '0-9A-Fa-f',
-};
-
-function translate(pattern: string): { source: string; flags: string } {
-  let flags = '';
-  let source = pattern;
-  const inline = /^\(\?([imsU]+)\)/.exec(source);
-  if (inline) {
-    for (const f of inline[1]!) if (f !== 'U' && !flags.includes(f)) flags += f;
-    source = source.slice(inline[0].length);
-  }
-  source = source
-    .replace(/\(\?P</g, '(?<')
-    .replace(/\\z/g, '$(?![\\s\\S])')
-    .replace(/\\A/g, '^')
-    .replace(/\[:(\^?)([a-z]+):\]/g, (m, neg: string, name: string) => {
-      const cls = POSIX[name];
-      if (cls === undefined) return m;
-      return neg ? `^${cls}` : cls;
-    })
-    .replace(/\\([pP])([A-Z])/g, '\\$1{$2}');
-  return { source, flags };
+/** A RegExp with Go's meaning for a pattern (kept for callers that only need a match test). */
+export function goRegex(pattern: string, builtin = 'regex.match'): RegExp {
+  return compileGoRegex(builtin, pattern, 'groups').re;
 }
 
-const cache = new Map<string, RegExp>();
-
-export function goRegex(pattern: string, extraFlags = ''): RegExp {
-  const key = `${extraFlags}/${pattern}`;
-  const hit = cache.get(key);
-  if (hit) return hit;
-  const { source, flags } = translate(pattern);
-  let re: RegExp;
-  try {
-    re = new RegExp(source, `${flags}${extraFlags}u`);
-  } catch {
-    try {
-      re = new RegExp(source, `${flags}${extraFlags}`);
-    } catch (err) {
-      return fail(`invalid regular expression: ${(err as Error).message}`);
-    }
-  }
-  if (cache.size > 1000) cache.clear();
-  cache.set(key, re);
-  return re;
+interface Match {
+  start: number;
+  end: number;
+  groups: (string | undefined)[];
 }
 
-/** Go's FindAll: successive non-overlapping matches; an empty match abutting the previous one is skipped. */
-function findAll(pattern: string, s: string, n: number): RegExpExecArray[] {
-  const re = goRegex(pattern, 'g');
-  const out: RegExpExecArray[] = [];
+function execAt(re: RegExp, s: string, pos: number): Match | undefined {
+  re.lastIndex = pos;
+  const m = re.exec(s);
+  if (!m) return undefined;
+  return { start: m.index, end: m.index + m[0].length, groups: [...m] };
+}
+
+/** Width of the character at pos in UTF-16 units (Go: the UTF-8 rune there), 0 at the end. */
+function charWidth(s: string, pos: number): number {
+  if (pos >= s.length) return 0;
+  return s.codePointAt(pos)! > 0xffff ? 2 : 1;
+}
+
+/** Go's allMatches: an empty match right after the previous match is not reported. */
+function allMatches(g: GoRegexp, s: string, n: number): Match[] {
+  const out: Match[] = [];
+  const limit = n < 0 ? s.length + 1 : n;
   let pos = 0;
-  let prevEnd = -1;
-  while (pos <= s.length && (n < 0 || out.length < n)) {
-    re.lastIndex = pos;
-    const m = re.exec(s);
+  let prevMatchEnd = -1;
+  while (out.length < limit && pos <= s.length) {
+    const m = execAt(g.re, s, pos);
     if (!m) break;
-    const start = m.index;
-    const end = start + m[0].length;
-    if (start === end && start === prevEnd) {
-      pos = start + (s.codePointAt(start)! > 0xffff ? 2 : 1);
-      continue;
+    let accept = true;
+    if (m.end === pos) {
+      if (m.start === prevMatchEnd) accept = false;
+      const width = charWidth(s, pos);
+      pos = width > 0 ? pos + width : s.length + 1;
+    } else {
+      pos = m.end;
     }
-    out.push(m);
-    prevEnd = end;
-    pos = end === start ? end + (s.codePointAt(end) !== undefined && s.codePointAt(end)! > 0xffff ? 2 : 1) : end;
+    prevMatchEnd = m.end;
+    if (accept) out.push(m);
   }
   return out;
 }
 
+function operands(name: string, pattern: unknown, value: unknown, valueFirst = false): { p: string; s: string } {
+  const p = asString(pattern, valueFirst ? 'operand 2' : 'operand 1');
+  const s = asString(value, valueFirst ? 'operand 1' : 'operand 2');
+  requireWellFormed(name, s);
+  return { p, s };
+}
+
+function match(name: string) {
+  return (pattern: unknown, value: unknown): boolean => {
+    const { p, s } = operands(name, pattern, value);
+    const g = compileGoRegex(name, p, 'test');
+    g.re.lastIndex = 0;
+    return g.re.exec(s) !== null;
+  };
+}
+
+function findN(pattern: unknown, value: unknown, count: unknown): string[] {
+  const { p, s } = operands('regex.find_n', pattern, value);
+  const n = asInteger(count, 'operand 3');
+  const g = compileGoRegex('regex.find_n', p, 'extent');
+  return n === 0 ? [] : allMatches(g, s, n).map((m) => s.slice(m.start, m.end));
+}
+
+function findAllSubmatch(pattern: unknown, value: unknown, count: unknown): string[][] {
+  const name = 'regex.find_all_string_submatch_n';
+  const { p, s } = operands(name, pattern, value);
+  const n = asInteger(count, 'operand 3');
+  const g = compileGoRegex(name, p, 'groups');
+  return n === 0 ? [] : allMatches(g, s, n).map((m) => m.groups.map((x) => x ?? ''));
+}
+
+/** Go's Regexp.Split(s, -1). */
 function split(pattern: unknown, value: unknown): string[] {
-  const s = asString(value, 'operand 2');
-  const p = asString(pattern, 'operand 1');
-  if (s === '') return [''];
+  const { p, s } = operands('regex.split', pattern, value);
+  const g = compileGoRegex('regex.split', p, 'extent');
+  if (p.length > 0 && s.length === 0) return [''];
   const parts: string[] = [];
   let beg = 0;
   let end = 0;
-  for (const m of findAll(p, s, -1)) {
-    end = m.index;
-    if (m.index + m[0].length !== 0) parts.push(s.slice(beg, end));
-    beg = m.index + m[0].length;
+  for (const m of allMatches(g, s, -1)) {
+    end = m.start;
+    if (m.end !== 0) parts.push(s.slice(beg, end));
+    beg = m.end;
   }
   if (end !== s.length) parts.push(s.slice(beg));
   return parts;
 }
 
-/** Go's Regexp.ReplaceAllString template: $1, ${1}, $name, ${name}, $$. */
-function expand(template: string, m: RegExpExecArray): string {
-  return template.replace(/\$(\$|\{([A-Za-z0-9_]+)\}|([A-Za-z0-9_]+))/g, (_all, dollar: string, braced?: string, bare?: string) => {
-    if (dollar === '$') return '$';
-    const name = braced ?? bare!;
-    if (/^\d+$/.test(name)) return m[Number(name)] ?? '';
-    return m.groups?.[name] ?? '';
-  });
-}
-
-function replace(value: unknown, pattern: unknown, replacement: unknown): string {
-  const s = asString(value, 'operand 1');
-  const template = asString(replacement, 'operand 3');
-  let out = '';
-  let last = 0;
-  for (const m of findAll(asString(pattern, 'operand 2'), s, -1)) {
-    out += s.slice(last, m.index) + expand(template, m);
-    last = m.index + m[0].length;
+/** Go's extract: $name or ${name}; name is letters, digits, `_`; a number without leading zeros is an index. */
+function extract(t: string): { name: string; num: number; rest: string } | undefined {
+  if (t.length < 2 || t[0] !== '$') return undefined;
+  const brace = t[1] === '{';
+  const body = t.slice(brace ? 2 : 1);
+  const name = /^[\p{L}\p{Nd}_]*/u.exec(body)![0];
+  if (name === '') return undefined;
+  let i = name.length;
+  if (brace) {
+    if (body[i] !== '}') return undefined;
+    i++;
   }
-  return out + s.slice(last);
+  let num = /^[0-9]+$/.test(name) && name.length <= 9 ? Number(name) : -1;
+  if (num >= 1e9) num = -1;
+  if (name[0] === '0' && name.length > 1) num = -1;
+  return { name, num, rest: body.slice(i) };
 }
 
+/** Go's Regexp.Expand for ReplaceAllString: $1, ${1}, $name, ${name}, $$. */
+function expand(template: string, m: Match, names: readonly (string | undefined)[]): string {
+  let out = '';
+  let t = template;
+  for (;;) {
+    const i = t.indexOf('$');
+    if (i < 0) break;
+    out += t.slice(0, i);
+    t = t.slice(i);
+    if (t[1] === '$') {
+      out += '$';
+      t = t.slice(2);
+      continue;
+    }
+    const x = extract(t);
+    if (!x) {
+      out += '$';
+      t = t.slice(1);
+      continue;
+    }
+    t = x.rest;
+    if (x.num >= 0) out += m.groups[x.num] ?? '';
+    else {
+      const idx = names.findIndex((n, k) => n === x.name && m.groups[k] !== undefined);
+      if (idx >= 0) out += m.groups[idx]!;
+    }
+  }
+  return out + t;
+}
+
+/** Go's Regexp.ReplaceAllString. */
+function replace(value: unknown, pattern: unknown, replacement: unknown): string {
+  const { p, s } = operands('regex.replace', pattern, value, true);
+  const template = asString(replacement, 'operand 3');
+  const g = compileGoRegex('regex.replace', p, template.includes('$') ? 'groups' : 'extent');
+  let out = '';
+  let lastMatchEnd = 0;
+  let searchPos = 0;
+  while (searchPos <= s.length) {
+    const m = execAt(g.re, s, searchPos);
+    if (!m) break;
+    out += s.slice(lastMatchEnd, m.start);
+    // No replacement for an empty match right after the previous match.
+    if (m.end > lastMatchEnd || m.start === 0) out += expand(template, m, g.names);
+    lastMatchEnd = m.end;
+    const width = charWidth(s, searchPos);
+    if (searchPos + width > m.end) searchPos += width;
+    else if (searchPos + 1 > m.end) searchPos++;
+    else searchPos = m.end;
+  }
+  return out + s.slice(lastMatchEnd);
+}
+
+/** Go's regexp.QuoteMeta. */
 function quoteMeta(s: string): string {
   return s.replace(/[\\.+*?()|[\]{}^$]/g, '\\$&');
 }
 
-/** gorilla/mux-style templates: literal text with regular expressions between delimiters. */
+/**
+ * OPA's compileRegexTemplate (forked from gorilla/mux): one-byte delimiters, first-level delimited
+ * parts are regular expressions (each must compile alone), the rest is literal; anchored both ends.
+ */
 function templateMatch(template: unknown, value: unknown, open: unknown, close: unknown): boolean {
+  const name = 'regex.template_match';
   const t = asString(template, 'operand 1');
+  const s = asString(value, 'operand 2');
   const startDelim = asString(open, 'operand 3');
   const endDelim = asString(close, 'operand 4');
-  let source = '^';
-  let i = 0;
-  while (i < t.length) {
-    const start = t.indexOf(startDelim, i);
-    if (start < 0) {
-      source += quoteMeta(t.slice(i));
-      break;
+  if (Buffer.byteLength(startDelim) !== 1) fail(`start delimiter has to be exactly one character long but is ${Buffer.byteLength(startDelim)} long`);
+  if (Buffer.byteLength(endDelim) !== 1) fail(`end delimiter has to be exactly one character long but is ${Buffer.byteLength(startDelim)} long`);
+  requireWellFormed(name, t);
+  requireWellFormed(name, s);
+  const idxs: number[] = [];
+  let level = 0;
+  let idx = 0;
+  for (let i = 0; i < t.length; i++) {
+    if (t[i] === startDelim) {
+      if (++level === 1) idx = i;
+    } else if (t[i] === endDelim) {
+      if (--level === 0) idxs.push(idx, i + 1);
+      else if (level < 0) fail(`unbalanced braces in ${JSON.stringify(t)}`);
     }
-    source += quoteMeta(t.slice(i, start));
-    let depth = 0;
-    let j = start;
-    for (; j < t.length; j++) {
-      if (t.startsWith(startDelim, j)) depth++;
-      else if (t.startsWith(endDelim, j) && --depth === 0) break;
-    }
-    if (j >= t.length) fail(`unbalanced braces in ${t}`);
-    source += `(${t.slice(start + startDelim.length, j)})`;
-    i = j + endDelim.length;
   }
-  return goRegex(`${source}$`).test(asString(value, 'operand 2'));
+  if (level !== 0) fail(`unbalanced braces in ${JSON.stringify(t)}`);
+  let source = '^';
+  let end = 0;
+  for (let i = 0; i < idxs.length; i += 2) {
+    const raw = t.slice(end, idxs[i]);
+    end = idxs[i + 1]!;
+    const part = t.slice(idxs[i]! + 1, end - 1);
+    source += `${quoteMeta(raw)}(${part})`;
+    compileGoRegex(name, `^${part}$`, 'test');
+  }
+  source += `${quoteMeta(t.slice(end))}$`;
+  const g = compileGoRegex(name, source, 'test');
+  g.re.lastIndex = 0;
+  return g.re.exec(s) !== null;
 }
 
 export const regexBuiltins: Readonly<Record<string, HostImplementation>> = {
-  'regex.match': (p: unknown, v: unknown) => goRegex(asString(p, 'operand 1')).test(asString(v, 'operand 2')),
-  re_match: (p: unknown, v: unknown) => goRegex(asString(p, 'operand 1')).test(asString(v, 'operand 2')),
-  'regex.is_valid': (p: unknown) => {
-    if (typeof p !== 'string') return false;
-    try {
-      goRegex(p);
-      return true;
-    } catch {
-      return false;
-    }
-  },
-  'regex.find_n': (p: unknown, v: unknown, n: unknown) =>
-    findAll(asString(p, 'operand 1'), asString(v, 'operand 2'), asInteger(n, 'operand 3')).map((m) => m[0]),
-  'regex.find_all_string_submatch_n': (p: unknown, v: unknown, n: unknown) =>
-    findAll(asString(p, 'operand 1'), asString(v, 'operand 2'), asInteger(n, 'operand 3')).map((m) => [...m].map((g) => g ?? '')),
+  'regex.match': match('regex.match'),
+  re_match: match('re_match'),
+  'regex.is_valid': (p: unknown) => typeof p === 'string' && isValidGoRegex('regex.is_valid', p),
+  'regex.find_n': findN,
+  'regex.find_all_string_submatch_n': findAllSubmatch,
   'regex.split': split,
   'regex.replace': replace,
   'regex.template_match': templateMatch,
