@@ -12,9 +12,11 @@ import type { DiscoveredTest } from './discover.js';
 
 export class TestInsight {
   private readonly prepared: PreparedPolicy;
+  private readonly lines = new Map<string, string[]>();
 
   constructor(sources: PolicySource[], tests: readonly DiscoveredTest[]) {
     this.prepared = preparePolicy(sources, { entrypoints: tests.map((t) => t.entrypoint) });
+    for (const s of sources) this.lines.set(s.path, s.text.split('\n'));
   }
 
   /** Evaluates every test with a coverage collector (errors count as evaluated up to where they stopped). */
@@ -39,6 +41,6 @@ export class TestInsight {
       if (!(err instanceof EvaluationError)) throw err;
     }
     const fail = lastFailure(recorder.events);
-    return fail ? formatFailure(fail, this.prepared.sourceNames) : undefined;
+    return fail ? formatFailure(fail, this.prepared.sourceNames, '  ', (file, line) => this.lines.get(file)?.[line - 1]) : undefined;
   }
 }

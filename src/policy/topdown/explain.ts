@@ -8,6 +8,7 @@ import { refName, termToString } from '../compiler/ast/index.js';
 import { lookupBuiltin } from '../builtins/index.js';
 import type { TraceEvent, Tracer } from './interpreter.js';
 import { numberText } from './json.js';
+import { sourceExpression } from './source-expression.js';
 import { Num, Obj, RSet, type Value } from './value.js';
 
 export class TraceRecorder implements Tracer {
@@ -116,15 +117,50 @@ function wordColumn(text: string, name: string): number {
  *     |
  *     1
  */
-export function formatFailure(e: Extract<TraceEvent, { op: 'fail' }>, sourceNames: ReadonlyMap<string, string>, indent = '  '): string {
+/** The text of a source line, when the caller has the sources (`file` as the trace names it). */
+export type SourceLines = (file: string, line: number) => string | undefined;
+
+interface Mark {
+  col: number;
+  value: string;
+}
+
+/**
+ * The failing expression as written, with each variable's value under the term it stands for: a
+ * variable the compiler generated for a call or ref sits where that term was written. Undefined
+ * when the source line is not at hand or the expression does not fit on it.
+ */
+function asWritten(e: Extract<TraceEvent, { op: 'fail' }>, sourceLines: SourceLines | undefined): { text: string; marks: Mark[] } | undefined {
+  const line = sourceLines?.(e.loc.file, e.loc.line);
+  const text = line === undefined ? undefined : sourceExpression(line, e.loc.col);
+  if (text === undefined) return undefined;
+  const marks: Mark[] = [];
+  const taken = new Set<number>();
+  for (const v of e.vars) {
+    if (!v.loc || v.loc.file !== e.loc.file || v.loc.line !== e.loc.line) continue;
+    const col = v.loc.col - e.loc.col;
+    if (col < 0 || col >= text.length || taken.has(col)) continue;
+    taken.add(col);
+    marks.push({ col, value: regoText(v.value) });
+  }
+  return { text, marks };
+}
+
+/** The compiled expression, generated names replaced by source names, each variable found by its name. */
+function asCompiled(e: Extract<TraceEvent, { op: 'fail' }>, sourceNames: ReadonlyMap<string, string>): { text: string; marks: Mark[] } {
   const text = withSourceNames(e.text, sourceNames);
   const marks = e.vars
     .map((v) => {
       const name = sourceNames.get(v.name) ?? v.name;
       return { col: wordColumn(text, name), value: regoText(v.value) };
     })
-    .filter((m) => m.col >= 0)
-    .sort((a, b) => a.col - b.col);
+    .filter((m) => m.col >= 0);
+  return { text, marks };
+}
+
+export function formatFailure(e: Extract<TraceEvent, { op: 'fail' }>, sourceNames: ReadonlyMap<string, string>, indent = '  ', sourceLines?: SourceLines): string {
+  const { text, marks } = asWritten(e, sourceLines) ?? asCompiled(e, sourceNames);
+  marks.sort((a, b) => a.col - b.col);
   const pad = `${indent}    `;
   const out = [`${indent}${e.loc.file}:${e.loc.line}:`, `${pad}${text}`];
   const bars = (n: number): string => {

@@ -24,7 +24,7 @@ export type RuleOrigin = Extract<Origin, { kind: 'rule' | 'exit' }>;
 export type TraceEvent =
   | { op: 'enter' | 'exit'; depth: number; name: string; loc: RuleOrigin['loc'] }
   | { op: 'eval'; depth: number; text: string; loc: ExprOrigin['loc'] }
-  | { op: 'fail'; depth: number; text: string; loc: ExprOrigin['loc']; vars: Array<{ name: string; value: Value | undefined }> };
+  | { op: 'fail'; depth: number; text: string; loc: ExprOrigin['loc']; vars: Array<{ name: string; value: Value | undefined; loc?: ExprOrigin['loc'] }> };
 
 export interface Tracer {
   event(e: TraceEvent): void;
@@ -132,7 +132,7 @@ class Run {
   private failed(s: Stmt, locals: Locals): void {
     const tracer = this.options.tracer;
     if (!tracer || s.origin?.kind !== 'expr' || this.notDepth > 0) return;
-    const vars = s.origin.vars.map((v) => ({ name: v.name, value: locals[v.local] }));
+    const vars = s.origin.vars.map((v) => ({ name: v.name, value: locals[v.local], ...(v.loc ? { loc: v.loc } : {}) }));
     tracer.event({ op: 'fail', depth: this.depth, text: exprText(s.origin.expr, s.origin.text), loc: s.origin.loc, vars });
   }
 

@@ -66,14 +66,17 @@ describe('policy test: coverage, threshold, variable values, bench, timeout, emp
     expect(met.code).to.equal(0);
   });
 
-  it('shows the failing expression of a failing test with the values of its variables (--var-values)', async () => {
-    const failing = `package app\n\ntest_limit_wrong if {\n\tx := 1\n\tlimit == x with input as {"n": 5}\n}\n`;
+  it('shows the failing expression as written, with the values of its variables and calls under them (--var-values)', async () => {
+    const failing = `package app\n\ntest_limit_wrong if {\n\tx := 1\n\tlimit == x with input as {"n": 5}\n}\n\ntest_count if {\n\tys := [1, 2]\n\tcount(ys) == 3 # too few\n}\n`;
     await writeFile(join(dir, 'app', 'wrong_test.rego'), failing);
     try {
       const { code, out } = await capture(() => policyCommand.run(['test', '--var-values', join(dir, 'app')]));
       expect(code).to.equal(1);
       expect(out).to.contain('data.app.test_limit_wrong: FAIL');
-      expect(out).to.match(/app\/wrong_test\.rego:5:\n\s+data\.app\.limit == x\n\s+\|\n\s+1/);
+      // The source text, not the compiler's rewrite; x's value under x (column 9 of the expression).
+      expect(out).to.match(/app\/wrong_test\.rego:5:\n( +)limit == x with input as \{"n": 5\}\n\1 {9}\|\n\1 {9}1\n/);
+      // The call's value under the call (the compiler bound it to a variable of its own); the comment is not part of it.
+      expect(out).to.match(/app\/wrong_test\.rego:10:\n( +)count\(ys\) == 3\n\1\|\n\1[2]\n/);
     } finally {
       await rm(join(dir, 'app', 'wrong_test.rego'));
     }

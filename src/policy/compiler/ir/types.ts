@@ -17,7 +17,7 @@ export type Local = number;
  *  - exit: the statement that gives a rule its value (the rule fired).
  */
 export type Origin =
-  | { kind: 'expr'; loc: Location; text: string; vars: Array<{ name: string; local: Local }>; expr?: Expr }
+  | { kind: 'expr'; loc: Location; text: string; vars: Array<{ name: string; local: Local; loc?: Location }>; expr?: Expr }
   | { kind: 'rule' | 'exit'; loc: Location; name: string };
 
 export interface Location { file: string; line: number; col: number }

@@ -315,10 +315,10 @@ class Planner {
 
   /** The expression's text and the locals of the variables it reads that are bound before it. */
   private exprOrigin(expr: Expr): Origin {
-    const vars: Array<{ name: string; local: Local }> = [];
-    for (const name of exprVarNames(expr)) {
+    const vars: Array<{ name: string; local: Local; loc: Location }> = [];
+    for (const [name, loc] of exprVarNames(expr)) {
       const l = this.f.scope.get(name);
-      if (l !== undefined) vars.push({ name, local: l });
+      if (l !== undefined) vars.push({ name, local: l, loc });
     }
     return { kind: 'expr', loc: expr.loc, text: exprToString(expr), vars, expr };
   }
@@ -993,12 +993,16 @@ function exitOrigin(rule: Rule): Origin {
   return { kind: 'exit', loc: rule.head.loc, name: ruleName(rule) };
 }
 
-/** Names of the variables an expression mentions (outside nested comprehension bodies too). */
-function exprVarNames(expr: Expr): Set<string> {
-  const names = new Set<string>();
+/**
+ * The variables an expression mentions (outside nested comprehension bodies too), each with where it
+ * first appears: for a var the compiler generated in place of a call or ref, that is where the
+ * replaced term was written, so a failure can show the value under the source text.
+ */
+function exprVarNames(expr: Expr): Map<string, Location> {
+  const names = new Map<string, Location>();
   const term = (t: Term): void => {
     switch (t.type) {
-      case 'var': if (t.name !== 'input' && t.name !== 'data') names.add(t.name); return;
+      case 'var': if (t.name !== 'input' && t.name !== 'data' && !names.has(t.name)) names.set(t.name, t.loc); return;
       case 'ref': t.terms.forEach(term); return;
       case 'array': case 'set': t.items.forEach(term); return;
       case 'object': t.entries.forEach(([a, b]) => { term(a); term(b); }); return;
