@@ -23,6 +23,7 @@ import { graphqlBuiltins } from './impl/graphql.js';
 import { regexBuiltins } from './impl/regex.js';
 import { timeBuiltins } from './impl/time.js';
 import { miscBuiltins } from './impl/misc.js';
+import { yamlBuiltins } from './impl/yaml/index.js';
 import { awsBuiltins } from './impl/aws.js';
 import { templateBuiltins } from './impl/template.js';
 import { x509Builtins } from './impl/x509.js';
@@ -49,6 +50,7 @@ const IMPLEMENTATION_GROUPS: readonly Readonly<Record<string, HostImplementation
   regexBuiltins,
   timeBuiltins,
   miscBuiltins,
+  yamlBuiltins,
   awsBuiltins,
   templateBuiltins,
   x509Builtins,

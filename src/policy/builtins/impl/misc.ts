@@ -1,10 +1,9 @@
-/** Hashes and HMAC, semver, yaml, uuid, rand, trace and JSON schema built-ins. */
+/** Hashes and HMAC, semver, uuid, rand, trace and JSON schema built-ins (yaml: see ./yaml). */
 import { createHash, createHmac, randomInt, randomUUID, timingSafeEqual } from 'node:crypto';
 import semver from 'semver';
-import YAML from 'yaml';
 import { Ajv, type ErrorObject } from 'ajv';
 import type { HostImplementation } from '../types.js';
-import { asInteger, asString, fail, isObject, notExact, sortKeysDeep, type JsonValue } from '../value.js';
+import { asInteger, asString, fail, isObject, notExact, type JsonValue } from '../value.js';
 import { integerResult } from './units.js';
 
 const hash = (algorithm: string) => (s: unknown) => createHash(algorithm).update(asString(s, 'operand 1'), 'utf8').digest('hex');
@@ -16,12 +15,6 @@ function strictSemver(value: unknown, what: string): string {
   const s = asString(value, what);
   if (semver.valid(s) !== s) fail(`${what}: string ${JSON.stringify(s)} is not a valid SemVer`);
   return s;
-}
-
-function yamlParse(text: unknown): JsonValue {
-  const doc = YAML.parseDocument(asString(text, 'operand 1'), { version: '1.1' });
-  if (doc.errors.length > 0) fail(doc.errors[0]!.message);
-  return doc.toJS({ maxAliasCount: 100 }) as JsonValue;
 }
 
 /** Deterministic per seed string within one process, as OPA's rand.intn is within one query. */
@@ -155,16 +148,6 @@ export const miscBuiltins: Readonly<Record<string, HostImplementation>> = {
   },
   'semver.is_valid': (v: unknown) => typeof v === 'string' && semver.valid(v) === v,
   'semver.compare': (a: unknown, b: unknown) => semver.compare(strictSemver(a, 'operand 1'), strictSemver(b, 'operand 2')),
-  'yaml.unmarshal': yamlParse,
-  'yaml.is_valid': (s: unknown) => {
-    try {
-      yamlParse(s);
-      return true;
-    } catch {
-      return false;
-    }
-  },
-  'yaml.marshal': (v: unknown) => YAML.stringify(sortKeysDeep(v as JsonValue)),
   'uuid.parse': uuidParse,
   'uuid.rfc4122': (seed: unknown) => {
     const key = asString(seed, 'operand 1');
