@@ -11,7 +11,7 @@ import { emitDocument } from './emitter.js';
 import { goSortedKeys } from './key-order.js';
 import { goFormatG } from './go-numbers.js';
 import { goResolve, plainReadsAsString } from './resolve.js';
-import { checkReadable } from './reader.js';
+import { isReadable } from './reader.js';
 
 const NAME = 'yaml.marshal';
 /** Nesting beyond this stops the call (go-yaml's own limits there were not reproduced). */
@@ -30,12 +30,16 @@ function stringNode(s: string): EmitNode & { kind: 'scalar' } {
 }
 
 /**
- * What the JSON text of a string turns into when libyaml reads it back: the same string, unless a
- * character is one the reader refuses (an error) or U+0085, which a double-quoted scalar folds as a
- * line break (not reproduced: the call stops).
+ * What the JSON text of a string turns into when libyaml reads it back: the same string, unless it
+ * holds a character encoding/json writes as it is (all but those below U+0020) and the reader
+ * refuses (U+007F, C1 controls, U+FFFE/U+FFFF: an error), or U+0085, which a double-quoted scalar
+ * folds as a line break (not reproduced: the call stops).
  */
 function checkString(s: string): void {
-  checkReadable(s, NAME);
+  for (const ch of s) {
+    const c = ch.codePointAt(0)!;
+    if (c >= 0x20 && !isReadable(c)) fail(`${NAME}: yaml: control characters are not allowed`);
+  }
   if (s.includes('\u0085')) notExact(NAME, 'a string holding U+0085 (NEL)');
 }
 

@@ -29,6 +29,9 @@ function precheck(text: string, builtin: string): void {
   }
   const refusals: [RegExp, string][] = [
     [/\t/, 'a tab character'],
+    // Line breaks to libyaml (YAML 1.1), ordinary characters to the YAML 1.2 parser.
+    [/[\u0085\u2028\u2029]/, 'U+0085, U+2028 or U+2029'],
+    [/\r(?!\n)/, 'a carriage return not followed by a line feed'],
     [/\uFEFF/, 'a byte order mark'],
     [/^%/m, 'a directive'],
     [/(^|[\s,[{])\?(\s|$)/m, 'an explicit "?" key'],
@@ -38,7 +41,11 @@ function precheck(text: string, builtin: string): void {
 
 /** Parser errors libyaml is known to report as well, for a first document (else the call stops). */
 function isSharedError(code: string, message: string, text: string): boolean {
-  if (code === 'MISSING_CHAR' && /^Missing closing ["']quote/.test(message)) return true;
+  // An unclosed quoted scalar, when that quote is the text's only quote character and no comment
+  // could hide one (the parser also says this of a quoted scalar continued at a lower indentation,
+  // which libyaml accepts).
+  const quote = /^Missing closing (["'])quote/.exec(message)?.[1];
+  if (code === 'MISSING_CHAR' && quote !== undefined) return [...text].filter((c) => c === '"' || c === "'").length === 1 && !text.includes('#');
   if (code === 'BLOCK_AS_IMPLICIT_KEY' && /^Nested mappings are not allowed in compact mappings/.test(message)) return true;
   if (code === 'BAD_SCALAR_START' && /reserved character [@`]/.test(message)) return true;
   // An unclosed flow collection, when no closing bracket of its kind appears anywhere.
@@ -106,6 +113,9 @@ class TreeBuilder {
       const flow = inFlow || node.flow === true;
       for (const pair of node.items) {
         if (isMap(pair.key) || isSeq(pair.key)) this.refuse('a collection as a map key');
+        // libyaml drops a simple key 1024 characters long (from its start to the ':'); the parser
+        // counts its own way.
+        if (isScalar(pair.key) && String(pair.key.value).length > 1000) this.refuse('a map key over 1000 characters');
         g.children.push([this.build(pair.key, flow), this.build(pair.value, flow)]);
       }
       return g;
@@ -123,7 +133,7 @@ class TreeBuilder {
     switch (node.type) {
       case 'PLAIN':
         value = tag === BINARY_TAG ? this.binarySource(source) : String(node.value);
-        if (inFlow && /[:?#]|^[-]/.test(value)) this.refuse(`the flow scalar ${JSON.stringify(value)}`);
+        if (inFlow && /[:?]|^-$/.test(value)) this.refuse(`the flow scalar ${JSON.stringify(value)}`);
         break;
       case 'QUOTE_DOUBLE':
         if (source.replace(DQ_ESCAPE, '').includes('\\')) this.refuse('a double-quoted escape outside the common set');
@@ -137,6 +147,7 @@ class TreeBuilder {
       case 'BLOCK_FOLDED':
         if (header === undefined || /[0-9]/.test(header.source)) this.refuse('a block scalar indentation indicator');
         if (node.type === 'BLOCK_FOLDED' && /\n[ ]+\S/.test(`\n${dedent(source)}`)) this.refuse('folded text with more-indented lines');
+        if (/(^|\n) +(\r?\n|$)/.test(source)) this.refuse('a block scalar line of spaces only');
         value = this.text(node.value);
         break;
       default:

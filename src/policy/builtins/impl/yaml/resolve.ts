@@ -141,23 +141,34 @@ function daysIn(month: number, year: number): number {
   return [4, 6, 9, 11].includes(month) ? 30 : 31;
 }
 
+const DATE = /^([0-9]{4})-([0-9][0-9]?)-([0-9][0-9]?)/;
+/** "15:4:5.999999999": getnum's one or two digits, a fraction of any length after '.' or ','. */
+const TIME = '([0-9][0-9]?):([0-9][0-9]?):([0-9][0-9]?)(?:[.,][0-9]+)?';
+const RFC3339_LIKE = new RegExp(`^[Tt]${TIME}(?:Z|[+-]([0-9]{2}):([0-9]{2}))$`);
+const SPACED = new RegExp(`^ +${TIME}$`);
+
 /**
- * Whether parseTimestamp (resolve.go) reads s as a timestamp: time.Parse with "2006-1-2" and three
- * date-time layouts. A date alone is checked here (month 1-12, a day the month has); a date followed
- * by a time ("T", "t" or space) stops the call, the time layouts' rules not being reproduced.
+ * Whether parseTimestamp (resolve.go) reads s as a timestamp: time.Parse with the layouts
+ * "2006-1-2T15:4:5.999999999Z07:00", the same with "t", "2006-1-2 15:4:5.999999999" and
+ * "2006-1-2", each with time.Parse's range checks (month, the month's days, hour < 24, minute and
+ * second < 60, zone offset hour <= 24 and minute <= 60).
  */
-export function isGoTimestamp(s: string, builtin: string): boolean {
-  const date = /^([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})/.exec(s);
+export function isGoTimestamp(s: string): boolean {
+  const date = DATE.exec(s);
   if (date === null) return false;
-  if (date[0].length < s.length) {
-    if ('Tt '.includes(s[date[0].length]!)) notExact(builtin, `the timestamp-like text ${JSON.stringify(s)}`);
-    return false;
-  }
   const [year, month, day] = [Number(date[1]), Number(date[2]), Number(date[3])];
-  return month >= 1 && month <= 12 && day >= 1 && day <= daysIn(month, year);
+  if (month < 1 || month > 12 || day < 1 || day > daysIn(month, year)) return false;
+  const rest = s.slice(date[0].length);
+  if (rest === '') return true;
+  const time = RFC3339_LIKE.exec(rest) ?? SPACED.exec(rest);
+  if (time === null) return false;
+  const [hour, minute, second] = [Number(time[1]), Number(time[2]), Number(time[3])];
+  if (hour > 23 || minute > 59 || second > 59) return false;
+  const [zoneHour, zoneMinute] = [Number(time[4] ?? 0), Number(time[5] ?? 0)];
+  return zoneHour <= 24 && zoneMinute <= 60;
 }
 
 /** Whether go-yaml reads s, written plain, back as the same string (encode.go's canUsePlain test). */
 export function plainReadsAsString(s: string, builtin: string): boolean {
-  return s !== '<<' && goResolve('', s, builtin).kind === 'str' && !isGoTimestamp(s, builtin);
+  return s !== '<<' && goResolve('', s, builtin).kind === 'str' && !isGoTimestamp(s);
 }
