@@ -4,7 +4,7 @@
  * types, each as strict as cryptobyte is (a reading cryptobyte refuses is an error here too).
  */
 import { fail, notExact } from '../../value.js';
-import { derChildren, readDer, type Der } from '../der.js';
+import { readDer, type Der } from '../der.js';
 
 export const TAG = {
   BOOLEAN: 0x01, INTEGER: 0x02, BIT_STRING: 0x03, OCTET_STRING: 0x04, NULL: 0x05, OID: 0x06,
@@ -12,51 +12,51 @@ export const TAG = {
   IA5String: 0x16, UTCTime: 0x17, GeneralizedTime: 0x18, NumericString: 0x12, BMPString: 0x1e,
 } as const;
 
-/** A cursor over the elements of one constructed element's content, as a cryptobyte.String. */
+/**
+ * A cursor over the elements of one constructed element's content, read as a cryptobyte.String is:
+ * lazily, one element at a time, so bytes after the last element Go reads are never looked at
+ * (Go ignores them); peeking looks at the next tag byte only.
+ */
 export class DerCursor {
-  private readonly items: Der[];
-  private index = 0;
+  private pos = 0;
 
-  constructor(content: Buffer, readonly builtin: string) {
-    this.items = derChildren(content, builtin);
-  }
+  constructor(private readonly content: Buffer, readonly builtin: string) {}
 
   empty(): boolean {
-    return this.index >= this.items.length;
+    return this.pos >= this.content.length;
   }
 
   peek(tag: number): boolean {
-    return !this.empty() && this.items[this.index]!.tag === tag;
+    return !this.empty() && this.content[this.pos] === tag;
   }
 
   /** The next element if it has `tag`; otherwise the error `message` (Go's message for that field). */
   read(tag: number, message: string): Der {
     if (!this.peek(tag)) fail(message);
-    return this.items[this.index++]!;
+    return this.take();
   }
 
   optional(tag: number): Der | undefined {
-    return this.peek(tag) ? this.items[this.index++] : undefined;
+    return this.peek(tag) ? this.take() : undefined;
   }
 
   /** Every element not yet read. */
   all(): Der[] {
-    const rest = this.items.slice(this.index);
-    this.index = this.items.length;
+    const rest: Der[] = [];
+    while (!this.empty()) rest.push(this.take());
     return rest;
   }
 
   next(message: string): Der {
     if (this.empty()) fail(message);
-    return this.items[this.index++]!;
+    return this.take();
   }
-}
 
-/** The children of an element read whole from `der` with nothing after it. */
-export function single(der: Buffer, builtin: string, message: string): Der {
-  const el = readDer(der, 0, builtin);
-  if (el.end !== der.length) fail(message);
-  return el;
+  private take(): Der {
+    const el = readDer(this.content, this.pos, this.builtin);
+    this.pos = el.end;
+    return el;
+  }
 }
 
 /** cryptobyte's readBase128Int: at most 5 bytes, minimal, below 2^31. */

@@ -31,6 +31,7 @@ export interface PublicKey {
   key?: KeyObject;
   rsaBits?: number;
   rsaExponent?: number;
+  rsaEvenModulus?: boolean;
 }
 
 const big = (v: bigint): JsonValue => integerResult(v) as JsonValue;
@@ -71,7 +72,7 @@ function rsaKey(params: Der | undefined, data: Buffer, spki: Der, builtin: strin
   } catch {
     key = undefined;
   }
-  return { algorithm: PUBLIC_KEY_ALGORITHM.RSA, json: { N: big(n), E: e }, key, rsaBits: n.toString(2).length, rsaExponent: e };
+  return { algorithm: PUBLIC_KEY_ALGORITHM.RSA, json: { N: big(n), E: e }, key, rsaBits: n.toString(2).length, rsaExponent: e, rsaEvenModulus: n % 2n === 0n };
 }
 
 function ecKey(params: Der | undefined, data: Buffer, spki: Der, builtin: string): PublicKey {

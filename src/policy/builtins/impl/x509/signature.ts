@@ -78,7 +78,8 @@ export function signatureValid(algo: number, signed: Buffer, signature: Buffer, 
   try {
     if (key.algorithm === RSA) {
       if (key.rsaExponent! < 3 || key.rsaExponent! % 2 === 0) notExact(builtin, 'an RSA key with an unusual public exponent');
-      if (key.rsaBits! < 1024) return false;
+      // Go 1.24+ crypto/rsa: keys under 1024 bits and even moduli are verification errors.
+      if (key.rsaBits! < 1024 || key.rsaEvenModulus) return false;
       if (signature.length !== Math.ceil(key.rsaBits! / 8)) return false;
       const padding = pss ? constants.RSA_PKCS1_PSS_PADDING : constants.RSA_PKCS1_PADDING;
       const saltLength = pss ? { sha256: 32, sha384: 48, sha512: 64 }[pss.hash as 'sha256'] : undefined;
