@@ -34,8 +34,14 @@ describe('regex built-ins stop where JavaScript would answer differently', () =>
     }
   });
 
-  it('stops on a Unicode class under (?i) that covers only part of the pattern', () => {
-    expect(() => call('regex.match', '(?i:\\p{Lu})x', 'ax')).to.throw(NotExactError);
+  it('folds a Unicode class under (?i) that covers only part of the pattern, and stops on a negated one beside other items', () => {
+    expect(call('regex.match', '^(?i:\\p{Lu})x$', 'ax')).to.equal(true);
+    expect(call('regex.match', '^(?i:\\p{Lu})x$', 'aX')).to.equal(false);
+    expect(call('regex.match', '^(?i:\\P{Lu})x$', 'ax')).to.equal(false);
+    // The micro sign is script Common but folds to Greek mu: Go's FoldScript["Greek"] has it.
+    expect(call('regex.match', '^(?i:\\p{Greek})x$', '\u00b5x')).to.equal(true);
+    expect(call('regex.match', '^\\p{Greek}x$', '\u00b5x')).to.equal(false);
+    expect(() => call('regex.match', '(?i:[\\PLx])y', 'ay')).to.throw(NotExactError);
   });
 
   it('stops on a pattern whose compiled size is near Go\'s limit', () => {

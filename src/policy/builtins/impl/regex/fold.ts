@@ -110,6 +110,19 @@ export function foldClosure(ranges: Range[]): Range[] {
   return clean(out);
 }
 
+/**
+ * The code points outside a set that fold to a member of it: what Go adds to a Unicode class
+ * under (?i) (its FoldCategory and FoldScript tables). `has` tests membership in the set.
+ */
+export function foldExtras(has: (cp: number) => boolean): Range[] {
+  const out: Range[] = [];
+  for (const cp of foldingMembers()) {
+    if (!has(cp)) continue;
+    for (const o of orbit(cp)) if (!has(o)) out.push([o, o]);
+  }
+  return clean(out);
+}
+
 /** Whether no code point of the ranges takes part in case folding (then (?i) changes nothing). */
 export function foldInvariant(ranges: Range[]): boolean {
   return !foldingMembers().some((cp) => ranges.some(([lo, hi]) => lo <= cp && cp <= hi));

@@ -6,7 +6,7 @@
  * as written. (?i) becomes the `i` flag when it covers every case-sensitive part of the pattern, and
  * explicit folded classes otherwise.
  */
-import { clean, foldClosure, foldInvariant, negate, orbit, type Range } from './fold.js';
+import { clean, foldClosure, foldExtras, foldInvariant, negate, orbit, type Range } from './fold.js';
 import { children, GoRegexUnsupported, PERL_CLASSES, POSIX_CLASSES, type ClassItem, type Node, type Parsed } from './syntax.js';
 
 export interface Emitted {
@@ -140,18 +140,30 @@ class Emitter {
     return rangesSource(negate(fold && this.mode === 'flag' ? foldClosure(ranges) : ranges));
   }
 
-  /** (?i) on part of a pattern: the class's own ranges with their orbits, no flag involved. */
+  /**
+   * (?i) on part of a pattern: the class's own ranges with their orbits, no flag involved. A Unicode
+   * class gets the code points that fold into it, read from this runtime's tables; negated, it can
+   * only be written alone (as the negation of the whole class).
+   */
   private manualFoldedClass(n: Extract<Node, { k: 'class' }>): string {
     const ranges: Range[] = [];
+    const sources: string[] = [];
+    let neg = n.neg;
     for (const item of n.items) {
-      if (item.k === 'uni') throw new GoRegexUnsupported('a Unicode class under (?i) that covers only part of the pattern');
-      if (item.k === 'range') ranges.push(...foldClosure([[item.lo, item.hi]]));
+      if (item.k === 'uni') {
+        if (item.neg && n.items.length !== 1) throw new GoRegexUnsupported('a negated Unicode class beside other items under (?i)');
+        if (item.neg) neg = !neg;
+        const src = unicodeSource(item);
+        const re = new RegExp(`[${src}]`, 'u');
+        sources.push(src);
+        ranges.push(...foldExtras((cp) => re.test(String.fromCodePoint(cp))));
+      } else if (item.k === 'range') ranges.push(...foldClosure([[item.lo, item.hi]]));
       else {
         const folded = foldClosure(asciiItemRanges(item));
         ranges.push(...(item.neg ? negate(folded) : folded));
       }
     }
-    return `[${n.neg ? '^' : ''}${rangesSource(clean(ranges))}]`;
+    return `[${neg ? '^' : ''}${sources.join('')}${rangesSource(clean(ranges))}]`;
   }
 }
 
