@@ -2,7 +2,7 @@
  * Test support for the x509 built-ins: a small DER writer and a certificate / request builder over
  * node:crypto keys, so each test states the exact certificate it feeds Go's parser model.
  */
-import { createPublicKey, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
+import { constants, createPublicKey, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
 
 export function tlv(tag: number, content: Buffer): Buffer {
   const len = content.length;
@@ -141,13 +141,21 @@ export interface CertSpec {
   /** Version 1 certificates carry no version field and no extensions. */
   v1?: boolean;
   sha1?: boolean;
+  /** RSASSA-PSS with SHA-256 and this salt length; hash parameters absent, as OpenSSL writes them. */
+  pssSalt?: number;
+}
+
+/** RSASSA-PSS-params for SHA-256, MGF1-SHA-256 and `salt`, the hash AlgorithmIdentifiers without NULL. */
+export function pssAlgorithm(salt: number): Buffer {
+  const sha256 = seq(oid('2.16.840.1.101.3.4.2.1'));
+  return seq(oid('1.2.840.113549.1.1.10'), seq(explicit(0, sha256), explicit(1, seq(oid('1.2.840.113549.1.1.8'), sha256)), explicit(2, integer(salt))));
 }
 
 export const DAY = 86_400_000;
 
 export function certificate(spec: CertSpec): Buffer {
   const signer = spec.signer ?? spec.key;
-  const algo = signatureAlgorithm(signer.kind, spec.sha1 ?? false);
+  const algo = spec.pssSalt === undefined ? signatureAlgorithm(signer.kind, spec.sha1 ?? false) : pssAlgorithm(spec.pssSalt);
   const tbs = seq(
     ...(spec.v1 ? [] : [explicit(0, integer(2))]),
     integer(spec.serial ?? 1n),
@@ -158,7 +166,10 @@ export function certificate(spec: CertSpec): Buffer {
     spec.key.spki,
     ...(spec.extensions && spec.extensions.length > 0 ? [explicit(3, seq(...spec.extensions))] : []),
   );
-  return seq(tbs, algo, bitString(signWith(signer, tbs, spec.sha1 ?? false)));
+  const signature = spec.pssSalt === undefined
+    ? signWith(signer, tbs, spec.sha1 ?? false)
+    : sign('sha256', tbs, { key: signer.privateKey, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: spec.pssSalt });
+  return seq(tbs, algo, bitString(signature));
 }
 
 export function pem(der: Buffer, type = 'CERTIFICATE'): string {

@@ -113,6 +113,17 @@ describe('crypto.x509.parse_and_verify_certificates: Go Certificate.Verify as OP
     expect(verify(pems(impostor, inter, leaf))).to.deep.equal([false, []]);
   });
 
+  it('reads RSASSA-PSS parameters as Go does: SHA-256 with a 32-byte salt verifies, another salt is Unknown (0) and fails', () => {
+    const rsaRoot = issue('PSS Root', undefined, ca(), { keyKind: 'rsa' });
+    const pssLeaf = issue('pss.example', rsaRoot, serverLeaf('pss.example'), { pssSalt: 32 });
+    const [ok, chain] = verify(pems(rsaRoot, pssLeaf));
+    expect(ok).to.equal(true);
+    expect(chain[0]!.SignatureAlgorithm).to.equal(13); // SHA256WithRSAPSS
+    const oddSalt = issue('salt.example', rsaRoot, serverLeaf('salt.example'), { pssSalt: 20 });
+    expect(parse(c.pem(oddSalt.der))[0]!.SignatureAlgorithm).to.equal(0); // UnknownSignatureAlgorithm
+    expect(verify(pems(rsaRoot, oddSalt))).to.deep.equal([false, []]);
+  });
+
   it('refuses a certificate with an unhandled critical extension anywhere in the chain', () => {
     const critical = issue('crit.example', inter, [...serverLeaf('crit.example'), c.extension('1.2.3.4', c.nullDer, true)]);
     expect(verify(pems(root, inter, critical))).to.deep.equal([false, []]);

@@ -6,7 +6,7 @@
 import { constants, verify } from 'node:crypto';
 import { fail, notExact } from '../../value.js';
 import type { Der } from '../der.js';
-import { DerCursor, oidEquals, readOid } from './asn1.js';
+import { DerCursor, oidEquals, parseOid, readInt, readOid } from './asn1.js';
 import { PUBLIC_KEY_ALGORITHM, type PublicKey } from './public-key.js';
 
 interface Details {
@@ -39,27 +39,65 @@ const DETAILS: Details[] = [
 
 const OID_PSS = pkcs1(10);
 
-/**
- * The RSASSA-PSS parameters Go itself writes (rsaPSSParameters): hash with NULL parameters, MGF1
- * over the same hash, salt the hash length. Go also accepts a few other spellings of the same three
- * choices; those stop the evaluation rather than be re-derived.
- */
-const PSS: { algo: number; hash: string; params: string }[] = [
-  { algo: 13, hash: 'sha256', params: '3034a00f300d06096086480165030402010500a11c301a06092a864886f70d010108300d06096086480165030402010500a203020120' },
-  { algo: 14, hash: 'sha384', params: '3034a00f300d06096086480165030402020500a11c301a06092a864886f70d010108300d06096086480165030402020500a203020130' },
-  { algo: 15, hash: 'sha512', params: '3034a00f300d06096086480165030402030500a11c301a06092a864886f70d010108300d06096086480165030402030500a203020140' },
+/** The three RSASSA-PSS buckets Go accepts: the hash, its OID, the salt length it requires. */
+const PSS: { algo: number; hash: string; oid: number[]; salt: number }[] = [
+  { algo: 13, hash: 'sha256', oid: [2, 16, 840, 1, 101, 3, 4, 2, 1], salt: 32 },
+  { algo: 14, hash: 'sha384', oid: [2, 16, 840, 1, 101, 3, 4, 2, 2], salt: 48 },
+  { algo: 15, hash: 'sha512', oid: [2, 16, 840, 1, 101, 3, 4, 2, 3], salt: 64 },
 ];
+
+const OID_MGF1 = pkcs1(8);
+
+/** An AlgorithmIdentifier's OID and whether its parameters are absent or NULL (what Go allows here). */
+function plainAlgorithm(el: Der | undefined, builtin: string): number[] | undefined {
+  if (el === undefined || el.tag !== 0x30) return undefined;
+  const f = new DerCursor(el.content, builtin);
+  if (!f.peek(0x06)) return undefined;
+  const oid = parseOid(f.next('').content);
+  if (f.empty()) return oid;
+  const params = f.next('');
+  return params.tag === 0x05 && params.content.length === 0 ? oid : undefined;
+}
+
+/** The single element an EXPLICIT tag wraps. */
+function explicitInner(el: Der | undefined, builtin: string): Der | undefined {
+  if (el === undefined) return undefined;
+  const f = new DerCursor(el.content, builtin);
+  return f.empty() ? undefined : f.next('');
+}
+
+/**
+ * getSignatureAlgorithmFromAI for RSASSA-PSS: pssParameters (hash [0], MGF [1], salt [2], trailer
+ * [3] default 1) read as encoding/asn1 reads them; Go maps only MGF1 over the same hash, no hash
+ * parameters but NULL, trailer 1 and salt equal to the hash length, and gives Unknown (0) for the
+ * rest (including parameters that do not parse).
+ */
+function pssAlgorithm(params: Der | undefined, builtin: string): number {
+  try {
+    if (params === undefined || params.tag !== 0x30) return 0;
+    const f = new DerCursor(params.content, builtin);
+    const hash = plainAlgorithm(explicitInner(f.read(0xa0, ''), builtin), builtin);
+    const mgf = explicitInner(f.read(0xa1, ''), builtin);
+    const salt = readInt(explicitInner(f.read(0xa2, ''), builtin) ?? fail(''), '');
+    const trailer = f.peek(0xa3) ? readInt(explicitInner(f.next(''), builtin) ?? fail(''), '') : 1;
+    if (!hash || mgf === undefined || mgf.tag !== 0x30 || trailer !== 1) return 0;
+    const m = new DerCursor(mgf.content, builtin);
+    const mgfOid = parseOid(m.read(0x06, '').content);
+    const mgfHash = plainAlgorithm(m.empty() ? undefined : m.next(''), builtin);
+    if (!mgfOid || !oidEquals(mgfOid, OID_MGF1) || !mgfHash || !oidEquals(mgfHash, hash)) return 0;
+    return PSS.find((p) => oidEquals(p.oid, hash) && p.salt === salt)?.algo ?? 0;
+  } catch (err) {
+    if ((err as Error).name === 'NotExactError') throw err;
+    return 0;
+  }
+}
 
 /** getSignatureAlgorithmFromAI over an AlgorithmIdentifier SEQUENCE. */
 export function signatureAlgorithm(ai: Der, builtin: string): number {
   const fields = new DerCursor(ai.content, builtin);
   const oid = readOid(fields.next('x509: malformed OID'), 'x509: malformed OID');
   const params = fields.empty() ? undefined : fields.next('x509: malformed parameters');
-  if (oidEquals(oid, OID_PSS)) {
-    const match = PSS.find((p) => params !== undefined && params.raw.toString('hex') === p.params);
-    if (!match) notExact(builtin, 'RSASSA-PSS parameters other than those Go writes');
-    return match.algo;
-  }
+  if (oidEquals(oid, OID_PSS)) return pssAlgorithm(params, builtin);
   if (oidEquals(oid, [1, 3, 101, 112]) && params !== undefined) return 0;
   return DETAILS.find((d) => oidEquals(d.oid, oid))?.algo ?? 0;
 }
@@ -67,6 +105,7 @@ export function signatureAlgorithm(ai: Der, builtin: string): number {
 /**
  * checkSignature(algo, signed, signature, parent key, allowSHA1=false): whether Go accepts the
  * signature. An RSA key with an exponent Go's FIPS checks might treat differently stops.
+ * (RSASSA-PSS parameters are matched at parse time, so the salt here is the hash length.)
  */
 export function signatureValid(algo: number, signed: Buffer, signature: Buffer, key: PublicKey, builtin: string): boolean {
   const pss = PSS.find((p) => p.algo === algo);
@@ -82,7 +121,7 @@ export function signatureValid(algo: number, signed: Buffer, signature: Buffer, 
       if (key.rsaBits! < 1024 || key.rsaEvenModulus) return false;
       if (signature.length !== Math.ceil(key.rsaBits! / 8)) return false;
       const padding = pss ? constants.RSA_PKCS1_PSS_PADDING : constants.RSA_PKCS1_PADDING;
-      const saltLength = pss ? { sha256: 32, sha384: 48, sha512: 64 }[pss.hash as 'sha256'] : undefined;
+      const saltLength = pss?.salt;
       return verify(details.hash, signed, { key: key.key, padding, saltLength }, signature);
     }
     if (key.algorithm === ECDSA) return verify(details.hash, signed, { key: key.key, dsaEncoding: 'der' }, signature);
