@@ -193,6 +193,17 @@ describe('crypto.x509.parse_and_verify_certificates_with_options: OPA extractVer
     expect(verifyWith(input, { ...usages, DNSName: 'example.org' })).to.deep.equal([false, []]);
   });
 
+  it('checks an IP DNSName (brackets allowed) against the leaf IP SANs, as net.IP.Equal compares them', () => {
+    const ipLeaf = issue('ip leaf', root, [c.basicConstraints(false), c.san(c.tlv(0x87, Buffer.from([10, 0, 0, 1])), c.tlv(0x87, Buffer.from('20010db8000000000000000000000001', 'hex')))]);
+    const ipInput = pems(root, ipLeaf);
+    expect(verifyWith(ipInput, { DNSName: '10.0.0.1' })[0]).to.equal(true);
+    expect(verifyWith(ipInput, { DNSName: '[2001:db8::1]' })[0]).to.equal(true);
+    expect(verifyWith(ipInput, { DNSName: '2001:0db8:0:0::1' })[0]).to.equal(true);
+    expect(verifyWith(ipInput, { DNSName: '::ffff:10.0.0.1' })[0]).to.equal(true); // IPv4-mapped equals IPv4
+    expect(verifyWith(ipInput, { DNSName: '10.0.0.2' })).to.deep.equal([false, []]);
+    expect(verifyWith(ipInput, { DNSName: '2001:db8::2' })).to.deep.equal([false, []]);
+  });
+
   it('verifies at CurrentTime (nanoseconds since the epoch)', () => {
     const old = issue('old.example', root, serverLeaf('old.example'), {
       notBefore: new Date(Date.UTC(2020, 0, 1)), notAfter: new Date(Date.UTC(2020, 11, 31)),

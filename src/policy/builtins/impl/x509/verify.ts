@@ -7,6 +7,7 @@
  * 100-signature-check budget, then Go's policy and extended-key-usage filters. Name constraints
  * that would have to be matched, and policy constraints or mappings, stop the evaluation.
  */
+import { isIP } from 'node:net';
 import { notExact } from '../../value.js';
 import type { Certificate } from './certificate.js';
 import { signatureValid } from './signature.js';
@@ -189,10 +190,39 @@ function matchHostnames(pattern: string, host: string): boolean {
   return pp.every((part, i) => (i === 0 && part === '*') || part === hp[i]);
 }
 
-/** VerifyHostname: IP literals against IP SANs (notExact: not reproduced), names against DNS SANs. */
+/** net.ParseIP as 16 bytes (IPv4 in its IPv4-mapped form, so net.IP.Equal is byte equality). */
+function parseIp(s: string): Buffer | undefined {
+  if (s.includes('%')) return undefined; // net.ParseIP refuses zones
+  const kind = isIP(s);
+  if (kind === 4) return Buffer.from([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, ...s.split('.').map(Number)]);
+  if (kind !== 6) return undefined;
+  let text = s;
+  const tail: number[] = [];
+  const v4 = /(\d+\.\d+\.\d+\.\d+)$/.exec(text);
+  if (v4) {
+    const octets = v4[1]!.split('.').map(Number);
+    tail.push((octets[0]! << 8) | octets[1]!, (octets[2]! << 8) | octets[3]!);
+    text = text.slice(0, -v4[1]!.length) + '0:0';
+  }
+  const [head, rest] = text.includes('::') ? text.split('::') as [string, string] : [text, undefined];
+  const left = head === '' ? [] : head.split(':').map((g) => parseInt(g, 16));
+  const right = rest === undefined || rest === '' ? [] : rest.split(':').map((g) => parseInt(g, 16));
+  const groups = rest === undefined ? left : [...left, ...Array<number>(8 - left.length - right.length).fill(0), ...right];
+  if (tail.length === 2) groups.splice(6, 2, ...tail);
+  const out = Buffer.alloc(16);
+  groups.forEach((g, i) => out.writeUInt16BE(g, i * 2));
+  return out;
+}
+
+function ipBytes16(ip: Buffer): Buffer {
+  return ip.length === 16 ? ip : Buffer.concat([Buffer.from('00000000000000000000ffff', 'hex'), ip]);
+}
+
+/** VerifyHostname: IP literals (brackets allowed) against IP SANs, other names against DNS SANs. */
 function verifyHostname(cert: Certificate, h: string): boolean {
   const candidateIp = h.length >= 3 && h.startsWith('[') && h.endsWith(']') ? h.slice(1, -1) : h;
-  if (/^[0-9.]+$/.test(candidateIp) || candidateIp.includes(':')) notExact('crypto.x509.parse_and_verify_certificates_with_options', 'a DNSName that is or may be an IP address');
+  const ip = parseIp(candidateIp);
+  if (ip !== undefined) return (cert.fields.IPAddresses ?? []).some((san) => ipBytes16(san).equals(ip));
   const name = lower(h);
   const validName = validHostname(name, false);
   for (const match of cert.fields.DNSNames ?? []) {
