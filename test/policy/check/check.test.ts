@@ -29,6 +29,22 @@ describe('policy check: the errors opa check reports, with file:line:col', () =>
     expect(check('package p\n\na := 1\n\na contains 2\n')[0]!.slice(0, 3)).to.deep.equal([5, 1, 'rego_type_error']);
   });
 
+  it('reports a built-in argument whose kind an earlier assignment or a built-in result decides', () => {
+    const wrong = 'package p\n\na if {\n\ts := "x"\n\ty := s + 1\n\ty > 0\n}\n\nb if {\n\tcount([1]) + "b" > 0\n}\n\nc if {\n\tm := {"k": 1}\n\tys := [v | v := m]\n\tupper(ys[0]) == "K"\n\tn := [w | w := m; lower(w) == ""]\n\tcount(n) > 0\n}\n';
+    expect(check(wrong)).to.deep.equal([
+      [5, 7, 'rego_type_error', 'plus: invalid argument(s)'],
+      [10, 2, 'rego_type_error', 'plus: invalid argument(s)'],
+      [17, 20, 'rego_type_error', 'lower: invalid argument(s)'],
+    ]);
+    const details = checkPolicies([{ path: 'p.rego', text: wrong }], {})[0]!.details;
+    expect(details).to.deep.equal({ have: ['string', 'number'], want: ['number', 'number'] });
+  });
+
+  it('does not guess a kind a later binding, an input, a rule or a function could change', () => {
+    const fine = 'package p\n\nf(x) := x\n\nr := "s"\n\na if {\n\tx := input.n + 1\n\ty := f(1) + r\n\tsome z in ["a"]\n\tupper(z) == "A"\n\tevery k in [1] { k + 1 > 0 }\n\tx + count(input.xs) > y\n}\n';
+    expect(check(fine)).to.deep.equal([]);
+  });
+
   it('reports every file of a set, sorted by file and position', () => {
     const found = checkPolicies([
       { path: 'b.rego', text: 'package b\n\nx if y\n' },
