@@ -29,6 +29,13 @@ describe('regex successive matches (Go allMatches)', () => {
     expect(call('regex.find_n', '', '😀a', -1)).to.deep.equal(['', '', '']);
   });
 
+  it('never matches between the halves of a surrogate pair, where Go has no position', () => {
+    // Go: \B holds at byte 1 (x|x) and at the end (after 😀, both sides non-word): ["x", "x😀"].
+    expect(call('regex.split', '\\B', 'xx😀')).to.deep.equal(['x', 'x😀']);
+    expect(call('regex.find_n', '\\B', '😀😀', -1)).to.deep.equal(['', '', '']);
+    expect(call('regex.find_n', '[^a]', 'a😀', -1)).to.deep.equal(['😀']);
+  });
+
   it('chooses leftmost-first among alternatives, as a backtracking engine does', () => {
     expect(call('regex.find_n', 'a|ab', 'ab', -1)).to.deep.equal(['a']);
     expect(call('regex.find_n', 'ab|a', 'ab', -1)).to.deep.equal(['ab']);

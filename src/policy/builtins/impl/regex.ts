@@ -7,7 +7,7 @@
  */
 import type { HostImplementation } from '../types.js';
 import { asInteger, asString, fail } from '../value.js';
-import { compileGoRegex, isValidGoRegex, requireWellFormed, type GoRegexp } from './regex/compile.js';
+import { compileGoRegex, execFrom, isValidGoRegex, requireWellFormed, type GoRegexp } from './regex/compile.js';
 
 /** A RegExp with Go's meaning for a pattern (kept for callers that only need a match test). */
 export function goRegex(pattern: string, builtin = 'regex.match'): RegExp {
@@ -20,9 +20,8 @@ interface Match {
   groups: (string | undefined)[];
 }
 
-function execAt(re: RegExp, s: string, pos: number): Match | undefined {
-  re.lastIndex = pos;
-  const m = re.exec(s);
+function execAt(g: GoRegexp, s: string, pos: number): Match | undefined {
+  const m = execFrom(g, s, pos);
   if (!m) return undefined;
   return { start: m.index, end: m.index + m[0].length, groups: [...m] };
 }
@@ -40,7 +39,7 @@ function allMatches(g: GoRegexp, s: string, n: number): Match[] {
   let pos = 0;
   let prevMatchEnd = -1;
   while (out.length < limit && pos <= s.length) {
-    const m = execAt(g.re, s, pos);
+    const m = execAt(g, s, pos);
     if (!m) break;
     let accept = true;
     if (m.end === pos) {
@@ -66,9 +65,7 @@ function operands(name: string, pattern: unknown, value: unknown, valueFirst = f
 function match(name: string) {
   return (pattern: unknown, value: unknown): boolean => {
     const { p, s } = operands(name, pattern, value);
-    const g = compileGoRegex(name, p, 'test');
-    g.re.lastIndex = 0;
-    return g.re.exec(s) !== null;
+    return execFrom(compileGoRegex(name, p, 'test'), s, 0) !== null;
   };
 }
 
@@ -161,7 +158,7 @@ function replace(value: unknown, pattern: unknown, replacement: unknown): string
   let lastMatchEnd = 0;
   let searchPos = 0;
   while (searchPos <= s.length) {
-    const m = execAt(g.re, s, searchPos);
+    const m = execAt(g, s, searchPos);
     if (!m) break;
     out += s.slice(lastMatchEnd, m.start);
     // No replacement for an empty match right after the previous match.
@@ -216,9 +213,7 @@ function templateMatch(template: unknown, value: unknown, open: unknown, close: 
     compileGoRegex(name, `^${part}$`, 'test');
   }
   source += `${quoteMeta(t.slice(end))}$`;
-  const g = compileGoRegex(name, source, 'test');
-  g.re.lastIndex = 0;
-  return g.re.exec(s) !== null;
+  return execFrom(compileGoRegex(name, source, 'test'), s, 0) !== null;
 }
 
 export const regexBuiltins: Readonly<Record<string, HostImplementation>> = {

@@ -21,6 +21,27 @@ export function requireWellFormed(builtin: string, s: string): void {
   if (/\p{Cs}/u.test(s)) notExact(builtin, 'a string with an unpaired UTF-16 surrogate');
 }
 
+/**
+ * The first match at or after pos, as Go finds it. V8's search for a `u` RegExp can try a start
+ * between the two halves of a surrogate pair (an empty or lone-surrogate match there); Go's input
+ * has no such position, so such a match is skipped and the search goes on after the pair.
+ */
+export function execFrom(g: GoRegexp, s: string, pos: number): RegExpExecArray | null {
+  let from = pos;
+  for (;;) {
+    g.re.lastIndex = from;
+    const m = g.re.exec(s);
+    if (m === null || !insidePair(s, m.index)) return m;
+    from = m.index + 1;
+  }
+}
+
+function insidePair(s: string, i: number): boolean {
+  const before = s.charCodeAt(i - 1);
+  const at = s.charCodeAt(i);
+  return before >= 0xd800 && before <= 0xdbff && at >= 0xdc00 && at <= 0xdfff;
+}
+
 type Outcome = { ok: Parsed } | { error: Error };
 
 const parsedCache = new Map<string, Outcome>();
