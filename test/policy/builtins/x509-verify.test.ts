@@ -124,6 +124,22 @@ describe('crypto.x509.parse_and_verify_certificates: Go Certificate.Verify as OP
     expect(verify(pems(rsaRoot, oddSalt))).to.deep.equal([false, []]);
   });
 
+  it('refuses an anyPolicy mapping in an intermediate under a policy graph, and stops on requireExplicitPolicy (Go policiesValid)', () => {
+    const policies = (...oids: string[]) => c.extension('2.5.29.32', c.seq(...oids.map((o) => c.seq(c.oid(o)))));
+    const mapping = (from: string, to: string) => c.extension('2.5.29.33', c.seq(c.seq(c.oid(from), c.oid(to))));
+    // RFC 9618 6.1.4 (b) as verify.go applies it: a mapping to anyPolicy while mapping is allowed.
+    const mappingCa = issue('Mapping CA', root, [...ca(), policies('2.5.29.32.0'), mapping('1.2.3', '2.5.29.32.0')]);
+    expect(verify(pems(root, mappingCa, issue('m.example', mappingCa, serverLeaf('m.example'))))).to.deep.equal([false, []]);
+    // Without certificate policies in that CA the graph is already gone and the mapping does not count.
+    const noPolicyCa = issue('No Policy CA', root, [...ca(), mapping('1.2.3', '2.5.29.32.0')]);
+    expect(verify(pems(root, noPolicyCa, issue('p.example', noPolicyCa, serverLeaf('p.example'))))[0]).to.equal(true);
+    // A plain mapping between two policies is fine.
+    const plainCa = issue('Plain Mapping CA', root, [...ca(), policies('1.2.3'), mapping('1.2.3', '1.2.4')]);
+    expect(verify(pems(root, plainCa, issue('q.example', plainCa, [...serverLeaf('q.example'), policies('1.2.4')])))[0]).to.equal(true);
+    const explicitCa = issue('Explicit CA', root, [...ca(), c.extension('2.5.29.36', c.seq(c.tlv(0x80, Buffer.from([0]))))]);
+    expect(() => verify(pems(root, explicitCa, issue('e.example', explicitCa, serverLeaf('e.example'))))).to.throw(NotExactError);
+  });
+
   it('refuses a certificate with an unhandled critical extension anywhere in the chain', () => {
     const critical = issue('crit.example', inter, [...serverLeaf('crit.example'), c.extension('1.2.3.4', c.nullDer, true)]);
     expect(verify(pems(root, inter, critical))).to.deep.equal([false, []]);

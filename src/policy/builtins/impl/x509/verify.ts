@@ -5,7 +5,7 @@
  * match), with Go's checks on each candidate (signature with CheckSignatureFrom's rules, validity
  * at the current time, CA and path-length constraints, unhandled critical extensions), the
  * 100-signature-check budget, then Go's policy and extended-key-usage filters. Name constraints
- * that would have to be matched, and policy constraints or mappings, stop the evaluation.
+ * that would have to be matched, and chains requiring an explicit policy, stop the evaluation.
  */
 import { isIP } from 'node:net';
 import { notExact } from '../../value.js';
@@ -113,16 +113,32 @@ class ChainBuilder {
   }
 }
 
+const ANY_POLICY = '2.5.29.32.0';
+
 /**
- * policiesValid: without policy constraints or mappings below the root, Go's explicit-policy
- * counter never reaches zero and every chain passes; with them, the evaluation stops.
+ * policiesValid (RFC 5280 / RFC 9618 as verify.go implements it). Without a requireExplicitPolicy
+ * below the root, Go's explicit-policy counter never reaches zero, so the policy graph cannot make
+ * a chain fail; what can is a mapping to or from anyPolicy while mapping is still allowed, which
+ * depends only on counters followed here exactly. Chains that do require an explicit policy stop.
  */
 function policiesValid(chain: Certificate[], builtin: string): boolean {
   if (chain.length === 1) return true;
-  for (const c of chain.slice(0, -1)) {
-    const f = c.fields;
-    if (f.RequireExplicitPolicy > 0 || f.RequireExplicitPolicyZero || f.PolicyMappings !== null) {
-      notExact(builtin, 'a chain with policy constraints or policy mappings');
+  const n = chain.length - 1;
+  for (const c of chain.slice(0, n)) {
+    if (c.fields.RequireExplicitPolicy > 0 || c.fields.RequireExplicitPolicyZero) notExact(builtin, 'a chain with a requireExplicitPolicy constraint');
+  }
+  let policyMapping = n + 1;
+  let graph = true;
+  for (let i = n - 1; i >= 0; i--) {
+    const f = chain[i]!.fields;
+    if (f.Policies === null) graph = false;
+    if (graph && i !== 0 && f.PolicyMappings !== null && policyMapping > 0) {
+      // An anyPolicy mapping while mapping is allowed: "Invalid mapping".
+      if (f.PolicyMappings.some((m) => m.IssuerDomainPolicy === ANY_POLICY || m.SubjectDomainPolicy === ANY_POLICY)) return false;
+    }
+    if (i !== 0) {
+      if (!chain[i]!.rawIssuer.equals(chain[i]!.rawSubject) && policyMapping > 0) policyMapping--;
+      if ((f.InhibitPolicyMapping > 0 || f.InhibitPolicyMappingZero) && f.InhibitPolicyMapping < policyMapping) policyMapping = f.InhibitPolicyMapping;
     }
   }
   return true;
