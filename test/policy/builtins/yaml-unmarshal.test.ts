@@ -137,4 +137,9 @@ describe('yaml.is_valid as sigs.k8s.io/yaml Unmarshal answers', () => {
   it('is false for a value that is not a string', () => {
     expect(isValid(1)).to.equal(false);
   });
+
+  it('stops, rather than answer true or false, where unmarshal stops', () => {
+    expect(() => isValid('a:\tb')).to.throw(/tab/); // libyaml: found character that cannot start any token
+    expect(() => isValid('a: [1,\n2]')).to.throw(/BAD_INDENT/); // the parser rejects it, libyaml reads [1, 2]
+  });
 });

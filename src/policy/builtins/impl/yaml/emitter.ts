@@ -32,6 +32,7 @@ const utf8Length = (s: string): number => Buffer.byteLength(s, 'utf8');
 /** yaml_emitter_analyze_scalar: which styles can hold the value. */
 interface ScalarAnalysis {
   multiline: boolean;
+  /** Kept as the analysis computes it, though no scalar is written in flow context here. */
   flowPlainAllowed: boolean;
   blockPlainAllowed: boolean;
   singleQuotedAllowed: boolean;
@@ -126,7 +127,8 @@ class Emitter {
   private indention = true;
   private indent = -1;
   private readonly indents: number[] = [];
-  private flowLevel = 0;
+  // Only empty collections are written in flow style here, so no scalar is ever written at a flow
+  // level above 0 and the flow-context branches of select_scalar_style never apply.
   private simpleKeyContext = false;
   private mappingContext = false;
 
@@ -189,16 +191,14 @@ class Emitter {
     this.mappingContext = ctx.mapping ?? false;
     this.simpleKeyContext = ctx.simpleKey ?? false;
     if (n.kind === 'scalar') this.scalar(n);
-    else if (n.kind === 'seq') n.items.length === 0 || this.flowLevel > 0 ? this.emptyFlow('[', ']') : this.blockSequence(n.items);
-    else n.entries.length === 0 || this.flowLevel > 0 ? this.emptyFlow('{', '}') : this.blockMapping(n.entries);
+    else if (n.kind === 'seq') n.items.length === 0 ? this.emptyFlow('[', ']') : this.blockSequence(n.items);
+    else n.entries.length === 0 ? this.emptyFlow('{', '}') : this.blockMapping(n.entries);
   }
 
-  /** Only empty collections are written in flow style here (nothing else asks for it). */
+  /** An empty collection: emit_flow_sequence_item / emit_flow_mapping_key with the end event first. */
   private emptyFlow(open: string, close: string): void {
     this.writeIndicator(open, true, true, false);
     this.increaseIndent(true, false);
-    this.flowLevel++;
-    this.flowLevel--;
     this.popIndent();
     this.writeIndicator(close, false, false, false);
   }
@@ -240,11 +240,11 @@ class Emitter {
     let style = requested;
     if (this.simpleKeyContext && a.multiline) style = 'double';
     if (style === 'plain') {
-      if ((this.flowLevel > 0 && !a.flowPlainAllowed) || (this.flowLevel === 0 && !a.blockPlainAllowed)) style = 'single';
-      if (empty && (this.flowLevel > 0 || this.simpleKeyContext)) style = 'single';
+      if (!a.blockPlainAllowed) style = 'single';
+      if (empty && this.simpleKeyContext) style = 'single';
     }
     if (style === 'single' && !a.singleQuotedAllowed) style = 'double';
-    if (style === 'literal' && (!a.blockAllowed || this.flowLevel > 0 || this.simpleKeyContext)) style = 'double';
+    if (style === 'literal' && (!a.blockAllowed || this.simpleKeyContext)) style = 'double';
     return style;
   }
 
