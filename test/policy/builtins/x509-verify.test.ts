@@ -177,10 +177,54 @@ describe('crypto.x509.parse_and_verify_certificates: Go Certificate.Verify as OP
     expect(serials(verify(input)[1])).to.deep.equal([9003, 9001, parse(c.pem(root.der))[0]!.SerialNumber]);
   });
 
-  it('stops (NotExactError) where a CA name constraint would have to be matched', () => {
-    const constrained = issue('Constrained CA', root, [...ca(), c.extension('2.5.29.30', c.seq(c.tlv(0xa0, c.seq(c.ia5(0x82, 'example')))), true)]);
-    const under = issue('c.example', constrained, serverLeaf('c.example'));
-    expect(() => verify(pems(root, constrained, under))).to.throw(NotExactError);
+  describe('name constraints (Go isValid: every SAN below a constrained CA, excluded first, then permitted)', () => {
+    const subtrees = (names: Buffer[]) => c.seq(...names.map((n) => c.seq(n)));
+    const constraints = (permitted: Buffer[], excluded: Buffer[] = []) => c.extension('2.5.29.30', c.seq(
+      ...(permitted.length > 0 ? [c.tlv(0xa0, subtrees(permitted).subarray(2))] : []),
+      ...(excluded.length > 0 ? [c.tlv(0xa1, subtrees(excluded).subarray(2))] : []),
+    ), true);
+    const dns = (name: string) => c.ia5(0x82, name);
+    const chainUnder = (constraint: Buffer, sans: Buffer[]): string => {
+      const constrained = issue('Constrained CA', root, [...ca(), constraint]);
+      const under = issue('leaf', constrained, [c.basicConstraints(false), c.extKeyUsage(c.SERVER_AUTH), ...(sans.length > 0 ? [c.san(...sans)] : [])]);
+      return pems(root, constrained, under);
+    };
+
+    it('permits DNS names under a permitted domain, with a leading dot requiring a subdomain', () => {
+      expect(verify(chainUnder(constraints([dns('example')]), [dns('c.example'), dns('EXAMPLE')]))[0]).to.equal(true);
+      expect(verify(chainUnder(constraints([dns('example')]), [dns('c.example'), dns('c.other')]))).to.deep.equal([false, []]);
+      expect(verify(chainUnder(constraints([dns('.example')]), [dns('example')]))).to.deep.equal([false, []]);
+      expect(verify(chainUnder(constraints([dns('.example')]), [dns('a.example')]))[0]).to.equal(true);
+      // No SAN extension below: nothing to check.
+      expect(verify(chainUnder(constraints([dns('other')]), []))[0]).to.equal(true);
+    });
+
+    it('refuses names under an excluded domain, and stops for a wildcard name there (Go 1.25 patch releases differ)', () => {
+      expect(verify(chainUnder(constraints([], [dns('bad.example')]), [dns('x.bad.example')]))).to.deep.equal([false, []]);
+      expect(verify(chainUnder(constraints([], [dns('bad.example')]), [dns('good.example')]))[0]).to.equal(true);
+      expect(() => verify(chainUnder(constraints([], [dns('bad.example')]), [dns('*.bad.example')]))).to.throw(NotExactError);
+    });
+
+    it('matches IP SANs against ranges of the same length, emails and URI hosts against domains', () => {
+      const ten = c.tlv(0x87, Buffer.from([10, 0, 0, 0, 255, 0, 0, 0]));
+      const ip = (...b: number[]) => c.tlv(0x87, Buffer.from(b));
+      expect(verify(chainUnder(constraints([ten]), [ip(10, 1, 2, 3)]))[0]).to.equal(true);
+      expect(verify(chainUnder(constraints([ten]), [ip(192, 168, 0, 1)]))).to.deep.equal([false, []]);
+      expect(verify(chainUnder(constraints([ten]), [ip(...Buffer.from('20010db8000000000000000000000001', 'hex'))]))).to.deep.equal([false, []]);
+      expect(verify(chainUnder(constraints([c.ia5(0x81, 'example.org')]), [c.ia5(0x81, 'a@example.org')]))[0]).to.equal(true);
+      expect(verify(chainUnder(constraints([c.ia5(0x81, 'example.org')]), [c.ia5(0x81, 'a@other.org')]))).to.deep.equal([false, []]);
+      expect(verify(chainUnder(constraints([c.ia5(0x86, '.example.org')]), [c.ia5(0x86, 'spiffe://svc.example.org/x')]))[0]).to.equal(true);
+      expect(verify(chainUnder(constraints([c.ia5(0x86, '.example.org')]), [c.ia5(0x86, 'spiffe://svc.other.org/x')]))).to.deep.equal([false, []]);
+      // A DNS constraint says nothing about IP SANs: only the kinds that have constraints are limited.
+      expect(verify(chainUnder(constraints([dns('example')]), [dns('a.example'), ip(192, 168, 0, 1)]))[0]).to.equal(true);
+    });
+
+    it('counts comparisons against MaxConstraintComparisons', () => {
+      const input = chainUnder(constraints([dns('a'), dns('example')]), [dns('c.example')]);
+      const usages = { KeyUsages: ['KeyUsageServerAuth'] };
+      expect(verifyWith(input, { ...usages, MaxConstraintComparisons: 2 })[0]).to.equal(true);
+      expect(verifyWith(input, { ...usages, MaxConstraintComparisons: 1 })).to.deep.equal([false, []]);
+    });
   });
 });
 

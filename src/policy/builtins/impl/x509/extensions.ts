@@ -9,6 +9,11 @@ import { DerCursor, TAG, isIA5, oidDerString, oidDerToInts, oidEquals, parseOid,
 import { domainNameValid, ipNetJson, ipString, parseUri } from './go-text.js';
 import { isIP } from 'node:net';
 
+export interface IpNet {
+  ip: Buffer;
+  mask: Buffer;
+}
+
 export interface Extension {
   id: number[];
   critical: boolean;
@@ -52,8 +57,10 @@ export interface ExtensionFields {
   RequireExplicitPolicy: number;
   RequireExplicitPolicyZero: boolean;
   PolicyMappings: JsonObject[] | null;
-  /** Name constraints hold an IP range, or a kind Go checks with code not reproduced here. */
+  /** The certificate has a name constraints extension (Go's hasNameConstraints). */
   nameConstraints: boolean;
+  /** The IP ranges of the name constraints as bytes (IP, mask), for matching. */
+  ipRanges: { permitted: IpNet[]; excluded: IpNet[] };
   /** The raw SAN extension value, for name-constraint checks. */
   san: Buffer | null;
 }
@@ -67,7 +74,7 @@ export function emptyFields(): ExtensionFields {
     ExcludedIPRanges: null, PermittedEmailAddresses: null, ExcludedEmailAddresses: null, PermittedURIDomains: null,
     ExcludedURIDomains: null, CRLDistributionPoints: null, PolicyIdentifiers: null, Policies: null, InhibitAnyPolicy: 0,
     InhibitAnyPolicyZero: false, InhibitPolicyMapping: 0, InhibitPolicyMappingZero: false, RequireExplicitPolicy: 0,
-    RequireExplicitPolicyZero: false, PolicyMappings: null, nameConstraints: false, san: null,
+    RequireExplicitPolicyZero: false, PolicyMappings: null, nameConstraints: false, ipRanges: { permitted: [], excluded: [] }, san: null,
   };
 }
 
@@ -125,7 +132,7 @@ function basicConstraints(e: Extension, out: ExtensionFields, builtin: string): 
 }
 
 /** forEachSAN: each GeneralName's tag (context-specific bit removed) and content. */
-function forEachSan(value: Buffer, builtin: string, callback: (tag: number, data: Buffer) => void): void {
+export function forEachSan(value: Buffer, builtin: string, callback: (tag: number, data: Buffer) => void): void {
   const seq = new DerCursor(first(value, builtin, TAG.SEQUENCE, 'x509: invalid subject alternative names').content, builtin);
   while (!seq.empty()) {
     const san = seq.next('x509: invalid subject alternative name');
@@ -279,6 +286,7 @@ function nameConstraints(e: Extension, out: ExtensionFields, builtin: string): b
   const values = (subtrees: Der | undefined) => {
     const dns: string[] = [];
     const ips: JsonObject[] = [];
+    const raw: IpNet[] = [];
     const emails: string[] = [];
     const uris: string[] = [];
     const seq = new DerCursor(subtrees?.content ?? Buffer.alloc(0), builtin);
@@ -297,6 +305,7 @@ function nameConstraints(e: Extension, out: ExtensionFields, builtin: string): b
         if (!validMask(mask)) fail(`x509: IP constraint contained invalid mask ${mask.toString('hex')}`);
         if (l === 32 && ip.subarray(0, 12).equals(Buffer.from('00000000000000000000ffff', 'hex'))) notExact(builtin, 'an IPv4-mapped IPv6 name constraint');
         ips.push(ipNetJson(ip, mask));
+        raw.push({ ip: Buffer.from(ip), mask: Buffer.from(mask) });
       } else if (base.tag === 0x81) {
         if (!isIA5(base.content)) fail('x509: invalid constraint value: asn1: IA5String contains invalid character');
         if (text.includes('@')) notExact(builtin, 'an rfc822Name constraint naming a mailbox');
@@ -310,10 +319,10 @@ function nameConstraints(e: Extension, out: ExtensionFields, builtin: string): b
       } else unhandled = true;
     }
     const orNull = <T>(list: T[]): T[] | null => (list.length > 0 ? list : null);
-    return [orNull(dns), orNull(ips), orNull(emails), orNull(uris)] as const;
+    return [orNull(dns), orNull(ips), orNull(emails), orNull(uris), raw] as const;
   };
-  [out.PermittedDNSDomains, out.PermittedIPRanges, out.PermittedEmailAddresses, out.PermittedURIDomains] = values(permitted);
-  [out.ExcludedDNSDomains, out.ExcludedIPRanges, out.ExcludedEmailAddresses, out.ExcludedURIDomains] = values(excluded);
+  [out.PermittedDNSDomains, out.PermittedIPRanges, out.PermittedEmailAddresses, out.PermittedURIDomains, out.ipRanges.permitted] = values(permitted);
+  [out.ExcludedDNSDomains, out.ExcludedIPRanges, out.ExcludedEmailAddresses, out.ExcludedURIDomains, out.ipRanges.excluded] = values(excluded);
   out.PermittedDNSDomainsCritical = e.critical;
   out.nameConstraints = true;
   return unhandled;

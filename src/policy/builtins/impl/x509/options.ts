@@ -52,7 +52,11 @@ export function verifyOptions(options: unknown): VerifyOptions {
       }
       case 'MaxConstraintComparisons':
         if (typeof value !== 'number' && typeof value !== 'bigint') fail("'MaxConstraintComparisons' should be a number");
-        if (int64Of(value, options, key) === undefined) fail("'MaxConstraintComparisons' should be a valid number");
+        {
+          const max = int64Of(value, options, key);
+          if (max === undefined) fail("'MaxConstraintComparisons' should be a valid number");
+          opts.maxConstraintComparisons = Number(max);
+        }
         break;
       case 'KeyUsages': {
         if (!Array.isArray(value)) fail("'KeyUsages' should be an Array or Set");

@@ -4,12 +4,13 @@
  * Chains are built depth-first in Go's candidate order (roots before intermediates, then by key-id
  * match), with Go's checks on each candidate (signature with CheckSignatureFrom's rules, validity
  * at the current time, CA and path-length constraints, unhandled critical extensions), the
- * 100-signature-check budget, then Go's policy and extended-key-usage filters. Name constraints
- * that would have to be matched, and chains requiring an explicit policy, stop the evaluation.
+ * 100-signature-check budget, name constraints (x509/name-constraints.ts), then Go's policy and
+ * extended-key-usage filters. Chains requiring an explicit policy stop the evaluation.
  */
 import { isIP } from 'node:net';
 import { notExact } from '../../value.js';
 import type { Certificate } from './certificate.js';
+import { nameConstraintsAllow } from './name-constraints.js';
 import { signatureValid } from './signature.js';
 
 export interface VerifyOptions {
@@ -17,6 +18,8 @@ export interface VerifyOptions {
   /** Nanoseconds since the Unix epoch; undefined means now. */
   currentTime?: bigint;
   keyUsages: number[];
+  /** MaxConstraintComparisions; 0 (or absent) means Go's default, 250000. */
+  maxConstraintComparisons?: number;
 }
 
 const EKU_ANY = 0;
@@ -70,6 +73,7 @@ class ChainBuilder {
     private readonly roots: Certificate[],
     private readonly intermediates: Certificate[],
     private readonly now: bigint,
+    private readonly maxComparisons: number,
     private readonly builtin: string,
   ) {}
 
@@ -78,9 +82,7 @@ class ChainBuilder {
     if (c.fields.UnhandledCriticalExtensions !== null) return false;
     if (chain.length > 0 && !chain[chain.length - 1]!.rawIssuer.equals(c.rawSubject)) return false;
     if (this.now < nanos(c.notBefore.ms) || this.now > nanos(c.notAfter.ms)) return false;
-    if (type !== 'leaf' && c.fields.nameConstraints && chain.some((link) => link.fields.san !== null)) {
-      notExact(this.builtin, 'a chain whose CA certificate has name constraints to match against subject alternative names');
-    }
+    if (type !== 'leaf' && c.fields.nameConstraints && !nameConstraintsAllow(c, chain, this.maxComparisons, this.builtin)) return false;
     if (type === 'intermediate' && (!c.fields.BasicConstraintsValid || !c.fields.IsCA)) return false;
     if (c.fields.BasicConstraintsValid && c.fields.MaxPathLen >= 0 && chain.length - 1 > c.fields.MaxPathLen) return false;
     return true;
@@ -170,7 +172,7 @@ export function verifyChain(certs: Certificate[], opts: VerifyOptions, builtin: 
   const intermediates = pool(certs.slice(1, -1));
   const leaf = certs[certs.length - 1]!;
   const now = opts.currentTime ?? nanos(Date.now());
-  const builder = new ChainBuilder(roots, intermediates, now, builtin);
+  const builder = new ChainBuilder(roots, intermediates, now, opts.maxConstraintComparisons ?? 0, builtin);
   if (!builder.isValid(leaf, 'leaf', [])) return undefined;
   if (opts.dnsName.length > 0 && !verifyHostname(leaf, opts.dnsName)) return undefined;
   const candidates = roots.some((r) => r.raw.equals(leaf.raw)) ? [[leaf]] : builder.build([leaf]);
