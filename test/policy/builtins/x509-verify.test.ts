@@ -213,6 +213,9 @@ describe('crypto.x509.parse_and_verify_certificates: Go Certificate.Verify as OP
       expect(verify(chainUnder(constraints([ten]), [ip(...Buffer.from('20010db8000000000000000000000001', 'hex'))]))).to.deep.equal([false, []]);
       expect(verify(chainUnder(constraints([c.ia5(0x81, 'example.org')]), [c.ia5(0x81, 'a@example.org')]))[0]).to.equal(true);
       expect(verify(chainUnder(constraints([c.ia5(0x81, 'example.org')]), [c.ia5(0x81, 'a@other.org')]))).to.deep.equal([false, []]);
+      // A constraint naming a mailbox: the same local part, the domain compared ignoring case.
+      expect(verify(chainUnder(constraints([c.ia5(0x81, 'boss@example.org')]), [c.ia5(0x81, 'boss@EXAMPLE.org')]))[0]).to.equal(true);
+      expect(verify(chainUnder(constraints([c.ia5(0x81, 'boss@example.org')]), [c.ia5(0x81, 'Boss@example.org')]))).to.deep.equal([false, []]);
       expect(verify(chainUnder(constraints([c.ia5(0x86, '.example.org')]), [c.ia5(0x86, 'spiffe://svc.example.org/x')]))[0]).to.equal(true);
       expect(verify(chainUnder(constraints([c.ia5(0x86, '.example.org')]), [c.ia5(0x86, 'spiffe://svc.other.org/x')]))).to.deep.equal([false, []]);
       // A DNS constraint says nothing about IP SANs: only the kinds that have constraints are limited.

@@ -8,6 +8,7 @@ import { readDer, type Der } from '../der.js';
 import { DerCursor, TAG, isIA5, oidDerString, oidDerToInts, oidEquals, parseOid, readBitString, readBoolean, readInt, readOid, validOidDer } from './asn1.js';
 import { domainNameValid, ipNetJson, ipString, parseUri } from './go-text.js';
 import { isIP } from 'node:net';
+import { parseMailbox } from './mailbox.js';
 
 export interface IpNet {
   ip: Buffer;
@@ -308,8 +309,8 @@ function nameConstraints(e: Extension, out: ExtensionFields, builtin: string): b
         raw.push({ ip: Buffer.from(ip), mask: Buffer.from(mask) });
       } else if (base.tag === 0x81) {
         if (!isIA5(base.content)) fail('x509: invalid constraint value: asn1: IA5String contains invalid character');
-        if (text.includes('@')) notExact(builtin, 'an rfc822Name constraint naming a mailbox');
-        if (!domainNameValid(text, true)) fail(`x509: failed to parse rfc822Name constraint ${JSON.stringify(text)}`);
+        const valid = text.includes('@') ? parseMailbox(text) !== undefined : domainNameValid(text, true);
+        if (!valid) fail(`x509: failed to parse rfc822Name constraint ${JSON.stringify(text)}`);
         emails.push(text);
       } else if (base.tag === 0x86) {
         if (!isIA5(base.content)) fail('x509: invalid constraint value: asn1: IA5String contains invalid character');
