@@ -1,5 +1,4 @@
-import { request as httpRequest, type OutgoingHttpHeaders, type Server as HttpServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { OutgoingHttpHeaders } from 'node:http';
 import { expect } from 'chai';
 import express, { type Request, type Response } from 'express';
 import { ContractRegistry } from '../../src/contracts/index.js';
@@ -8,6 +7,7 @@ import { directToolCall, serveDirectToolCall } from '../../src/mcp/direct-tool-c
 import { requestServer, serveStateless, toolDefinitions, type McpCallContext, type McpServerDeps } from '../../src/mcp/index.js';
 import type { ToolCallRequest, ToolCallOutcome, ToolPipeline } from '../../src/mcp/pipeline-port.js';
 import { capturingLogger } from '../support/logs.js';
+import { listen, type Listening } from './support/side-by-side.js';
 
 /**
  * The direct tools/call path against the SDK's Server, side by side on the same requests and the
@@ -51,16 +51,9 @@ const CASES: Array<[string, OutgoingHttpHeaders, string]> = [
   ['a bad Content-Type', { ...OK_HEADERS, 'content-type': 'text/plain' }, call(10, { name: 'whoami' })],
 ];
 
-interface Answer {
-  status: number;
-  contentType: string | undefined;
-  body: unknown;
-}
-
 describe('mcp: a plain tools/call answered without the SDK Protocol answers as the SDK Server does', function () {
   this.timeout(30_000);
-  let http: HttpServer;
-  let port: number;
+  let server: Listening;
 
   before(async () => {
     const app = express();
@@ -71,29 +64,13 @@ describe('mcp: a plain tools/call answered without the SDK Protocol answers as t
       serveDirectToolCall(deps, context, parsed, req, res);
     });
     app.post('/sdk', (req, res, next) => void serveStateless(requestServer(deps, tools, context), req, res).catch(next));
-    http = await new Promise<HttpServer>((resolve) => {
-      const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
-    });
-    port = (http.address() as AddressInfo).port;
+    server = await listen(app);
   });
-  after(() => new Promise<void>((resolve) => http.close(() => resolve())));
-
-  function post(path: string, headers: OutgoingHttpHeaders, body: string): Promise<Answer> {
-    return new Promise((resolve, reject) => {
-      const req = httpRequest({ host: '127.0.0.1', port, path, method: 'POST', headers: { ...headers, 'content-length': Buffer.byteLength(body) } }, (res) => {
-        let text = '';
-        res.setEncoding('utf8');
-        res.on('data', (chunk: string) => (text += chunk));
-        res.on('end', () => resolve({ status: res.statusCode!, contentType: res.headers['content-type'], body: text ? JSON.parse(text) : undefined }));
-      });
-      req.on('error', reject);
-      req.end(body);
-    });
-  }
+  after(() => server.close());
 
   for (const [what, headers, body] of CASES) {
     it(`answers ${what} as the SDK does`, async () => {
-      const [direct, sdk] = [await post('/direct', headers, body), await post('/sdk', headers, body)];
+      const [direct, sdk] = [await server.post('/direct', headers, body), await server.post('/sdk', headers, body)];
       expect(direct).to.deep.equal(sdk);
     });
   }

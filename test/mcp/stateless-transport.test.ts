@@ -1,5 +1,4 @@
-import { request as httpRequest, type OutgoingHttpHeaders, type Server as HttpServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { request as httpRequest, type OutgoingHttpHeaders } from 'node:http';
 import { expect } from 'chai';
 import express, { type Request, type Response } from 'express';
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
@@ -9,6 +8,7 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import { CallToolRequestSchema, ListToolsRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 import { serveStateless, sharedValidator } from '../../src/mcp/index.js';
 import { StatelessJsonTransport } from '../../src/mcp/json-transport.js';
+import { listen, type Listening } from './support/side-by-side.js';
 
 /**
  * The gateway's own stateless JSON transport against the SDK's StreamableHTTPServerTransport in
@@ -40,12 +40,6 @@ async function viaSdk(req: Request, res: Response): Promise<void> {
   });
   await server.connect(transport);
   await transport.handleRequest(req, res, req.body);
-}
-
-interface Answer {
-  status: number;
-  contentType: string | undefined;
-  body: unknown;
 }
 
 const OK_HEADERS = { 'content-type': 'application/json', accept: 'application/json, text/event-stream' };
@@ -99,8 +93,7 @@ const CASES: Array<[string, OutgoingHttpHeaders, string]> = [
 
 describe('mcp: the stateless JSON transport answers as the SDK transport does', function () {
   this.timeout(30_000);
-  let http: HttpServer;
-  let port: number;
+  let server: Listening;
   let parked: (signal: AbortSignal) => void = () => undefined;
 
   before(async () => {
@@ -116,29 +109,13 @@ describe('mcp: the stateless JSON transport answers as the SDK transport does', 
       });
       void serveStateless(server, req, res).catch(next);
     });
-    http = await new Promise<HttpServer>((resolve) => {
-      const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
-    });
-    port = (http.address() as AddressInfo).port;
+    server = await listen(app);
   });
-  after(() => new Promise<void>((resolve) => http.close(() => resolve())));
-
-  function post(path: string, headers: OutgoingHttpHeaders, body: string): Promise<Answer> {
-    return new Promise((resolve, reject) => {
-      const req = httpRequest({ host: '127.0.0.1', port, path, method: 'POST', headers: { ...headers, 'content-length': Buffer.byteLength(body) } }, (res) => {
-        let text = '';
-        res.setEncoding('utf8');
-        res.on('data', (chunk: string) => (text += chunk));
-        res.on('end', () => resolve({ status: res.statusCode!, contentType: res.headers['content-type'], body: text ? JSON.parse(text) : undefined }));
-      });
-      req.on('error', reject);
-      req.end(body);
-    });
-  }
+  after(() => server.close());
 
   for (const [what, headers, body] of CASES) {
     it(`answers ${what} as the SDK does`, async () => {
-      const [ours, sdk] = [await post('/ours', headers, body), await post('/sdk', headers, body)];
+      const [ours, sdk] = [await server.post('/ours', headers, body), await server.post('/sdk', headers, body)];
       expect(ours).to.deep.equal(sdk);
     });
   }
@@ -154,7 +131,7 @@ describe('mcp: the stateless JSON transport answers as the SDK transport does', 
     const aborted = new Promise<boolean>((resolve) => {
       parked = (signal) => signal.addEventListener('abort', () => resolve(true));
     });
-    const req = httpRequest({ host: '127.0.0.1', port, path: '/parked', method: 'POST', headers: OK_HEADERS });
+    const req = httpRequest({ host: '127.0.0.1', port: server.port, path: '/parked', method: 'POST', headers: OK_HEADERS });
     req.on('error', () => undefined);
     req.end(JSON.stringify(rpc(1, 'tools/call', { name: 'wait', arguments: {} })));
     await new Promise((resolve) => setTimeout(resolve, 200));
@@ -164,7 +141,7 @@ describe('mcp: the stateless JSON transport answers as the SDK transport does', 
 
   it('serves the SDK client (initialize, tools/list, tools/call) end to end', async () => {
     const client = new Client({ name: 'twin-client', version: '1.0.0' });
-    await client.connect(new StreamableHTTPClientTransport(new URL(`http://127.0.0.1:${port}/ours`)));
+    await client.connect(new StreamableHTTPClientTransport(new URL(`http://127.0.0.1:${server.port}/ours`)));
     try {
       expect(client.getServerVersion()?.name).to.equal('transport-twin');
       expect((await client.listTools()).tools.map((t) => t.name)).to.deep.equal(['echo']);
