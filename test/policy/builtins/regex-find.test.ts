@@ -6,7 +6,7 @@
 import { expect } from 'chai';
 import { callHostBuiltin as call } from '../../../src/policy/builtins/index.js';
 import { regexBuiltins } from '../../../src/policy/builtins/impl/regex.js';
-import { BuiltinError } from '../../../src/policy/builtins/value.js';
+import { BuiltinError, NotExactError } from '../../../src/policy/builtins/value.js';
 
 /** The raw built-in, to see its error (the SDK wrapper turns errors into undefined). */
 const template = regexBuiltins['regex.template_match']!;
@@ -69,7 +69,7 @@ describe('regex.split (Go Regexp.Split)', () => {
   });
 });
 
-describe('regex.replace (Go ReplaceAllString and Expand)', () => {
+describe('regex.replace (Go ReplaceAllString and Expand, checked against OPA\'s later loop)', () => {
   it('expands $1, ${1}, and reads $1W as the group named 1W (Go doc: a(x*)b)', () => {
     expect(call('regex.replace', '-ab-axxb-', 'a(x*)b', 'T')).to.equal('-T-T-');
     expect(call('regex.replace', '-ab-axxb-', 'a(x*)b', '$1')).to.equal('--xx-');
@@ -81,14 +81,16 @@ describe('regex.replace (Go ReplaceAllString and Expand)', () => {
     expect(call('regex.replace', 'k=v', '(?P<key>\\w+)=(?P<val>\\w+)', '${val}=$key $$ ${x')).to.equal('v=k $ ${x');
   });
 
-  it('replaces empty matches between characters but not right after a match', () => {
-    expect(call('regex.replace', 'abc', 'x*', '-')).to.equal('-a-b-c-');
-    expect(call('regex.replace', 'baaac', 'a*', '-')).to.equal('-b-c-');
-    expect(call('regex.replace', '😀', 'x*', '-')).to.equal('-😀-');
+  it('answers a pattern with ^ or \\b when both of OPA\'s replace loops give the same text', () => {
+    expect(call('regex.replace', '  a b  ', '^\\s+|\\s+$', '')).to.equal('a b');
+    expect(call('regex.replace', 'cat catalog', '\\bcat\\b', 'dog')).to.equal('dog catalog');
   });
 
-  it('anchors ^ once, at the start of the text', () => {
-    expect(call('regex.replace', 'aaa', '^a', 'b')).to.equal('baa');
+  it('stops where the two loops differ: ^ seen again at the rest of the text, or an empty match', () => {
+    // ReplaceAllString gives "baa"; searching the rest after each match gives "bbb".
+    expect(() => call('regex.replace', 'aaa', '^a', 'b')).to.throw(NotExactError);
+    // ReplaceAllString gives "-a-b-c-"; the later loop never advances past the empty match at 0.
+    expect(() => call('regex.replace', 'abc', 'x*', '-')).to.throw(NotExactError);
   });
 });
 

@@ -23,9 +23,9 @@ describe('regex built-ins stop where JavaScript would answer differently', () =>
   it('stops on a group a repeated part may skip, only for the built-ins that report groups', () => {
     // Go keeps "a" from the first iteration of (?:(a)|b)* on "ab"; JavaScript clears it in the second.
     expect(() => call('regex.find_all_string_submatch_n', '(?:(a)|b)*', 'ab', -1)).to.throw(NotExactError);
-    expect(() => call('regex.replace', 'ab', '(?:(a)|b)*', '[$1]')).to.throw(NotExactError);
+    expect(() => call('regex.replace', 'ab', '(?:(a)|b)+', '[$1]')).to.throw(NotExactError);
     expect(call('regex.find_n', '(?:(a)|b)*', 'ab', -1)).to.deep.equal(['ab']);
-    expect(call('regex.replace', 'ab', '(?:(a)|b)*', 'x')).to.equal('x');
+    expect(call('regex.replace', 'ab', '(?:(a)|b)+', 'x')).to.equal('x');
   });
 
   it('stops on Unicode class names whose meaning changed in Go 1.25', () => {

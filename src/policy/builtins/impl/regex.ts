@@ -6,7 +6,7 @@
  * which is the same character.
  */
 import type { HostImplementation } from '../types.js';
-import { asInteger, asString, fail } from '../value.js';
+import { asInteger, asString, fail, notExact } from '../value.js';
 import { compileGoRegex, execFrom, isValidGoRegex, requireWellFormed, type GoRegexp } from './regex/compile.js';
 
 /** A RegExp with Go's meaning for a pattern (kept for callers that only need a match test). */
@@ -149,11 +149,26 @@ function expand(template: string, m: Match, names: readonly (string | undefined)
   return out + t;
 }
 
-/** Go's Regexp.ReplaceAllString. */
+/**
+ * regex.replace. OPA has had two loops: Go's Regexp.ReplaceAllString (one search over the whole
+ * text), and, in later versions that write into a cancellable sink, repeated FindSubmatchIndex on
+ * the rest of the text after each match. Which one the OPA to agree with runs is not known here, so
+ * the answer is given when both loops give it and the evaluation stops when they differ.
+ */
 function replace(value: unknown, pattern: unknown, replacement: unknown): string {
-  const { p, s } = operands('regex.replace', pattern, value, true);
+  const name = 'regex.replace';
+  const { p, s } = operands(name, pattern, value, true);
   const template = asString(replacement, 'operand 3');
-  const g = compileGoRegex('regex.replace', p, template.includes('$') ? 'groups' : 'extent');
+  const g = compileGoRegex(name, p, template.includes('$') ? 'groups' : 'extent');
+  const whole = replaceAllString(g, s, template);
+  if (!g.restAlike && replaceOnRest(g, s, template) !== whole) {
+    notExact(name, 'a replacement on which the two regex.replace algorithms of OPA versions differ (a pattern that can match empty or looks before its position, like ^ or \\b)');
+  }
+  return whole;
+}
+
+/** Go's Regexp.ReplaceAllString. */
+function replaceAllString(g: GoRegexp, s: string, template: string): string {
   let out = '';
   let lastMatchEnd = 0;
   let searchPos = 0;
@@ -170,6 +185,23 @@ function replace(value: unknown, pattern: unknown, replacement: unknown): string
     else searchPos = m.end;
   }
   return out + s.slice(lastMatchEnd);
+}
+
+/**
+ * The sink loop: each search sees the rest of the text as the whole text (so ^ and \b hold at its
+ * start); an empty match at that start never advances (OPA loops until cancelled): undefined.
+ */
+function replaceOnRest(g: GoRegexp, s: string, template: string): string | undefined {
+  let out = '';
+  let start = 0;
+  for (;;) {
+    const rest = s.slice(start);
+    const m = execAt(g, rest, 0);
+    if (!m) return out + rest;
+    if (m.end === 0) return undefined;
+    out += rest.slice(0, m.start) + expand(template, m, g.names);
+    start += m.end;
+  }
 }
 
 /** Go's regexp.QuoteMeta. */

@@ -145,6 +145,21 @@ export function checkLimits(root: Node, pattern: string): void {
   }
 }
 
+/** An assertion that looks at the text before the position. */
+function looksBack(n: Node): boolean {
+  if (n.k === 'assert' && n.what !== 'endText' && n.what !== 'endLine') return true;
+  return children(n).some(looksBack);
+}
+
+/**
+ * Whether searching the rest of a text from a position finds what searching the whole text from
+ * that position finds, and never an empty match: true when nothing looks before the position and
+ * no match is empty.
+ */
+export function searchesRestAlike(root: Node): boolean {
+  return !nullable(root) && !looksBack(root);
+}
+
 export function checkMatchSemantics(root: Node, reportsGroups: boolean): void {
   checkEmptyIterations(root);
   if (reportsGroups) checkLoopCaptures(root, false, false);

@@ -5,7 +5,7 @@
  * stops the evaluation (NotExactError). Results, errors included, are cached per pattern.
  */
 import { fail, notExact } from '../../value.js';
-import { checkLimits, checkMatchSemantics } from './checks.js';
+import { checkLimits, checkMatchSemantics, searchesRestAlike } from './checks.js';
 import { GoRegexSyntaxError, GoRegexUnsupported, parseGoRegex, type Parsed } from './syntax.js';
 import { emitJs } from './to-js.js';
 
@@ -14,6 +14,8 @@ export interface GoRegexp {
   readonly re: RegExp;
   /** Group names by index (index 0 is the whole match), undefined for unnamed groups. */
   readonly names: readonly (string | undefined)[];
+  /** Searching the rest of a text finds what searching the whole text does (see checks.ts). */
+  readonly restAlike: boolean;
 }
 
 /** Lone surrogates cannot occur in Go strings (they are UTF-8); such a value is not one OPA could see. */
@@ -116,7 +118,7 @@ function build(pattern: string, reads: Reads): GoRegexp | Error {
       // The emitter wrote something V8 rejects: never guess, stop instead.
       return new GoRegexUnsupported(`a pattern this engine could not translate (${(err as Error).message})`);
     }
-    return { re, names: outcome.ok.names };
+    return { re, names: outcome.ok.names, restAlike: searchesRestAlike(outcome.ok.root) };
   } catch (err) {
     if (err instanceof GoRegexUnsupported) return err;
     throw err;
