@@ -124,7 +124,7 @@ describe('crypto.x509.parse_and_verify_certificates: Go Certificate.Verify as OP
     expect(verify(pems(rsaRoot, oddSalt))).to.deep.equal([false, []]);
   });
 
-  it('refuses an anyPolicy mapping in an intermediate under a policy graph, and stops on requireExplicitPolicy (Go policiesValid)', () => {
+  it('refuses an anyPolicy mapping in an intermediate under a policy graph (Go policiesValid)', () => {
     const policies = (...oids: string[]) => c.extension('2.5.29.32', c.seq(...oids.map((o) => c.seq(c.oid(o)))));
     const mapping = (from: string, to: string) => c.extension('2.5.29.33', c.seq(c.seq(c.oid(from), c.oid(to))));
     // RFC 9618 6.1.4 (b) as verify.go applies it: a mapping to anyPolicy while mapping is allowed.
@@ -136,8 +136,22 @@ describe('crypto.x509.parse_and_verify_certificates: Go Certificate.Verify as OP
     // A plain mapping between two policies is fine.
     const plainCa = issue('Plain Mapping CA', root, [...ca(), policies('1.2.3'), mapping('1.2.3', '1.2.4')]);
     expect(verify(pems(root, plainCa, issue('q.example', plainCa, [...serverLeaf('q.example'), policies('1.2.4')])))[0]).to.equal(true);
-    const explicitCa = issue('Explicit CA', root, [...ca(), c.extension('2.5.29.36', c.seq(c.tlv(0x80, Buffer.from([0]))))]);
-    expect(() => verify(pems(root, explicitCa, issue('e.example', explicitCa, serverLeaf('e.example'))))).to.throw(NotExactError);
+  });
+
+  it('requires a valid policy below a requireExplicitPolicy constraint (Go policy graph, RFC 9618)', () => {
+    const policies = (...oids: string[]) => c.extension('2.5.29.32', c.seq(...oids.map((o) => c.seq(c.oid(o)))));
+    const requireExplicit = c.extension('2.5.29.36', c.seq(c.tlv(0x80, Buffer.from([0]))));
+    // No policies at all under requireExplicitPolicy 0: the graph is gone when one is required.
+    const bareCa = issue('Explicit CA', root, [...ca(), requireExplicit]);
+    expect(verify(pems(root, bareCa, issue('e.example', bareCa, serverLeaf('e.example'))))).to.deep.equal([false, []]);
+    // The CA's policy 1.2.3 carried by the leaf: a valid policy remains.
+    const policyCa = issue('Policy CA', root, [...ca(), requireExplicit, policies('1.2.3')]);
+    expect(verify(pems(root, policyCa, issue('p.example', policyCa, [...serverLeaf('p.example'), policies('1.2.3')])))[0]).to.equal(true);
+    // A leaf policy the CA does not assert: the CA's node is pruned and nothing valid is left.
+    expect(verify(pems(root, policyCa, issue('q.example', policyCa, [...serverLeaf('q.example'), policies('1.2.4')])))).to.deep.equal([false, []]);
+    // anyPolicy in the CA lets the leaf's own policy through.
+    const anyCa = issue('Any CA', root, [...ca(), requireExplicit, policies('2.5.29.32.0')]);
+    expect(verify(pems(root, anyCa, issue('r.example', anyCa, [...serverLeaf('r.example'), policies('1.2.4')])))[0]).to.equal(true);
   });
 
   it('refuses a certificate with an unhandled critical extension anywhere in the chain', () => {

@@ -4,13 +4,13 @@
  * Chains are built depth-first in Go's candidate order (roots before intermediates, then by key-id
  * match), with Go's checks on each candidate (signature with CheckSignatureFrom's rules, validity
  * at the current time, CA and path-length constraints, unhandled critical extensions), the
- * 100-signature-check budget, name constraints (x509/name-constraints.ts), then Go's policy and
- * extended-key-usage filters. Chains requiring an explicit policy stop the evaluation.
+ * 100-signature-check budget, name constraints (x509/name-constraints.ts), then Go's policy
+ * (x509/policies.ts) and extended-key-usage filters.
  */
 import { isIP } from 'node:net';
-import { notExact } from '../../value.js';
 import type { Certificate } from './certificate.js';
 import { nameConstraintsAllow } from './name-constraints.js';
+import { policiesValid } from './policies.js';
 import { signatureValid } from './signature.js';
 
 export interface VerifyOptions {
@@ -115,37 +115,6 @@ class ChainBuilder {
   }
 }
 
-const ANY_POLICY = '2.5.29.32.0';
-
-/**
- * policiesValid (RFC 5280 / RFC 9618 as verify.go implements it). Without a requireExplicitPolicy
- * below the root, Go's explicit-policy counter never reaches zero, so the policy graph cannot make
- * a chain fail; what can is a mapping to or from anyPolicy while mapping is still allowed, which
- * depends only on counters followed here exactly. Chains that do require an explicit policy stop.
- */
-function policiesValid(chain: Certificate[], builtin: string): boolean {
-  if (chain.length === 1) return true;
-  const n = chain.length - 1;
-  for (const c of chain.slice(0, n)) {
-    if (c.fields.RequireExplicitPolicy > 0 || c.fields.RequireExplicitPolicyZero) notExact(builtin, 'a chain with a requireExplicitPolicy constraint');
-  }
-  let policyMapping = n + 1;
-  let graph = true;
-  for (let i = n - 1; i >= 0; i--) {
-    const f = chain[i]!.fields;
-    if (f.Policies === null) graph = false;
-    if (graph && i !== 0 && f.PolicyMappings !== null && policyMapping > 0) {
-      // An anyPolicy mapping while mapping is allowed: "Invalid mapping".
-      if (f.PolicyMappings.some((m) => m.IssuerDomainPolicy === ANY_POLICY || m.SubjectDomainPolicy === ANY_POLICY)) return false;
-    }
-    if (i !== 0) {
-      if (!chain[i]!.rawIssuer.equals(chain[i]!.rawSubject) && policyMapping > 0) policyMapping--;
-      if ((f.InhibitPolicyMapping > 0 || f.InhibitPolicyMappingZero) && f.InhibitPolicyMapping < policyMapping) policyMapping = f.InhibitPolicyMapping;
-    }
-  }
-  return true;
-}
-
 /** checkChainForKeyUsage. */
 function keyUsageAllowed(chain: Certificate[], keyUsages: number[]): boolean {
   const usages = [...keyUsages];
@@ -176,7 +145,7 @@ export function verifyChain(certs: Certificate[], opts: VerifyOptions, builtin: 
   if (!builder.isValid(leaf, 'leaf', [])) return undefined;
   if (opts.dnsName.length > 0 && !verifyHostname(leaf, opts.dnsName)) return undefined;
   const candidates = roots.some((r) => r.raw.equals(leaf.raw)) ? [[leaf]] : builder.build([leaf]);
-  let chains = candidates.filter((chain) => policiesValid(chain, builtin));
+  let chains = candidates.filter((chain) => policiesValid(chain));
   if (chains.length === 0) return undefined;
   if (!opts.keyUsages.includes(EKU_ANY)) {
     const usages = opts.keyUsages.length === 0 ? [EKU_SERVER_AUTH] : opts.keyUsages;
