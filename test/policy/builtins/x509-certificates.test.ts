@@ -182,6 +182,13 @@ describe('crypto.x509.parse_certificates: Go x509.Certificate JSON (Go 1.25 enco
     expect((cert!.Subject as JsonObject).CommonName).to.equal('tail');
   });
 
+  it('keeps a certificate whose key algorithm Go 1.25 does not know: algorithm 0, key null', () => {
+    const signer = c.keyPair('ec');
+    const unknownKey = { ...signer, spki: c.seq(c.seq(c.oid('1.2.3.4.5')), c.bitString(Buffer.from([1, 2, 3]))) };
+    const [cert] = parse(c.pem(c.certificate({ subject: c.cn('odd key'), key: unknownKey, signer })));
+    expect([cert!.PublicKeyAlgorithm, cert!.PublicKey]).to.deep.equal([0, null]);
+  });
+
   it('answers [] for input with no certificate, as Go ParseCertificates of nothing', () => {
     expect(parse('')).to.deep.equal([]);
     expect(parse('-----BEGIN CERTIFICATE-----\nnot base64\n')).to.deep.equal([]);

@@ -1,8 +1,9 @@
 /**
  * x509's parsePublicKey for certificates and requests, and encoding/json's form of the key Go
  * returns: *rsa.PublicKey {N, E}, *ecdsa.PublicKey {Curve: {} (a nistCurve has only unexported
- * fields), X, Y}, ed25519.PublicKey (a []byte, so base64), *dsa.PublicKey {P, Q, G, Y}. Key
- * algorithms Go does not know stop the evaluation rather than be guessed (Go releases add them).
+ * fields), X, Y}, ed25519.PublicKey (a []byte, so base64), *dsa.PublicKey {P, Q, G, Y}. A key
+ * algorithm Go 1.25 does not know gives algorithm 0 and a null key, as in Go; those later Go
+ * releases parse stop the evaluation.
  */
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import { fail, notExact, type JsonValue } from '../../value.js';
@@ -53,8 +54,18 @@ export function parsePublicKey(spki: Der, builtin: string): PublicKey {
     return { algorithm: PUBLIC_KEY_ALGORITHM.Ed25519, json: data().toString('base64'), key: createPublicKey({ key: spki.raw, format: 'der', type: 'spki' }) };
   }
   if (oidEquals(oid, OID_DSA)) return dsaKey(params, data(), builtin);
-  return notExact(builtin, `a public key of algorithm ${oid.join('.')}`);
+  // Go releases after 1.25 parse these (X25519, X448, Ed448, ML-DSA, ML-KEM): not answered.
+  const dotted = oid.join('.');
+  if (LATER_GO_KEY_OIDS.has(dotted)) return notExact(builtin, `a public key of algorithm ${dotted}`);
+  // Go 1.25 keeps a certificate with a key algorithm it does not know: UnknownPublicKeyAlgorithm, nil key.
+  return { algorithm: PUBLIC_KEY_ALGORITHM.Unknown, json: null };
 }
+
+const LATER_GO_KEY_OIDS = new Set([
+  '1.3.101.110', '1.3.101.111', '1.3.101.113',
+  '2.16.840.1.101.3.4.3.17', '2.16.840.1.101.3.4.3.18', '2.16.840.1.101.3.4.3.19',
+  '2.16.840.1.101.3.4.4.1', '2.16.840.1.101.3.4.4.2', '2.16.840.1.101.3.4.4.3',
+]);
 
 function rsaKey(params: Der | undefined, data: Buffer, spki: Der, builtin: string): PublicKey {
   if (params === undefined || params.tag !== TAG.NULL || params.content.length !== 0) fail('x509: RSA key missing NULL parameters');

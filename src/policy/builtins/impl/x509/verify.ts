@@ -101,7 +101,7 @@ class ChainBuilder {
     const c = chain[chain.length - 1]!;
     const chains: Certificate[][] = [];
     const consider = (type: CertType, candidate: Certificate): void => {
-      if (alreadyInChain(candidate, chain)) return;
+      if (candidate.publicKey.json === null || alreadyInChain(candidate, chain)) return;
       this.sigChecks++;
       if (this.sigChecks > MAX_SIGNATURE_CHECKS) return;
       if (!this.signedBy(c, candidate)) return;
