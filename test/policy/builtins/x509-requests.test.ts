@@ -100,13 +100,24 @@ describe('crypto.x509.parse_keypair: Go tls.Certificate JSON (Go 1.23+ fills Lea
     expect((pair.Leaf as JsonObject).Subject).to.have.property('CommonName', 'ed pair');
   });
 
-  it('fails for a key that is not the certificate\'s and stops on an EC key pair', () => {
+  it('gives an ECDSA private key as Go marshals *ecdsa.PrivateKey {Curve: {}, X, Y, D}, from SEC 1 or PKCS#8', () => {
+    const ec = c.keyPair('ec');
+    const ecCert = c.pem(c.certificate({ subject: c.cn('ec'), key: ec }));
+    const jwk = ec.privateKey.export({ format: 'jwk' });
+    const want = { Curve: {}, X: bigOf(jwk.x!), Y: bigOf(jwk.y!), D: bigOf(jwk.d!) };
+    expect(parseKeyPair(ecCert, ec.privateKey.export({ format: 'pem', type: 'sec1' }) as string).PrivateKey).to.deep.equal(want);
+    expect(parseKeyPair(ecCert, ec.privateKey.export({ format: 'pem', type: 'pkcs8' }) as string).PrivateKey).to.deep.equal(want);
+  });
+
+  it('fails for a key that is not the certificate\'s or of another type, as tls.X509KeyPair does', () => {
     const key = c.keyPair('rsa');
     const other = c.keyPair('rsa');
     const cert = c.pem(c.certificate({ subject: c.cn('pair'), key }));
     expect(() => parseKeyPair(cert, other.privateKey.export({ format: 'pem', type: 'pkcs1' }) as string)).to.throw(BuiltinError, 'private key does not match public key');
     const ec = c.keyPair('ec');
+    expect(() => parseKeyPair(cert, ec.privateKey.export({ format: 'pem', type: 'sec1' }) as string)).to.throw(BuiltinError, 'private key type does not match public key type');
+    const otherEc = c.keyPair('ec');
     const ecCert = c.pem(c.certificate({ subject: c.cn('ec'), key: ec }));
-    expect(() => parseKeyPair(ecCert, ec.privateKey.export({ format: 'pem', type: 'sec1' }) as string)).to.throw(NotExactError);
+    expect(() => parseKeyPair(ecCert, otherEc.privateKey.export({ format: 'pem', type: 'pkcs8' }) as string)).to.throw(BuiltinError, 'private key does not match public key');
   });
 });
