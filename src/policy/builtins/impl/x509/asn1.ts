@@ -198,15 +198,8 @@ export function parseAsn1String(tag: number, value: Buffer): string | undefined 
     case TAG.PrintableString:
       if (!PRINTABLE.test(value.toString('latin1'))) fail('invalid PrintableString');
       return value.toString('latin1');
-    case TAG.UTF8String: {
-      const text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
-      try {
-        return text.decode(value);
-      } catch {
-        fail('invalid UTF-8 string');
-      }
-    }
-    // falls through (unreachable: both branches above return or throw)
+    case TAG.UTF8String:
+      return utf8String(value);
     case TAG.BMPString:
       return bmpString(value);
     case TAG.IA5String:
@@ -217,6 +210,15 @@ export function parseAsn1String(tag: number, value: Buffer): string | undefined 
       return value.toString('latin1');
     default:
       return undefined;
+  }
+}
+
+/** utf8.Valid then string(value): invalid UTF-8 (surrogates included) is an error. */
+function utf8String(value: Buffer): string {
+  try {
+    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(value);
+  } catch {
+    return fail('invalid UTF-8 string');
   }
 }
 
