@@ -7,7 +7,8 @@ import { loadInBoth } from '../compiler/compile-and-load.js';
 /**
  * crypto.parse_private_keys as OPA's builtinCryptoParsePrivateKeys: "" gives null, input with no
  * key block gives [], each RSA key is Go's JSON of *rsa.PrivateKey ({N, E, D, Primes, Precomputed:
- * {Dp, Dq, Qinv, CRTValues: []}}, big integers as exact JSON numbers), and key types whose Go JSON
+ * {Dp, Dq, Qinv, CRTValues: []}}, big integers as exact JSON numbers), each EC key Go's JSON of
+ * *ecdsa.PrivateKey ({Curve: {}, X, Y, D}), and key types whose Go JSON
  * this engine does not reproduce stop the evaluation. Keys made once with openssl (genrsa
  * -traditional 1024, 2048 and 512, pkcs8 -topk8 of the same 1024-bit key, ecparam prime256v1, genpkey
  * ed25519).
@@ -17,6 +18,8 @@ const RSA_PKCS8 = "-----BEGIN PRIVATE KEY-----\nMIICdgIBADANBgkqhkiG9w0BAQEFAASC
 const RSA_2048 = "-----BEGIN RSA PRIVATE KEY-----\nMIIEpAIBAAKCAQEApbMpNvxoIia0yrAMXG/aMyEBdf4igwbPoocVUAS/cbBWs+Br\neZalDddMhOXE6ynQ1BPnGSFNqGjzrbycMIxNxlALa2w29avRfs3LEJ/Oeec/mEZ/\n/CBetH8ePAQqLVIcpcuYvLdzl9VPRw1lLz+ATLgRARiH62ntFN6KHQVAvzhWz77l\n2VwqQboToIyDzlCIPdoXkQIGVK46BDqX77x9pcvBnUsZ5Y+ZDCLbou+TblZt5PSY\nuyweh6rTCC1sfJYl6tlGkrfh8hiFiGvVPH/l7zVcQ2IhL1efVVtPnV0SzkNTnwz9\nZAg/BdtA9q2OK34RtiLUvGwHqhTkQH5zgbqWfQIDAQABAoIBABk3j6NqXNerr9Jz\n4eG0dQ7YbE4+b5aks/c+Wxg7LL560WsdEYYmzrYxSJgmFqaaTclkwQQSTSz+0ezk\nGhoKVDDE0EQYKzIOpLqJS6jbRTNIpeVA/2vJqlgKS3njQV710t3JgxRfT+Rwxlig\nGYDMB3TFg3L4/oBtdbL6HidF/CFNjRDfqrMbFYGcil3vnAkjy+CLM1vbAZtC+kN/\npXqe4fGVzQeVjAXjB0aCeFYM7G4YtWTHG4HoBOpH+XBzjGJheODuYBXQN58yjRnf\nIDNNeeAL1aAi3aoDYsoErl5uHvLxsRh73msmZHeyV+xoZa7Fek2ZFvh28lgvNkpY\n+uTKynkCgYEA3Uyov1KedA3+m7kC4kqbQqoi3W4fH4o5wjgQzPilaIArW7qSJeaS\ni0vM5UeTWPuUbB4a3bWQG0F00bN0UEAtkMJGXl9NsDhH7rlbOuwGsnzEt7/N08iE\nzOHOztVTpg0H857XePLxvMYbEiJ7mjixC2ac6pGchYx6jjWra+v++OkCgYEAv66j\nWey3eL/WIyhkrVJNfeHsF3BfiXApUC/bjyqLQgb3jhcRsgAhHl61xQ/pJ9HVKVZC\nskaAldpaYg90HTt+niuTq5N5P/REjzni+80Gue/lkoc//Xn+6tMy9x4z1JcsHV7G\nZjy37y99JkTPFhaQcp5c+tslx/3gZVaod4hXtHUCgYAqvur9gcTvn+BlTfhbo5OX\n7essIGBMpFOBy3ibTxAMPm2hm0ktnvsBgxPB2fCBSJ8jvzDrUG3UhfE9rE80TSFA\nC/axtfD4r/ZdC1qu5/ZnNah94cOtO9dDB/79fsFYmr3FdhIi37KIBzAlcZm0cWzp\nSdnXiWbVeQwXOhCxmPU4OQKBgQCQqQf28cN1ibHeTrnMZHS/MCWxeslfPBqxvayB\n26XFauShg5+DKr3T4b5kvqFDwASTcdpcGQEqFuRnZSpIdYIVdOW5c07qiTrErPc0\n+YK+COLFNvWAIvXT2xh3j3+mTYCpmcE5n1FhXgGhRATVsqnJFuMtHv7gdCVJ1aDG\ntUsbkQKBgQC19PjP/ojy1nTNKYXHIyHL3t3jH7A0HHqq3E82Gbd40FQee9+8au8W\nAZmscJykxjH6vz+RVVgXUu6sQih1XVp8zzuY12GxuOmEmxdo0Ezr3/HPNMXJdgR7\noZWtaW1cY4Slh88d0Mzv9NccWRb2Zd47o8q53Bc7+K6HcLgiYGFuhg==\n-----END RSA PRIVATE KEY-----\n";
 const RSA_512 = "-----BEGIN RSA PRIVATE KEY-----\nMIIBOgIBAAJBAKe8VYaXgzvnXVOWRtzo3tf5mDccRk7zUEX0QCd2f+Acas3KnSl3\nqS7qAMLWK8SJ/aLNIdvCztZoEkQAp1dw1H8CAwEAAQJBAIartVcsipcr+UhFHXv8\nE/7/THDi6Kg2vjqMEn4crCq4GLxtsc7Hz9KZYFtsVFfAy1UnTiQk8TJvJdpWpAX1\nfDECIQDcfELwnqeWTnOvcTBlf5Tc0A+/wF5A9AeQOxDs10evewIhAMLA7rgNFjLW\n66I+YzWOiznNOq09K/51qAQdaDNA2z3NAiAj/APQ0ZP4bAVldMu5RQE+qJZpbTP0\n1d8GIx24CcqhUQIgPjh5jB/SOcfkXF9mPtQdswfYeUST66YXWckzYzyTTvkCIFb+\nCktwpEQ8B6g9sdz0Ogztkkxc0W5838Fj2/ezOVx0\n-----END RSA PRIVATE KEY-----\n";
 const EC_SEC1 = "-----BEGIN EC PRIVATE KEY-----\nMHcCAQEEILpGeyHzgDiYO7QrgGO8D7rwhWhQvpghpqomMLzjsh1RoAoGCCqGSM49\nAwEHoUQDQgAEfNShK/J3QzZbSNB43hmj4IKRxUxuR2HqZ2lkKEvXTTo1214D2RWC\n+EOOWakGInfnl7c6dxXKmtwZyR98ERStrg==\n-----END EC PRIVATE KEY-----\n";
+/** Made with node's generateKeyPairSync('x25519'): Go returns *ecdh.PrivateKey for it, not reproduced here. */
+const X25519_PKCS8 = "-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VuBCIEIBB+2nU31fy7T5iLoD+WqKBQf3VRnmakq18xLlKkBa90\n-----END PRIVATE KEY-----\n";
 const ED25519_PKCS8 = "-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEIEj4kCtH2PK/+Bxq/+FD6mvdelcZCYAczPQL9VG4Lm+9\n-----END PRIVATE KEY-----\n";
 
 /**
@@ -92,8 +95,18 @@ describe('crypto.parse_private_keys', () => {
     expect(call(ED25519_PKCS8)).to.equal(JSON.stringify([Buffer.from(seed + pub, 'hex').toString('base64')]));
   });
 
-  it('stops on an EC key and a 512-bit RSA key instead of answering differently', () => {
-    for (const pem of [EC_SEC1, RSA_512]) {
+  it('returns an EC key as Go 1.25 marshals *ecdsa.PrivateKey: {Curve: {}, X, Y, D}, from SEC 1 or PKCS#8', () => {
+    // X, Y and D as another parser (node's JWK export) reads them; Curve is Go's nistCurve, whose fields are unexported.
+    const jwk = createPrivateKey(EC_SEC1).export({ format: 'jwk' });
+    const dec = (b64url: string | undefined): string => BigInt(`0x${Buffer.from(b64url!, 'base64url').toString('hex')}`).toString();
+    const want = `[{"Curve":{},"X":${dec(jwk.x)},"Y":${dec(jwk.y)},"D":${dec(jwk.d)}}]`;
+    expect(call(EC_SEC1)).to.equal(want);
+    const pkcs8 = createPrivateKey(EC_SEC1).export({ type: 'pkcs8', format: 'pem' }) as string;
+    expect(call(pkcs8)).to.equal(want);
+  });
+
+  it('stops on an X25519 key and a 512-bit RSA key instead of answering differently', () => {
+    for (const pem of [X25519_PKCS8, RSA_512]) {
       expect(() => call(pem), pem.slice(0, 30)).to.throw(/not supported by this engine/);
     }
   });
@@ -118,8 +131,8 @@ describe('crypto.parse_private_keys', () => {
     expect((module.evaluate({}, 't/empty') as { result: unknown }[])[0]?.result).to.equal(null);
     const emptyTs = toJs(prepared.interpreter.evaluate('t/empty', parseJson('{}'), parseJson('{}'), {})) as { result: unknown }[];
     expect(emptyTs[0]?.result).to.equal(null);
-    // An EC key fails closed in both engines rather than passing for undefined.
-    expect(() => module.evaluate({ pem: EC_SEC1 }, 't/keys')).to.throw(/not supported by this engine/);
-    expect(() => prepared.interpreter.evaluate('t/keys', parseJson(JSON.stringify({ pem: EC_SEC1 })), parseJson('{}'), {})).to.throw(/not supported by this engine/);
+    // An X25519 key fails closed in both engines rather than passing for undefined.
+    expect(() => module.evaluate({ pem: X25519_PKCS8 }, 't/keys')).to.throw(/not supported by this engine/);
+    expect(() => prepared.interpreter.evaluate('t/keys', parseJson(JSON.stringify({ pem: X25519_PKCS8 })), parseJson('{}'), {})).to.throw(/not supported by this engine/);
   });
 });

@@ -3,15 +3,18 @@
  * of it as a whole) is read block by block as Go's pem.Decode does, "RSA PRIVATE KEY" and "PRIVATE
  * KEY" blocks are parsed as Go's x509 does, and each key is returned as Go's encoding/json marshals
  * the key type. Answered: two-prime RSA keys whose every field is consistent (for those every Go
- * release since 1.20 marshals the same *rsa.PrivateKey JSON) and Ed25519 keys (ed25519.PrivateKey, a
- * []byte, so a base64 string). Other key types (EC, X25519, ...) and RSA keys Go releases treat
- * differently stop the evaluation (NotExactError) rather than answer differently.
+ * release since 1.20 marshals the same *rsa.PrivateKey JSON), ECDSA keys on the NIST curves
+ * (`EC PRIVATE KEY` or PKCS#8; *ecdsa.PrivateKey as Go 1.25 marshals it, see x509/ec-private-key.ts)
+ * and Ed25519 keys (ed25519.PrivateKey, a []byte, so a base64 string). Other key types (X25519, ...)
+ * and RSA keys Go releases treat differently stop the evaluation (NotExactError) rather than answer
+ * differently.
  */
 import { createPrivateKey } from 'node:crypto';
 import type { HostImplementation } from '../types.js';
 import { asString, fail, notExact, type JsonObject, type JsonValue } from '../value.js';
 import { integerResult } from './units.js';
 import { derChildren, readDer, type Der } from './der.js';
+import { ecPrivateKeyJson, pkcs8CurveOid } from './x509/ec-private-key.js';
 
 const NAME = 'crypto.parse_private_keys';
 
@@ -181,10 +184,11 @@ export function rsaKeyJson(der: Buffer): JsonObject {
 
 const OID_RSA = Buffer.from('2a864886f70d010101', 'hex');
 const OID_ED25519 = Buffer.from('2b6570', 'hex');
+const OID_EC_PUBLIC_KEY = Buffer.from('2a8648ce3d0201', 'hex');
 /** A minimal PKCS#8 wrapper of an Ed25519 seed, for node to derive the public key from. */
 const ED25519_PKCS8_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex');
 
-/** Go's x509.ParsePKCS8PrivateKey, for RSA and Ed25519 keys only. */
+/** Go's x509.ParsePKCS8PrivateKey, for RSA, ECDSA (P-224 to P-521) and Ed25519 keys only. */
 export function pkcs8KeyJson(der: Buffer): JsonValue {
   const fields = sequenceOf(der, 'PKCS#8 private key');
   if (fields.length !== 3) notExact(NAME, 'a PKCS#8 key with attributes or a public key');
@@ -194,7 +198,9 @@ export function pkcs8KeyJson(der: Buffer): JsonValue {
   const [oid, params] = derChildren(algo.content, NAME);
   if (oid === undefined || oid.tag !== 0x06) fail('x509: failed to parse PKCS#8 private key');
   if (oid.content.equals(OID_ED25519)) return ed25519KeyJson(params, key.content);
-  if (!oid.content.equals(OID_RSA)) notExact(NAME, 'a private key that is neither RSA nor Ed25519');
+  // Go reads the parameters as the named curve's OID, or as none when they are not one.
+  if (oid.content.equals(OID_EC_PUBLIC_KEY)) return ecPrivateKeyJson(key.content, pkcs8CurveOid(params), NAME).json;
+  if (!oid.content.equals(OID_RSA)) notExact(NAME, 'a private key that is neither RSA, ECDSA nor Ed25519');
   if (params !== undefined && !(params.tag === 0x05 && params.content.length === 0)) notExact(NAME, 'RSA algorithm parameters');
   return rsaKeyJson(key.content);
 }
@@ -227,7 +233,7 @@ function parsePrivateKeys(input: unknown): JsonValue {
     data = found.rest;
     if (found.block.type === 'RSA PRIVATE KEY') keys.push(rsaKeyJson(found.block.bytes));
     else if (found.block.type === 'PRIVATE KEY') keys.push(pkcs8KeyJson(found.block.bytes));
-    else if (found.block.type === 'EC PRIVATE KEY') notExact(NAME, 'an EC private key');
+    else if (found.block.type === 'EC PRIVATE KEY') keys.push(ecPrivateKeyJson(found.block.bytes, undefined, NAME).json);
   }
   return keys;
 }
