@@ -1,30 +1,13 @@
 /**
- * regex.* built-ins with Go's regexp semantics. Patterns go through a parser of Go's syntax and an
- * emitter of an equivalent JavaScript RegExp (impl/regex/); what cannot be answered exactly stops.
- * The loops over successive matches follow Go's regexp.go (allMatches, replaceAll, Split, expand);
- * Go steps over an empty match by one UTF-8 rune, here by one code point (1 or 2 UTF-16 units),
- * which is the same character.
+ * regex.* built-ins with Go's regexp semantics. Patterns go through a parser of Go's syntax and
+ * Go's matching algorithm (impl/regex/: a Pike VM, linear in the text, never backtracking); what
+ * cannot be answered exactly stops. The loops over successive matches follow Go's regexp.go
+ * (allMatches, replaceAll, Split, expand); Go steps over an empty match by one UTF-8 rune, here by
+ * one code point (1 or 2 UTF-16 units), which is the same character.
  */
 import type { HostImplementation } from '../types.js';
 import { asInteger, asString, fail, notExact } from '../value.js';
-import { compileGoRegex, execFrom, isValidGoRegex, requireWellFormed, type GoRegexp } from './regex/compile.js';
-
-/** A RegExp with Go's meaning for a pattern (kept for callers that only need a match test). */
-export function goRegex(pattern: string, builtin = 'regex.match'): RegExp {
-  return compileGoRegex(builtin, pattern, 'groups').re;
-}
-
-interface Match {
-  start: number;
-  end: number;
-  groups: (string | undefined)[];
-}
-
-function execAt(g: GoRegexp, s: string, pos: number): Match | undefined {
-  const m = execFrom(g, s, pos);
-  if (!m) return undefined;
-  return { start: m.index, end: m.index + m[0].length, groups: [...m] };
-}
+import { compileGoRegex, findAt, isValidGoRegex, requireWellFormed, type GoRegexp, type Match } from './regex/compile.js';
 
 /** Width of the character at pos in UTF-16 units (Go: the UTF-8 rune there), 0 at the end. */
 function charWidth(s: string, pos: number): number {
@@ -39,7 +22,7 @@ function allMatches(g: GoRegexp, s: string, n: number): Match[] {
   let pos = 0;
   let prevMatchEnd = -1;
   while (out.length < limit && pos <= s.length) {
-    const m = execAt(g, s, pos);
+    const m = findAt(g, s, pos);
     if (!m) break;
     let accept = true;
     if (m.end === pos) {
@@ -65,14 +48,14 @@ function operands(name: string, pattern: unknown, value: unknown, valueFirst = f
 function match(name: string) {
   return (pattern: unknown, value: unknown): boolean => {
     const { p, s } = operands(name, pattern, value);
-    return execFrom(compileGoRegex(name, p, 'test'), s, 0) !== null;
+    return findAt(compileGoRegex(name, p), s, 0) !== undefined;
   };
 }
 
 function findN(pattern: unknown, value: unknown, count: unknown): string[] {
   const { p, s } = operands('regex.find_n', pattern, value);
   const n = asInteger(count, 'operand 3');
-  const g = compileGoRegex('regex.find_n', p, 'extent');
+  const g = compileGoRegex('regex.find_n', p);
   return n === 0 ? [] : allMatches(g, s, n).map((m) => s.slice(m.start, m.end));
 }
 
@@ -80,14 +63,14 @@ function findAllSubmatch(pattern: unknown, value: unknown, count: unknown): stri
   const name = 'regex.find_all_string_submatch_n';
   const { p, s } = operands(name, pattern, value);
   const n = asInteger(count, 'operand 3');
-  const g = compileGoRegex(name, p, 'groups');
+  const g = compileGoRegex(name, p);
   return n === 0 ? [] : allMatches(g, s, n).map((m) => m.groups.map((x) => x ?? ''));
 }
 
 /** Go's Regexp.Split(s, -1). */
 function split(pattern: unknown, value: unknown): string[] {
   const { p, s } = operands('regex.split', pattern, value);
-  const g = compileGoRegex('regex.split', p, 'extent');
+  const g = compileGoRegex('regex.split', p);
   if (p.length > 0 && s.length === 0) return [''];
   const parts: string[] = [];
   let beg = 0;
@@ -159,7 +142,7 @@ function replace(value: unknown, pattern: unknown, replacement: unknown): string
   const name = 'regex.replace';
   const { p, s } = operands(name, pattern, value, true);
   const template = asString(replacement, 'operand 3');
-  const g = compileGoRegex(name, p, template.includes('$') ? 'groups' : 'extent');
+  const g = compileGoRegex(name, p);
   const whole = replaceAllString(g, s, template);
   if (!g.restAlike && replaceOnRest(g, s, template) !== whole) {
     notExact(name, 'a replacement on which the two regex.replace algorithms of OPA versions differ (a pattern that can match empty or looks before its position, like ^ or \\b)');
@@ -173,7 +156,7 @@ function replaceAllString(g: GoRegexp, s: string, template: string): string {
   let lastMatchEnd = 0;
   let searchPos = 0;
   while (searchPos <= s.length) {
-    const m = execAt(g, s, searchPos);
+    const m = findAt(g, s, searchPos);
     if (!m) break;
     out += s.slice(lastMatchEnd, m.start);
     // No replacement for an empty match right after the previous match.
@@ -196,7 +179,7 @@ function replaceOnRest(g: GoRegexp, s: string, template: string): string | undef
   let start = 0;
   for (;;) {
     const rest = s.slice(start);
-    const m = execAt(g, rest, 0);
+    const m = findAt(g, rest, 0);
     if (!m) return out + rest;
     if (m.end === 0) return undefined;
     out += rest.slice(0, m.start) + expand(template, m, g.names);
@@ -242,10 +225,10 @@ function templateMatch(template: unknown, value: unknown, open: unknown, close: 
     end = idxs[i + 1]!;
     const part = t.slice(idxs[i]! + 1, end - 1);
     source += `${quoteMeta(raw)}(${part})`;
-    compileGoRegex(name, `^${part}$`, 'test');
+    compileGoRegex(name, `^${part}$`);
   }
   source += `${quoteMeta(t.slice(end))}$`;
-  return execFrom(compileGoRegex(name, source, 'test'), s, 0) !== null;
+  return findAt(compileGoRegex(name, source), s, 0) !== undefined;
 }
 
 export const regexBuiltins: Readonly<Record<string, HostImplementation>> = {

@@ -1,18 +1,16 @@
 /**
- * Where JavaScript's backtracking and Go's regexp can disagree on a pattern both accept, and Go's
- * own size limits. Each check either passes, throws Go's error, or throws GoRegexUnsupported.
+ * Patterns Go accepts where this engine cannot promise Go's answer, and Go's own size limits. Each
+ * check passes or throws GoRegexUnsupported (the caller stops the evaluation).
  *
- * 1. Empty iterations: JavaScript rejects a loop iteration that matches the empty string and
- *    backtracks into the body; Go (like Perl) accepts it and leaves the loop. The two agree when,
- *    in the body, every way of matching empty is tried after every way of matching something
- *    ("empty last"); e.g. (a*)* and (a|)* agree, (|a)* and (a*?)* do not.
- * 2. Captures in loops: JavaScript clears a loop body's groups at each iteration; Go keeps the
- *    value from an earlier iteration when the last one did not take part in the group. Only the
- *    built-ins that report groups care, and only when a group may be skipped in an iteration.
- * 3. Size: Go rejects some programs over maxSize instructions ("expression too large") and trees
+ * 1. Size: Go rejects some programs over maxSize instructions ("expression too large") and trees
  *    deeper than 1000 ("expression nests too deeply"), measured on its own factored tree and only
  *    past a node-count gate. The estimate here never undercounts; past it this engine stops.
+ * 2. Alternation factoring: Go's parser factors a common leading character out of adjacent
+ *    alternatives and compares single-character literals without their (?i) flag (Regexp.Equal),
+ *    so in K|(?i:k)y the second branch loses its (?i). This engine does not rebuild Go's factored
+ *    tree, so it stops where branches of one alternation hold the same letter with and without (?i).
  */
+import { clean, foldClosure, orbit } from './fold.js';
 import { children, GoRegexUnsupported, type Node } from './syntax.js';
 
 function nullable(n: Node): boolean {
@@ -32,70 +30,6 @@ function nullable(n: Node): boolean {
       return n.subs.some(nullable);
     case 'repeat':
       return n.min === 0 || nullable(n.sub);
-  }
-}
-
-function onlyEmpty(n: Node): boolean {
-  switch (n.k) {
-    case 'assert':
-    case 'empty':
-      return true;
-    case 'capture':
-      return onlyEmpty(n.sub);
-    case 'concat':
-    case 'alt':
-      return n.subs.every(onlyEmpty);
-    case 'repeat':
-      return n.max === 0 || onlyEmpty(n.sub);
-    default:
-      return false;
-  }
-}
-
-/** Every empty way through n comes after every non-empty way, in priority order. */
-function emptyLast(n: Node): boolean {
-  if (!nullable(n) || onlyEmpty(n)) return true;
-  switch (n.k) {
-    case 'capture':
-      return emptyLast(n.sub);
-    case 'repeat':
-      // Greedy: more iterations are tried first; zero iterations last. Lazy with min 0: empty first.
-      return n.greedy && (!nullable(n.sub) || onlyEmpty(n.sub));
-    case 'alt': {
-      const firstNullable = n.subs.findIndex(nullable);
-      return n.subs.every(emptyLast) && n.subs.slice(firstNullable + 1).every(onlyEmpty);
-    }
-    case 'concat':
-      return n.subs.every(emptyLast) && n.subs.filter((s) => !onlyEmpty(s)).length <= 1;
-    default:
-      return true;
-  }
-}
-
-function checkEmptyIterations(n: Node): void {
-  if (n.k === 'repeat' && n.max !== n.min && nullable(n.sub) && !onlyEmpty(n.sub) && !emptyLast(n.sub)) {
-    throw new GoRegexUnsupported('a repetition whose body can match the empty string before a non-empty string');
-  }
-  for (const sub of children(n)) checkEmptyIterations(sub);
-}
-
-/** Groups that may be skipped in some iteration of an enclosing loop (check 2). */
-function checkLoopCaptures(n: Node, inLoop: boolean, conditional: boolean): void {
-  switch (n.k) {
-    case 'capture':
-      if (inLoop && conditional) throw new GoRegexUnsupported('a capture group that a repeated part of the pattern may skip');
-      return checkLoopCaptures(n.sub, inLoop, conditional);
-    case 'repeat': {
-      const loops = n.max === -1 || n.max > 1;
-      if (loops && !inLoop) return checkLoopCaptures(n.sub, true, false);
-      return checkLoopCaptures(n.sub, inLoop, conditional || n.min === 0);
-    }
-    case 'alt':
-      return n.subs.forEach((s) => checkLoopCaptures(s, inLoop, true));
-    case 'concat':
-      return n.subs.forEach((s) => checkLoopCaptures(s, inLoop, conditional));
-    default:
-      return;
   }
 }
 
@@ -160,7 +94,51 @@ export function searchesRestAlike(root: Node): boolean {
   return !nullable(root) && !looksBack(root);
 }
 
-export function checkMatchSemantics(root: Node, reportsGroups: boolean): void {
-  checkEmptyIterations(root);
-  if (reportsGroups) checkLoopCaptures(root, false, false);
+/** Go's identity of a one-character literal: its rune (the smallest of its fold orbit under (?i)) and the flag. */
+function literalIdentity(n: Node): [number, boolean] | undefined {
+  if (n.k === 'lit') return n.fold ? [orbit(n.cp)[0]!, true] : [n.cp, false];
+  if (n.k !== 'class' || n.neg || !n.items.every((i) => i.k === 'range')) return undefined;
+  // Go's parser turns a class of one code point into a literal, and one of a two-member fold orbit
+  // ([Aa]) into a (?i) literal.
+  const ranges = n.items.map((i) => [(i as { lo: number }).lo, (i as { hi: number }).hi] as const);
+  const set = n.fold ? foldClosure(ranges) : clean(ranges);
+  const size = set.reduce((acc, [lo, hi]) => acc + hi - lo + 1, 0);
+  if (size === 1) return [set[0]![0], false];
+  if (size === 2) {
+    const a = set[0]![0];
+    const o = orbit(a);
+    if (o.length === 2 && set.some(([lo, hi]) => lo <= o[1]! && o[1]! <= hi)) return [a, true];
+  }
+  return undefined;
+}
+
+function literals(n: Node, out: [number, boolean][] = []): [number, boolean][] {
+  const id = literalIdentity(n);
+  if (id) out.push(id);
+  for (const sub of children(n)) literals(sub, out);
+  return out;
+}
+
+function hasFold(n: Node, fold: boolean): boolean {
+  if ((n.k === 'lit' || n.k === 'class') && n.fold === fold) return true;
+  return children(n).some((c) => hasFold(c, fold));
+}
+
+/** Check 2: an alternation holding the same letter with and without (?i). */
+export function checkFoldFactoring(root: Node): void {
+  if (!hasFold(root, true) || !hasFold(root, false)) return;
+  const visit = (n: Node): void => {
+    if (n.k === 'alt') {
+      const seen = new Map<number, boolean>();
+      for (const [cp, fold] of literals(n)) {
+        const before = seen.get(cp);
+        if (before !== undefined && before !== fold && orbit(cp).length > 1) {
+          throw new GoRegexUnsupported('alternatives holding the same letter with and without (?i), which Go factors as one');
+        }
+        seen.set(cp, fold);
+      }
+    }
+    children(n).forEach(visit);
+  };
+  visit(root);
 }

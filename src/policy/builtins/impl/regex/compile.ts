@@ -1,21 +1,28 @@
 /**
- * Go's regexp.Compile for the regex built-ins: parse with Go's grammar and errors, check the
- * patterns where JavaScript would answer differently, emit an equivalent RegExp. A Go syntax error
- * is a built-in error (OPA returns the compile error); a pattern that cannot be answered exactly
- * stops the evaluation (NotExactError). Results, errors included, are cached per pattern.
+ * Go's regexp.Compile for the regex built-ins: parse with Go's grammar and errors, then compile to
+ * a program run by a Pike VM with Go's own matching rules (vm.ts). A Go syntax error is a built-in
+ * error (OPA returns the compile error); a pattern that cannot be answered exactly stops the
+ * evaluation (NotExactError). Results, errors included, are cached per pattern.
  */
 import { fail, notExact } from '../../value.js';
-import { checkLimits, checkMatchSemantics, searchesRestAlike } from './checks.js';
+import { atomTest } from './atoms.js';
+import { checkFoldFactoring, checkLimits, searchesRestAlike } from './checks.js';
 import { GoRegexSyntaxError, GoRegexUnsupported, parseGoRegex, type Parsed } from './syntax.js';
-import { emitJs } from './to-js.js';
+import { compileProgram, runProgram, type Program } from './vm.js';
 
 export interface GoRegexp {
-  /** Global (`g`) RegExp: callers set lastIndex and call exec. */
-  readonly re: RegExp;
+  readonly prog: Program;
   /** Group names by index (index 0 is the whole match), undefined for unnamed groups. */
   readonly names: readonly (string | undefined)[];
   /** Searching the rest of a text finds what searching the whole text does (see checks.ts). */
   readonly restAlike: boolean;
+}
+
+export interface Match {
+  start: number;
+  end: number;
+  /** Group texts by index (0 is the whole match), undefined for a group that took no part. */
+  groups: (string | undefined)[];
 }
 
 /** Lone surrogates cannot occur in Go strings (they are UTF-8); such a value is not one OPA could see. */
@@ -23,25 +30,15 @@ export function requireWellFormed(builtin: string, s: string): void {
   if (/\p{Cs}/u.test(s)) notExact(builtin, 'a string with an unpaired UTF-16 surrogate');
 }
 
-/**
- * The first match at or after pos, as Go finds it. V8's search for a `u` RegExp can try a start
- * between the two halves of a surrogate pair (an empty or lone-surrogate match there); Go's input
- * has no such position, so such a match is skipped and the search goes on after the pair.
- */
-export function execFrom(g: GoRegexp, s: string, pos: number): RegExpExecArray | null {
-  let from = pos;
-  for (;;) {
-    g.re.lastIndex = from;
-    const m = g.re.exec(s);
-    if (m === null || !insidePair(s, m.index)) return m;
-    from = m.index + 1;
+/** The leftmost-first match at or after pos (UTF-16 offsets), searching with the whole text as context. */
+export function findAt(g: GoRegexp, s: string, pos: number): Match | undefined {
+  const slots = runProgram(g.prog, s, pos);
+  if (!slots) return undefined;
+  const groups: (string | undefined)[] = [];
+  for (let i = 0; i < slots.length; i += 2) {
+    groups.push(slots[i]! >= 0 && slots[i + 1]! >= 0 ? s.slice(slots[i], slots[i + 1]) : undefined);
   }
-}
-
-function insidePair(s: string, i: number): boolean {
-  const before = s.charCodeAt(i - 1);
-  const at = s.charCodeAt(i);
-  return before >= 0xd800 && before <= 0xdbff && at >= 0xdc00 && at <= 0xdfff;
+  return { start: slots[0]!, end: slots[1]!, groups };
 }
 
 type Outcome = { ok: Parsed } | { error: Error };
@@ -85,42 +82,27 @@ export function isValidGoRegex(builtin: string, pattern: string): boolean {
   return false;
 }
 
-/**
- * What a built-in reads from matches: only whether there is one (`test`: the set of strings a
- * pattern matches is the same in both engines), where they are (`extent`), or also the groups.
- */
-export type Reads = 'test' | 'extent' | 'groups';
-
-/** The compiled pattern for `builtin`; checks that cannot change what it reads are skipped. */
-export function compileGoRegex(builtin: string, pattern: string, reads: Reads): GoRegexp {
+/** The compiled pattern for `builtin`, or the built-in's error, or a stop. */
+export function compileGoRegex(builtin: string, pattern: string): GoRegexp {
   requireWellFormed(builtin, pattern);
-  const key = `${reads}/${pattern}`;
-  let hit = compiledCache.get(key);
+  let hit = compiledCache.get(pattern);
   if (hit === undefined) {
-    hit = build(pattern, reads);
-    remember(compiledCache, key, hit);
+    hit = build(pattern);
+    remember(compiledCache, pattern, hit);
   }
   if (hit instanceof Error) raise(builtin, hit);
-  hit.re.lastIndex = 0;
   return hit;
 }
 
-function build(pattern: string, reads: Reads): GoRegexp | Error {
+function build(pattern: string): GoRegexp | Error {
   const outcome = parseCached(pattern);
   if ('error' in outcome) return outcome.error;
+  const { root, captures, names } = outcome.ok;
   try {
-    if (reads !== 'test') checkMatchSemantics(outcome.ok.root, reads === 'groups');
-    const { source, flags } = emitJs(outcome.ok);
-    let re: RegExp;
-    try {
-      re = new RegExp(source, `${flags}g`);
-    } catch (err) {
-      // The emitter wrote something V8 rejects: never guess, stop instead.
-      return new GoRegexUnsupported(`a pattern this engine could not translate (${(err as Error).message})`);
-    }
-    return { re, names: outcome.ok.names, restAlike: searchesRestAlike(outcome.ok.root) };
+    checkFoldFactoring(root);
   } catch (err) {
     if (err instanceof GoRegexUnsupported) return err;
     throw err;
   }
+  return { prog: compileProgram(root, captures, atomTest), names, restAlike: searchesRestAlike(root) };
 }

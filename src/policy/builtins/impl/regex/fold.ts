@@ -1,16 +1,15 @@
 /**
  * Case-folding orbits (the sets of code points equal under Unicode simple case folding), which Go's
- * (?i) uses (unicode.SimpleFold) and JavaScript's /iu uses (Canonicalize). They are read from this
- * runtime once: candidates are linked by toLowerCase/toUpperCase, then each link is confirmed by the
- * runtime's own /iu matcher, so the orbits are exactly what the `i` flag would do, and can be
- * emitted as explicit classes where (?i) covers only part of a pattern.
+ * (?i) uses (unicode.SimpleFold). They are read from this runtime once: candidates are linked by
+ * toLowerCase/toUpperCase, then each link is confirmed by the runtime's /iu matcher (which folds by
+ * the same Unicode CaseFolding.txt simple mappings).
  */
 
 export type Range = readonly [number, number];
 
 /** Go's minFold and maxFold: no code point outside takes part in folding. */
-export const MIN_FOLD = 0x41;
-export const MAX_FOLD = 0x1e943;
+const MIN_FOLD = 0x41;
+const MAX_FOLD = 0x1e943;
 
 let table: Map<number, number[]> | undefined;
 let members: number[] | undefined;
@@ -89,17 +88,6 @@ export function clean(ranges: Range[]): Range[] {
   return out;
 }
 
-export function negate(ranges: Range[]): Range[] {
-  const out: Range[] = [];
-  let next = 0;
-  for (const [lo, hi] of clean(ranges)) {
-    if (next <= lo - 1) out.push([next, lo - 1]);
-    next = hi + 1;
-  }
-  if (next <= 0x10ffff) out.push([next, 0x10ffff]);
-  return out;
-}
-
 /** The ranges plus every code point that folds to one of their members (Go's appendFoldedRange). */
 export function foldClosure(ranges: Range[]): Range[] {
   const out: Range[] = [...ranges];
@@ -108,22 +96,4 @@ export function foldClosure(ranges: Range[]): Range[] {
     if (inRanges(cp)) for (const o of orbit(cp)) out.push([o, o]);
   }
   return clean(out);
-}
-
-/**
- * The code points outside a set that fold to a member of it: what Go adds to a Unicode class
- * under (?i) (its FoldCategory and FoldScript tables). `has` tests membership in the set.
- */
-export function foldExtras(has: (cp: number) => boolean): Range[] {
-  const out: Range[] = [];
-  for (const cp of foldingMembers()) {
-    if (!has(cp)) continue;
-    for (const o of orbit(cp)) if (!has(o)) out.push([o, o]);
-  }
-  return clean(out);
-}
-
-/** Whether no code point of the ranges takes part in case folding (then (?i) changes nothing). */
-export function foldInvariant(ranges: Range[]): boolean {
-  return !foldingMembers().some((cp) => ranges.some(([lo, hi]) => lo <= cp && cp <= hi));
 }
