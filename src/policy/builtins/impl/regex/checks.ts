@@ -36,6 +36,8 @@ function nullable(n: Node): boolean {
 /** Go's maxSize (128 MB of 40-byte instructions) and maxHeight. */
 const MAX_SIZE = Math.floor((128 << 20) / 40);
 const MAX_HEIGHT = 1000;
+/** This engine's own bound on a compiled program (instructions, estimated as Go does). */
+const MAX_PROGRAM = 200_000;
 
 /** Go's calcSize on an unfactored tree: an upper bound of Go's (factoring only shrinks). */
 function size(n: Node): number {
@@ -71,7 +73,10 @@ export function checkLimits(root: Node, pattern: string): void {
   if (h > MAX_HEIGHT / 2) throw new GoRegexUnsupported('a pattern nested more than 500 deep');
   // Go measures size only once its node count times the repeat counts reaches maxSize, on its
   // factored tree, so past the bound here it may or may not answer "expression too large".
-  if (size(root) > MAX_SIZE) throw new GoRegexUnsupported('a pattern whose compiled size is near Go\'s limit');
+  const estimate = size(root);
+  if (estimate > MAX_SIZE) throw new GoRegexUnsupported('a pattern whose compiled size is near Go\'s limit');
+  // Well below Go's limit, a program this large would hold hundreds of megabytes here.
+  if (estimate > MAX_PROGRAM) throw new GoRegexUnsupported(`a pattern compiling to more than ${MAX_PROGRAM} instructions`);
   // Go also caps the code points held by all classes (maxRunes, 32M); only long patterns with
   // Unicode classes or case folding could come near it.
   if (pattern.length > 4000 && /\\[pP]|\[:|\(\?[a-zA-Z-]*i/.test(pattern)) {

@@ -206,6 +206,8 @@ export interface Program {
   start: number;
   /** Number of capture slots: 2 × (groups + 1). */
   slots: number;
+  /** Reused run and next queues (see runProgram). */
+  queues?: [Queue, Queue];
 }
 
 export function compileProgram(root: Node, captures: number, atomTest: (atom: Node) => (cp: number) => boolean): Program {
@@ -277,8 +279,11 @@ function codePointBefore(s: string, pos: number): number {
  * capture slots as UTF-16 offsets (-1 for a group that did not take part), or undefined.
  */
 export function runProgram(prog: Program, s: string, from: number): number[] | undefined {
-  let runq = new Queue(prog.insts.length);
-  let nextq = new Queue(prog.insts.length);
+  // The two queues are kept with the program: a search never runs inside another one.
+  prog.queues ??= [new Queue(prog.insts.length), new Queue(prog.insts.length)];
+  let [runq, nextq] = prog.queues;
+  runq.dense = [];
+  nextq.dense = [];
   let matched: number[] | undefined;
   const blank = Array<number>(prog.slots).fill(-1);
 
