@@ -3,7 +3,7 @@
  * OneLine, PerlX, UnicodeGroups). It reads the pattern left to right like Go's parser so that the
  * first error found is the one Go reports, with Go's text: `error parsing regexp: <code>: `<expr>``.
  * The tree it builds is small: flags that change meaning (i, s, m, U) are resolved per node, so the
- * emitter never has to track scopes.
+ * compiler (vm.ts) never has to track scopes.
  */
 import { goUnicodeClass, type UnicodeClassName } from './unicode-names.js';
 
@@ -22,7 +22,7 @@ export class GoRegexUnsupported extends Error {
   override readonly name = 'GoRegexUnsupported';
 }
 
-export const ERR = {
+const ERR = {
   invalidCharClass: 'invalid character class',
   invalidCharRange: 'invalid character class range',
   invalidEscape: 'invalid escape sequence',

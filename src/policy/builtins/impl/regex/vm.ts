@@ -5,8 +5,7 @@
  * instruction already queued at the same position, and cuts lower-priority threads at a match
  * (leftmost-first). Its answers therefore follow Go where a backtracking engine does not (empty
  * loop iterations, groups kept from earlier iterations), and it never takes more than
- * O(pattern × text) steps. Whether a code point is in a class is asked of the class's JavaScript
- * translation (to-js.ts), one code point at a time, with a cache.
+ * O(pattern × text) steps. Whether a code point is in a class is asked of atoms.ts.
  */
 import type { Assertion, Node } from './syntax.js';
 
