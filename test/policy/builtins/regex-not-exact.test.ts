@@ -58,6 +58,12 @@ describe('regex built-ins stop where they cannot answer exactly', () => {
     expect(() => call('regex.match', `(?:${'a'.repeat(3400)}){1000}`, 'a')).to.throw(NotExactError);
   });
 
+  it('answers regex.is_valid for a large valid pattern but stops matching with a program over 200,000 instructions', () => {
+    const large = `(?:${'a'.repeat(300)}){1000}`;
+    expect(call('regex.is_valid', large)).to.equal(true);
+    expect(() => call('regex.match', large, 'a')).to.throw(NotExactError);
+  });
+
   it('stops on a string with an unpaired surrogate, which no Go string holds', () => {
     expect(() => call('regex.match', 'a', '\ud800')).to.throw(NotExactError);
     expect(() => call('regex.is_valid', '\udc00')).to.throw(NotExactError);

@@ -73,15 +73,17 @@ export function checkLimits(root: Node, pattern: string): void {
   if (h > MAX_HEIGHT / 2) throw new GoRegexUnsupported('a pattern nested more than 500 deep');
   // Go measures size only once its node count times the repeat counts reaches maxSize, on its
   // factored tree, so past the bound here it may or may not answer "expression too large".
-  const estimate = size(root);
-  if (estimate > MAX_SIZE) throw new GoRegexUnsupported('a pattern whose compiled size is near Go\'s limit');
-  // Well below Go's limit, a program this large would hold hundreds of megabytes here.
-  if (estimate > MAX_PROGRAM) throw new GoRegexUnsupported(`a pattern compiling to more than ${MAX_PROGRAM} instructions`);
+  if (size(root) > MAX_SIZE) throw new GoRegexUnsupported('a pattern whose compiled size is near Go\'s limit');
   // Go also caps the code points held by all classes (maxRunes, 32M); only long patterns with
   // Unicode classes or case folding could come near it.
   if (pattern.length > 4000 && /\\[pP]|\[:|\(\?[a-zA-Z-]*i/.test(pattern)) {
     throw new GoRegexUnsupported('a pattern over 4000 characters with Unicode classes or case folding');
   }
+}
+
+/** Well below Go's limit, a program this large would hold hundreds of megabytes here (matching only). */
+export function checkProgramSize(root: Node): void {
+  if (size(root) > MAX_PROGRAM) throw new GoRegexUnsupported(`a pattern compiling to more than ${MAX_PROGRAM} instructions`);
 }
 
 /** An assertion that looks at the text before the position. */

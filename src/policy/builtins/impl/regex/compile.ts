@@ -6,7 +6,7 @@
  */
 import { fail, notExact } from '../../value.js';
 import { atomTest } from './atoms.js';
-import { checkFoldFactoring, checkLimits, searchesRestAlike } from './checks.js';
+import { checkFoldFactoring, checkLimits, checkProgramSize, searchesRestAlike } from './checks.js';
 import { GoRegexSyntaxError, GoRegexUnsupported, parseGoRegex, type Parsed } from './syntax.js';
 import { compileProgram, runProgram, type Program } from './vm.js';
 
@@ -100,6 +100,7 @@ function build(pattern: string): GoRegexp | Error {
   const { root, captures, names } = outcome.ok;
   try {
     checkFoldFactoring(root);
+    checkProgramSize(root);
   } catch (err) {
     if (err instanceof GoRegexUnsupported) return err;
     throw err;
