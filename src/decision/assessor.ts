@@ -8,7 +8,8 @@ import { DECISION_ENTRYPOINT, decide, type Decision, type DecisionInput, type De
 import type { EntityManager, Orm } from '../store/index.js';
 import { policyGrant } from './policy-grants.js';
 import type { Assessment, CallContext, PolicyResource, ToolCall, Verdict } from './types.js';
-import { loadUsage, loadUsageIn, policyReadsUsage, UNREAD_USAGE, type Usage } from './usage.js';
+import { loadUsageIn, policyReadsUsage, UNREAD_USAGE, type Usage } from './usage.js';
+import { UsageBatch } from './usage-batch.js';
 import { denialMessage, elapsedMs, isPlainObject } from './values.js';
 
 export interface AssessorDeps {
@@ -27,11 +28,15 @@ export interface AssessorDeps {
  * and the real call cannot drift apart.
  */
 export class Assessor {
+  private readonly usage: UsageBatch;
+
   constructor(
     private readonly deps: AssessorDeps,
     /** The workspace of calls whose arguments name none. */
     private readonly workspace: string,
-  ) {}
+  ) {
+    this.usage = new UsageBatch(deps.orm);
+  }
 
   /** The assessment of a call; anything unexpected is a denial (fail closed), logged. */
   async assessOrFailClosed(call: ToolCall, ctx: CallContext, usageTx?: EntityManager): Promise<Assessment> {
@@ -73,7 +78,7 @@ export class Assessor {
    * transaction holding the agent's usage lock, whose connection reads the usage.
    */
   async assessKnown(ctx: CallContext, contract: ToolContract, args: Record<string, unknown>, resource: PolicyResource, usageTx?: EntityManager): Promise<Assessment> {
-    const readUsage = () => (usageTx ? loadUsageIn(usageTx, ctx.agent.id) : loadUsage(this.deps.orm.em, ctx.agent.id));
+    const readUsage = () => (usageTx ? loadUsageIn(usageTx, ctx.agent.id) : this.usage.read(ctx.agent.id));
     const [grants, read] = await Promise.all([
       ctx.grants ?? this.deps.identity.grants.liveGrants(this.deps.orm.em, ctx.agent.id),
       policyReadsUsage(this.deps.engine) ? readUsage() : UNREAD_USAGE,

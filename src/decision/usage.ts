@@ -16,13 +16,18 @@ export interface Usage {
  * Each window starts at the beginning of its first second, so it spans up to one second more than
  * its name: a budget errs towards refusing, never towards letting more through. Calls of an agent
  * with a budget read these under its usage lock (usage-lock.ts), so calls in flight cannot all
- * spend the same last unit.
+ * spend the same last unit. `agentExpression` is a placeholder, or the column of usage-batch.ts's
+ * statement that reads many agents at once.
  */
-function usageQuery(agentParameter: string): string {
-  return `select coalesce((select sum(calls) from agent_usage_buckets
-                         where agent_id = ${agentParameter} and bucket_start >= date_trunc('second', now() - interval '1 minute')), 0)::int as calls_last_minute,
+export function usageSelect(agentExpression: string): string {
+  return `select ${usageColumns(agentExpression)}`;
+}
+
+function usageColumns(agent: string): string {
+  return `coalesce((select sum(calls) from agent_usage_buckets
+                         where agent_id = ${agent} and bucket_start >= date_trunc('second', now() - interval '1 minute')), 0)::int as calls_last_minute,
                 coalesce((select sum(writes) from agent_usage_buckets
-                         where agent_id = ${agentParameter} and writes > 0 and bucket_start >= date_trunc('second', now() - interval '1 hour')), 0)::int as writes_last_hour`;
+                         where agent_id = ${agent} and writes > 0 and bucket_start >= date_trunc('second', now() - interval '1 hour')), 0)::int as writes_last_hour`;
 }
 
 /** What the decision input says when the serving policy reads no usage: nothing was counted for it. */
@@ -42,9 +47,9 @@ export function policyReadsUsage(engine: Pick<PolicyEngine, 'ready' | 'manifest'
   return paths === undefined || paths.some((path) => path.length === 0 || path[0] === 'usage');
 }
 
-const LOAD_USAGE: PreparedStatement = { name: 'decision_load_usage', text: usageQuery('$1') };
+const LOAD_USAGE: PreparedStatement = { name: 'decision_load_usage', text: usageSelect('$1') };
 
-function usageOf(row: Usage | undefined): Usage {
+export function usageOf(row: Usage | undefined): Usage {
   return { calls_last_minute: Number(row?.calls_last_minute ?? 0), writes_last_hour: Number(row?.writes_last_hour ?? 0) };
 }
 
@@ -55,7 +60,7 @@ export async function loadUsage(em: EntityManager, agentId: string): Promise<Usa
 
 /** The same, on the connection of the caller's transaction (which holds the agent's usage lock). */
 export async function loadUsageIn(tx: EntityManager, agentId: string): Promise<Usage> {
-  const [row] = await sql<Usage>(tx, usageQuery('?'), [agentId, agentId]);
+  const [row] = await sql<Usage>(tx, usageSelect('?'), [agentId, agentId]);
   return usageOf(row);
 }
 

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
 import { AuditLog, type AuditEventInput } from '../../src/audit/index.js';
 import { loadUsage, purgeUsageBuckets } from '../../src/decision/index.js';
+import { UsageBatch } from '../../src/decision/usage-batch.js';
 import { createOrm, sql, type Orm } from '../../src/store/index.js';
 import { testDatabaseUrl } from '../support/index.js';
 
@@ -45,6 +46,38 @@ describe('decision: usage counters kept beside the audit log', function () {
     expect(await loadUsage(orm.em, agent)).to.deep.equal({ calls_last_minute: 6, writes_last_hour: 3 });
   });
 
+  it('reads the usage of every call of one turn in one statement, each caller getting its own agent\'s figures', async () => {
+    const [busy, quiet, unknown] = [randomUUID(), randomUUID(), randomUUID()];
+    await Promise.all([
+      audit.append(orm.em.fork(), decision(busy, 'agent', 'write', 'allow')),
+      audit.append(orm.em.fork(), decision(busy, 'agent', 'read', 'allow')),
+      audit.append(orm.em.fork(), decision(quiet, 'agent', 'read', 'deny')),
+    ]);
+    const batch = new UsageBatch(orm);
+    const read = await Promise.all([busy, quiet, busy, unknown, quiet].map((agent) => batch.read(agent)));
+    expect(read).to.deep.equal([
+      { calls_last_minute: 2, writes_last_hour: 1 },
+      { calls_last_minute: 1, writes_last_hour: 0 },
+      { calls_last_minute: 2, writes_last_hour: 1 },
+      { calls_last_minute: 0, writes_last_hour: 0 },
+      { calls_last_minute: 1, writes_last_hour: 0 },
+    ]);
+    for (const agent of [busy, quiet, unknown]) expect(await batch.read(agent)).to.deep.equal(await loadUsage(orm.em, agent));
+    expect(batch.statements, 'one statement for the five reads of one turn, one for each later read').to.equal(4);
+  });
+
+  it('fails a read for a malformed agent id alone, and every caller of a batch whose statement fails', async () => {
+    const batch = new UsageBatch(orm);
+    const agent = randomUUID();
+    const outcomes = await Promise.allSettled([batch.read(agent), batch.read('not-a-uuid')]);
+    expect(outcomes.map((o) => o.status)).to.deep.equal(['fulfilled', 'rejected']);
+    const closed = await createOrm({ databaseUrl: testDatabaseUrl(), poolMax: 1 });
+    await closed.close(true);
+    const broken = new UsageBatch(closed);
+    const failed = await Promise.allSettled([broken.read(agent), broken.read(randomUUID())]);
+    expect(failed.map((o) => o.status), 'no caller decides on made-up figures').to.deep.equal(['rejected', 'rejected']);
+  });
+
   it('counts only decisions, and only those of the agent asked about', async () => {
     const agent = randomUUID();
     const other = randomUUID();
@@ -85,3 +118,4 @@ describe('decision: usage counters kept beside the audit log', function () {
     expect(left.map((r) => r.calls)).to.deep.equal([5]);
   });
 });
+
