@@ -48,6 +48,15 @@ describe('regex built-ins stop where they cannot answer exactly', () => {
     expect(call('regex.find_n', 'K|(?i:q)y', 'qy', -1)).to.deep.equal(['qy']);
   });
 
+  it("stops where a Unicode class or (?i) meets a character newer than Go's Unicode 15.0 tables", () => {
+    // U+2EBF0 (CJK Extension I, Unicode 15.1); U+A7CB is the capital of ɤ since Unicode 16.0.
+    expect(() => call('regex.match', '^\\pL+$', 'abc\u{2EBF0}')).to.throw(NotExactError);
+    expect(() => call('regex.match', '(?i)\u0264', '\uA7CB')).to.throw(NotExactError);
+    expect(call('regex.match', '(?i)\u0264', '\u0264')).to.equal(true);
+    expect(call('regex.match', '^.+$', 'abc\u{2EBF0}')).to.equal(true);
+    expect(call('regex.match', '^[\\x{2EBF0}-\\x{2EE5D}]$', '\u{2EBF0}')).to.equal(true);
+  });
+
   it('stops on Unicode class names whose meaning changed in Go 1.25', () => {
     for (const p of ['\\p{greek}', '\\p{Letter}', '\\p{ASCII}', '\\p{Old_Italic}', '\\p{Cn}']) {
       expect(() => call('regex.is_valid', p), p).to.throw(NotExactError);

@@ -4,9 +4,12 @@
  * code points that fold into it, a negated named class (\W, \PL, [:^alpha:]) is the complement of
  * the folded set, and a negated class [^...] is the complement of its folded items. Unicode
  * classes are read from this runtime's tables (\p{gc=..}, \p{Script=..}); see unicode-names.ts.
+ * Where the answer rests on a code point those tables have and Go's (Unicode 15.0) do not, the
+ * test throws GoRegexUnsupported instead of answering.
  */
 import { orbit } from './fold.js';
-import { PERL_CLASSES, POSIX_CLASSES, type ClassItem, type Node } from './syntax.js';
+import { GoRegexUnsupported, PERL_CLASSES, POSIX_CLASSES, type ClassItem, type Node } from './syntax.js';
+import { newerThanGoTables } from './unicode-15.js';
 
 export type CodePointTest = (cp: number) => boolean;
 
@@ -14,12 +17,23 @@ function inRanges(ranges: readonly (readonly [number, number])[]): CodePointTest
   return (cp) => ranges.some(([lo, hi]) => lo <= cp && cp <= hi);
 }
 
+function newer(cp: number): never {
+  throw new GoRegexUnsupported(`U+${cp.toString(16).toUpperCase()} tested against a Unicode class or (?i) (it is newer than Go's Unicode 15.0 tables)`);
+}
+
 function unicodeTest(item: Extract<ClassItem, { k: 'uni' }>): CodePointTest {
   const n = item.name;
   if (n.kind === 'any') return () => true;
   const source = n.kind === 'script' ? `\\p{Script=${n.name}}` : n.name === 'C' ? '[\\p{gc=Cc}\\p{gc=Cf}\\p{gc=Co}\\p{gc=Cs}]' : `\\p{gc=${n.name}}`;
   const re = new RegExp(`^${source}$`, 'u');
-  return (cp) => re.test(String.fromCodePoint(cp));
+  return (cp) => (newerThanGoTables(cp) ? newer(cp) : re.test(String.fromCodePoint(cp)));
+}
+
+/** The fold orbit of cp, when Go's tables know all of it. */
+function goOrbit(cp: number): number[] {
+  const o = orbit(cp);
+  const late = o.find(newerThanGoTables);
+  return late === undefined ? o : newer(late);
 }
 
 /** The positive set of an item (before its own negation). */
@@ -37,7 +51,7 @@ function positive(item: ClassItem): CodePointTest {
 }
 
 function folded(test: CodePointTest): CodePointTest {
-  return (cp) => orbit(cp).some(test);
+  return (cp) => goOrbit(cp).some(test);
 }
 
 function itemTest(item: ClassItem, fold: boolean): CodePointTest {
@@ -68,7 +82,8 @@ export function atomTest(atom: Node): CodePointTest {
     case 'lit': {
       if (!atom.fold) return (cp) => cp === atom.cp;
       const o = orbit(atom.cp);
-      return (cp) => o.includes(cp);
+      // Case pairs are stable across Unicode versions, so Go's orbit is the part its tables know.
+      return (cp) => cp === atom.cp || (o.includes(cp) && goOrbit(cp).includes(atom.cp));
     }
     case 'any':
       return atom.dotNL ? () => true : (cp) => cp !== 0x0a;

@@ -11,6 +11,8 @@ import { GoRegexSyntaxError, GoRegexUnsupported, parseGoRegex, type Parsed } fro
 import { compileProgram, runProgram, type Program } from './vm.js';
 
 export interface GoRegexp {
+  /** The built-in using it, named when it stops. */
+  readonly builtin: string;
   readonly prog: Program;
   /** Group names by index (index 0 is the whole match), undefined for unnamed groups. */
   readonly names: readonly (string | undefined)[];
@@ -32,7 +34,13 @@ export function requireWellFormed(builtin: string, s: string): void {
 
 /** The leftmost-first match at or after pos (UTF-16 offsets), searching with the whole text as context. */
 export function findAt(g: GoRegexp, s: string, pos: number): Match | undefined {
-  const slots = runProgram(g.prog, s, pos);
+  let slots: number[] | undefined;
+  try {
+    slots = runProgram(g.prog, s, pos);
+  } catch (err) {
+    if (err instanceof GoRegexUnsupported) notExact(g.builtin, err.message);
+    throw err;
+  }
   if (!slots) return undefined;
   const groups: (string | undefined)[] = [];
   for (let i = 0; i < slots.length; i += 2) {
@@ -44,7 +52,7 @@ export function findAt(g: GoRegexp, s: string, pos: number): Match | undefined {
 type Outcome = { ok: Parsed } | { error: Error };
 
 const parsedCache = new Map<string, Outcome>();
-const compiledCache = new Map<string, GoRegexp | Error>();
+const compiledCache = new Map<string, Omit<GoRegexp, 'builtin'> | Error>();
 const CACHE_LIMIT = 1000;
 
 function remember<V>(cache: Map<string, V>, key: string, value: V): V {
@@ -91,10 +99,10 @@ export function compileGoRegex(builtin: string, pattern: string): GoRegexp {
     remember(compiledCache, pattern, hit);
   }
   if (hit instanceof Error) raise(builtin, hit);
-  return hit;
+  return { ...hit, builtin };
 }
 
-function build(pattern: string): GoRegexp | Error {
+function build(pattern: string): Omit<GoRegexp, 'builtin'> | Error {
   const outcome = parseCached(pattern);
   if ('error' in outcome) return outcome.error;
   const { root, captures, names } = outcome.ok;

@@ -3,8 +3,9 @@
  * spaces, `_` and `-`; new names Assigned, ASCII, Cn, LC and the long category aliases such as
  * Letter). Which Go built the OPA we must agree with is not known here, so only names both the old
  * exact lookup and the new canonical one resolve the same way are answered; the others stop.
- * Unicode versions: Go's tables (Unicode 15) and this Node's ICU (process.versions.unicode) can
- * differ for code points assigned after Unicode 15; this is accepted and stated in CONFORMANCE.
+ * Unicode versions: Go's tables (Unicode 15.0) and this Node's ICU (process.versions.unicode) differ
+ * for code points assigned after 15.0; a match that rests on one of those stops (unicode-15.ts).
+ * Property changes of code points assigned before 15.0 are taken as they are in this runtime.
  */
 
 /** General categories of Go's unicode.Categories (exact keys before Go 1.25). */
