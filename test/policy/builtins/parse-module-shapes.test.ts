@@ -14,7 +14,8 @@ const T = {
   s: (value: string) => ({ type: 'string', value }),
   n: (value: number) => ({ type: 'number', value }),
   b: (value: boolean) => ({ type: 'boolean', value }),
-  nul: { type: 'null', value: null },
+  // ast.Null is struct{} without MarshalJSON: encoding/json writes {}.
+  nul: { type: 'null', value: {} },
   ref: (...value: object[]) => ({ type: 'ref', value }),
   arr: (...value: object[]) => ({ type: 'array', value }),
   call: (...value: object[]) => ({ type: 'call', value }),

@@ -17,7 +17,7 @@ import { loadInBoth } from '../compiler/compile-and-load.js';
  *  - Expr: {"terms", "index"[, "negated": true]}: a term for a term expression, [operator ref,
  *    operands...] for a call; infix operators are their built-in names (eq, assign, equal, plus);
  *  - Term: {"type", "value"}; a call term's value is [operator, args...], a comprehension's value
- *    is {"term", "body"}.
+ *    is {"term", "body"}; null's value is {} (ast.Null is an empty struct without MarshalJSON).
  */
 const T = {
   v: (value: string) => ({ type: 'var', value }),
@@ -117,7 +117,7 @@ describe('rego.parse_module', () => {
           },
           body: TRUE_BODY,
         },
-        { head: { name: 'o', ref: [T.v('o')], assign: true, value: { type: 'object', value: [[T.s('k'), { type: 'null', value: null }]] } }, body: TRUE_BODY },
+        { head: { name: 'o', ref: [T.v('o')], assign: true, value: { type: 'object', value: [[T.s('k'), { type: 'null', value: {} }]] } }, body: TRUE_BODY },
         { head: { name: 'r', ref: [T.v('r')], assign: true, value: { type: 'array', value: [T.s('s'), T.n(2.5)] } }, body: TRUE_BODY },
       ],
     });

@@ -52,7 +52,8 @@ export class ModuleEmitter {
   /** Term.MarshalJSON: {"type", "value"}. */
   term(t: Term): JsonObject {
     switch (t.type) {
-      case 'null': return { type: 'null', value: null };
+      // ast.Null is `struct{}` without MarshalJSON: encoding/json writes an empty object.
+      case 'null': return { type: 'null', value: {} };
       case 'boolean': return { type: 'boolean', value: t.value };
       // ast.Number is a json.Number: its text is written as is and read back as that number.
       case 'number': return { type: 'number', value: new NumberText(t.text) as unknown as JsonValue };
