@@ -162,6 +162,37 @@ describe('rego.parse_module shapes', () => {
     ]);
   });
 
+  it('gives template strings as {parts, multi_line}: literal and scalar parts as terms, other parts as expressions', () => {
+    // parseTemplateString: non-empty literals as string terms, a scalar expression as its term, other
+    // expressions as *Expr (index 0); TemplateString JSON {"parts", "multi_line"}; no parts: null.
+    expect(rules('p := $"a{input.x}b{1}{null}\\{"\nq := $`{[_ | true]}`\nr := $""\n')).to.deep.equal([
+      {
+        head: {
+          name: 'p', ref: [T.v('p')], assign: true,
+          value: {
+            type: 'templatestring',
+            value: {
+              parts: [T.s('a'), { index: 0, terms: T.ref(T.v('input'), T.s('x')) }, T.s('b'), T.n(1), T.nul, T.s('{')],
+              multi_line: false,
+            },
+          },
+        },
+        body: TRUE_BODY,
+      },
+      {
+        head: {
+          name: 'q', ref: [T.v('q')], assign: true,
+          value: {
+            type: 'templatestring',
+            value: { parts: [{ index: 0, terms: { type: 'arraycomprehension', value: { term: T.v('$0'), body: TRUE_BODY } } }], multi_line: true },
+          },
+        },
+        body: TRUE_BODY,
+      },
+      { head: { name: 'r', ref: [T.v('r')], assign: true, value: { type: 'templatestring', value: { parts: null, multi_line: false } } }, body: TRUE_BODY },
+    ]);
+  });
+
   it('orders numbers by exact value and nested sets and objects by their sorted elements and pairs', () => {
     // NumberCompare (int64 or big.Rat), set.Compare (termSliceCompare of sortedKeys), object.Compare
     // (sorted pairs: key, then value, then length).
@@ -185,7 +216,8 @@ describe('rego.parse_module shapes', () => {
       'package a\ns := {1, 1}\n', // equal elements merge in OPA's set
       'package a\no := {"a": 1, "a": 2}\n', // equal keys: last value wins in OPA's object
       'package a\ns := {[x | x = 1], [y | y = 1]}\n', // comprehensions compare by Body.Compare, not reproduced
-      'package a\ns := $"x{input.y}"\n', // template strings
+      'package a\ns := $"x{ # c\n input.y}"\n', // a comment inside a template expression (Module.Comments, part kind)
+      'package a\ns := "\\ud800"\n', // a lone surrogate: U+FFFD in Go's json.Unmarshal
       'package a\n# METADATA\n# title: t\np := 1\n', // annotations, if annotation processing were on
       'package a\nimport future.keywords.not\np if { not input.x }\n', // experimental: `not` becomes a Not node
       'package a\np[_] := 1 if { true }\n', // wildcard in a head ref

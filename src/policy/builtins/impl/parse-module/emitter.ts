@@ -4,9 +4,10 @@
  * because the parser renames each wildcard `_` to `$0`, `$1`, ... from one counter per module
  * (parser.go genwildcard), and that order decides the numbers.
  */
-import type { Body, Expr, Import, Module, Rule, RuleHead, Term, VarTerm, With } from '../../../compiler/ast/types.js';
+import type { Body, Expr, Import, Module, Rule, RuleHead, TemplateStringTerm, Term, VarTerm, With } from '../../../compiler/ast/types.js';
 import { NumberText, type JsonObject, type JsonValue } from '../../value.js';
 import { commentsJson } from './comments.js';
+import { SourceOffsets, templateHasComment } from './template-source.js';
 import { sortTerms } from './term-order.js';
 
 /** Raised for a shape whose OPA JSON is not reproduced; the caller turns it into NotExactError. */
@@ -25,12 +26,26 @@ const EXPERIMENTAL_IMPORTS = new Set(['future.keywords', 'future.keywords.and', 
 /** The generated body `true` (one term expression, index 0). */
 const TRUE_BODY = (): JsonValue[] => [{ terms: { type: 'boolean', value: true }, index: 0 }];
 
+const SCALARS = new Set(['string', 'number', 'boolean', 'null']);
+
+/**
+ * Go strings hold UTF-8: a lone surrogate from a `\ud800` escape becomes U+FFFD in Go's
+ * json.Unmarshal but stays in ours, so such a string is not reproduced.
+ */
+function goString(s: string): string {
+  if (/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(s)) unmapped('a string with a lone surrogate');
+  return s;
+}
+
 const isVar = (t: Term | undefined, name?: string): t is VarTerm => t?.type === 'var' && (name === undefined || t.name === name);
 
 export class ModuleEmitter {
   private wildcards = 0;
+  private readonly offsets: SourceOffsets;
 
-  constructor(private readonly source: string) {}
+  constructor(private readonly source: string) {
+    this.offsets = new SourceOffsets(source);
+  }
 
   /** Module: package always; imports, rules, comments when non-empty (omitempty). */
   module(mod: Module): JsonObject {
@@ -57,7 +72,7 @@ export class ModuleEmitter {
       case 'boolean': return { type: 'boolean', value: t.value };
       // ast.Number is a json.Number: its text is written as is and read back as that number.
       case 'number': return { type: 'number', value: new NumberText(t.text) as unknown as JsonValue };
-      case 'string': return { type: 'string', value: t.value };
+      case 'string': return { type: 'string', value: goString(t.value) };
       case 'var': return this.varTerm(t);
       case 'ref': return { type: 'ref', value: t.terms.map((x, i) => (i === 0 ? this.refHead(x) : this.term(x))) };
       case 'array': return { type: 'array', value: t.items.map((x) => this.term(x)) };
@@ -73,9 +88,34 @@ export class ModuleEmitter {
         return { type: t.type, value: { term: this.term(t.term), body: this.body(t.body) } };
       case 'objectcomprehension':
         return { type: t.type, value: { key: this.term(t.key), value: this.term(t.value), body: this.body(t.body) } };
+      case 'templatestring': return { type: 'templatestring', value: this.template(t) };
       default:
-        return unmapped(`a ${t.type} term`);
+        return unmapped(`a ${(t as Term).type} term`);
     }
+  }
+
+  /**
+   * TemplateString: {"parts", "multi_line"} (backquoted). parseTemplateString keeps non-empty
+   * literal parts as string terms, a scalar expression as its term (dropping any `with`) and any
+   * other expression as an Expr (index 0); no parts at all marshal as null (a nil slice).
+   */
+  private template(t: TemplateStringTerm): JsonObject {
+    const at = this.offsets.offset(t.loc.line, t.loc.col);
+    if (this.source[at] !== '$') unmapped('a template string not found in the source');
+    if (templateHasComment(this.source, at)) unmapped('a comment inside a template string');
+    const parts: JsonValue = t.parts.length === 1 && t.parts[0] === '' ? null : t.parts.map((p) => this.templatePart(p));
+    return { parts, multi_line: this.source[at + 1] === '`' };
+  }
+
+  private templatePart(part: string | Expr): JsonValue {
+    if (typeof part === 'string') return { type: 'string', value: goString(part) };
+    if (part.kind === 'term' && SCALARS.has(part.term.type) && !part.negated) {
+      const term = this.term(part.term);
+      // The dropped `with` was still parsed: its wildcards took numbers.
+      part.with.forEach((w) => this.withJson(w));
+      return term;
+    }
+    return this.expr(part, 0);
   }
 
   /** A ref's head var is the Var itself (`input.x` is Ref{Var input, ...}), not a nested ref. */
