@@ -218,6 +218,7 @@ describe('rego.parse_module shapes', () => {
       'package a\ns := {[x | x = 1], [y | y = 1]}\n', // comprehensions compare by Body.Compare, not reproduced
       'package a\ns := $"x{ # c\n input.y}"\n', // a comment inside a template expression (Module.Comments, part kind)
       'package a\ns := "\\ud800"\n', // a lone surrogate: U+FFFD in Go's json.Unmarshal
+      'package a\n# \ud800\np := 1\n', // a module text that is not UTF-8 in Go
       'package a\n# METADATA\n# title: t\np := 1\n', // annotations, if annotation processing were on
       'package a\nimport future.keywords.not\np if { not input.x }\n', // experimental: `not` becomes a Not node
       'package a\np[_] := 1 if { true }\n', // wildcard in a head ref

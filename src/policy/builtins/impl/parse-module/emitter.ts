@@ -26,6 +26,10 @@ const EXPERIMENTAL_IMPORTS = new Set(['future.keywords', 'future.keywords.and', 
 /** The generated body `true` (one term expression, index 0). */
 const TRUE_BODY = (): JsonValue[] => [{ terms: { type: 'boolean', value: true }, index: 0 }];
 
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+const JSON_NUMBER = /^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?$/;
+
 const SCALARS = new Set(['string', 'number', 'boolean', 'null']);
 
 /**
@@ -33,7 +37,7 @@ const SCALARS = new Set(['string', 'number', 'boolean', 'null']);
  * json.Unmarshal but stays in ours, so such a string is not reproduced.
  */
 function goString(s: string): string {
-  if (/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(s)) unmapped('a string with a lone surrogate');
+  if (LONE_SURROGATE.test(s)) unmapped('a string with a lone surrogate');
   return s;
 }
 
@@ -49,6 +53,8 @@ export class ModuleEmitter {
 
   /** Module: package always; imports, rules, comments when non-empty (omitempty). */
   module(mod: Module): JsonObject {
+    // OPA reads the module as UTF-8 bytes, where a lone surrogate cannot exist (it became U+FFFD).
+    if (LONE_SURROGATE.test(this.source)) unmapped('a module text with a lone surrogate');
     const out: JsonObject = { package: { path: this.term(mod.package.path).value as JsonValue } };
     if (mod.imports.length > 0) out.imports = mod.imports.map((imp) => this.importJson(imp));
     if (mod.rules.length > 0) out.rules = mod.rules.map((r) => this.rule(r));
@@ -71,7 +77,10 @@ export class ModuleEmitter {
       case 'null': return { type: 'null', value: {} };
       case 'boolean': return { type: 'boolean', value: t.value };
       // ast.Number is a json.Number: its text is written as is and read back as that number.
-      case 'number': return { type: 'number', value: new NumberText(t.text) as unknown as JsonValue };
+      case 'number':
+        // json.Marshal of a json.Number fails on a text that is not a JSON number.
+        if (!JSON_NUMBER.test(t.text)) unmapped(`the number ${t.text}`);
+        return { type: 'number', value: new NumberText(t.text) as unknown as JsonValue };
       case 'string': return { type: 'string', value: goString(t.value) };
       case 'var': return this.varTerm(t);
       case 'ref': return { type: 'ref', value: t.terms.map((x, i) => (i === 0 ? this.refHead(x) : this.term(x))) };
