@@ -222,6 +222,7 @@ describe('rego.parse_module shapes', () => {
       'package a\n# METADATA\n# title: t\np := 1\n', // annotations, if annotation processing were on
       'package a\nimport future.keywords.not\np if { not input.x }\n', // experimental: `not` becomes a Not node
       'package a\np[_] := 1 if { true }\n', // wildcard in a head ref
+      'package a\np if { every input in [1] { true } }\n', // OPA reads `input` as a ref there and rejects it
     ];
     for (const text of cases) expect(() => parseModuleBuiltins['rego.parse_module']!('x.rego', text), text).to.throw(NotExactError);
   });

@@ -172,6 +172,8 @@ export class ModuleEmitter {
       }
       // Every.MarshalJSON: key (null when absent), value, domain, body.
       case 'every': {
+        // parseEvery reads `k, v in xs` as a term: a bare input/data becomes a ref, which OPA rejects.
+        if ([expr.key, expr.value].some((v) => v !== undefined && ROOT_DOCUMENTS.has(v.name))) unmapped('every over input or data as a variable');
         const key = expr.key ? this.term(expr.key) : null;
         const value = this.term(expr.value);
         const domain = this.term(expr.domain);
