@@ -5,9 +5,12 @@ import { Parser } from './parser.js';
 export { CompileError, formatDiagnostic } from '../ast/errors.js';
 export type { Diagnostic, DiagnosticCode } from '../ast/errors.js';
 
+const BYTE_ORDER_MARK = '\uFEFF';
+
 /** Parses one Rego v1 module. Throws `CompileError` (code rego_parse_error) with file:line:col. */
 export function parseModule(text: string, file: string): Module {
-  const parser = new Parser(text, file);
+  // OPA's scanner skips a leading byte-order mark (editors on Windows write one); positions count from after it.
+  const parser = new Parser(text.startsWith(BYTE_ORDER_MARK) ? text.slice(1) : text, file);
   return parser.parseModule();
 }
 

@@ -30,6 +30,13 @@ describe('Rego parser: modules', () => {
     ]);
   });
 
+  it('skips a leading byte-order mark, as OPA does, counting positions from after it', () => {
+    const m = parseModule('\uFEFFpackage p\n\nallow if input.x\n', 'bom.rego');
+    expect(refToString(m.package.path)).to.equal('data.p');
+    expect(m.rules[0]!.loc).to.deep.equal({ file: 'bom.rego', line: 3, col: 1 });
+    expect(() => parseModule('package p\n\uFEFFallow if input.x\n', 'mid.rego')).to.throw(/rego_parse_error/);
+  });
+
   it('parses complete rules with and without bodies', () => {
     expect(describeRule(one('p := 1'))).to.equal('complete p = 1 {  }');
     expect(describeRule(one('p if { input.x }'))).to.equal('complete p = true { input.x }');
