@@ -262,39 +262,33 @@ class Emitter {
 
   private plain(v: readonly number[], allowBreaks: boolean): void {
     if (!this.whitespace) this.put(' ');
-    let spaces = false;
-    let breaks = false;
-    for (let i = 0; i < v.length; i++) {
-      const c = v[i]!;
-      if (isSpace(c)) {
-        if (allowBreaks && !spaces && this.column > BEST_WIDTH && !isSpace(v[i + 1])) this.writeIndent();
-        else this.write(c);
-        spaces = true;
-      } else if (isBreak(c)) {
-        if (!breaks && c === 0x0a) this.putBreak();
-        this.writeBreak(c);
-        this.indention = true;
-        breaks = true;
-      } else {
-        if (breaks) this.writeIndent();
-        this.write(c);
-        this.indention = false;
-        spaces = false;
-        breaks = false;
-      }
-    }
+    this.foldableText(v, allowBreaks, false);
     this.whitespace = false;
     this.indention = false;
   }
 
   private singleQuoted(v: readonly number[], allowBreaks: boolean): void {
     this.writeIndicator("'", true, false, false);
+    this.foldableText(v, allowBreaks, true);
+    this.writeIndicator("'", false, false, false);
+    this.whitespace = false;
+    this.indention = false;
+  }
+
+  /**
+   * The body of a plain or single-quoted scalar, one loop as libyaml's yaml_emitter_write_plain_scalar
+   * and yaml_emitter_write_single_quoted both run it: a lone space past the best width becomes a fold,
+   * and a first LF is doubled since a single break would read back as a space. The quoted form also
+   * keeps its first and last characters unfolded and doubles each quote, as libyaml does there.
+   */
+  private foldableText(v: readonly number[], allowBreaks: boolean, quoted: boolean): void {
     let spaces = false;
     let breaks = false;
     for (let i = 0; i < v.length; i++) {
       const c = v[i]!;
       if (isSpace(c)) {
-        if (allowBreaks && !spaces && this.column > BEST_WIDTH && i > 0 && i < v.length - 1 && !isSpace(v[i + 1])) this.writeIndent();
+        const foldable = !quoted || (i > 0 && i < v.length - 1);
+        if (allowBreaks && !spaces && this.column > BEST_WIDTH && foldable && !isSpace(v[i + 1])) this.writeIndent();
         else this.write(c);
         spaces = true;
       } else if (isBreak(c)) {
@@ -304,16 +298,13 @@ class Emitter {
         breaks = true;
       } else {
         if (breaks) this.writeIndent();
-        if (c === 0x27) this.put("'");
+        if (quoted && c === 0x27) this.put("'");
         this.write(c);
         this.indention = false;
         spaces = false;
         breaks = false;
       }
     }
-    this.writeIndicator("'", false, false, false);
-    this.whitespace = false;
-    this.indention = false;
   }
 
   private doubleQuoted(v: readonly number[], allowBreaks: boolean): void {
