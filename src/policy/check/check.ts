@@ -1,13 +1,13 @@
 /**
  * `policy check`: every error the compiler's parser and checks find (what `opa check` reports:
  * parse errors, unsafe and unknown vars, unknown built-ins and functions, arity errors, recursion,
- * conflicting rules), built-ins called with a literal argument of the wrong type, the checks OPA
+ * conflicting rules), type errors (a built-in argument or a unification that cannot fit), the checks OPA
  * 1.x makes on every v1 module (duplicate imports, `input` or `data` as names, deprecated
  * built-ins), plus OPA's other strict-mode errors (unused imports and locals) with `strict`.
  * Nothing is planned or built.
  */
 import { CompileError, type Diagnostic } from '../compiler/ast/errors.js';
-import type { Module } from '../compiler/ast/types.js';
+import type { Module, NormalisedProgram } from '../compiler/ast/types.js';
 import { checkProgram } from '../compiler/check/index.js';
 import { parseModule } from '../compiler/parser/index.js';
 import { dedupe, moduleDiagnostics } from './module-checks.js';
@@ -45,11 +45,12 @@ export function checkPolicies(sources: readonly CheckSource[], options: CheckOpt
   }
   // As in OPA, a parse error stops there: the later stages would only echo it.
   if (errors.length > 0) return errors.sort(byLocation);
+  let program: NormalisedProgram | undefined;
   try {
-    checkProgram(modules);
+    program = checkProgram(modules);
   } catch (err) {
     errors.push(...diagnosticsOf(err));
   }
-  errors.push(...moduleDiagnostics(modules, options.strict === true));
+  errors.push(...moduleDiagnostics(modules, program, options.strict === true));
   return dedupe(errors).sort(byLocation);
 }

@@ -1,7 +1,7 @@
 /** `policy check`: the compiler's errors and OPA's strict-mode errors for a set of policy files. */
 export { checkPolicies, type CheckOptions, type CheckSource } from './check.js';
 export { strictDiagnostics, v1Diagnostics } from './strict.js';
-export { argumentTypeDiagnostics } from './arg-types.js';
+export { typeDiagnostics } from './types/type-check.js';
 export { moduleDiagnostics } from './module-checks.js';
-export { jsonReport, prettyReport, type ArgumentDetails, type CheckDiagnostic, type CheckReport } from './report.js';
+export { jsonReport, prettyReport, type ArgumentDetails, type UnificationDetails, type CheckDiagnostic, type CheckReport } from './report.js';
 export { readRegoFiles, type RegoFile } from './rego-files.js';

@@ -38,7 +38,7 @@ export async function compilePolicy(files: SourceFile[], options: CompileOptions
   const queries = (options.queries ?? []).map((q) => ({ name: q.name, body: parseQuery(q.query, `<query ${q.name}>`) }));
   const program = checkProgram(modules, { queries, builtins: { lookupBuiltin } });
   // What `policy check` refuses (as `opa build` does) never builds: one implementation for both.
-  const refused = moduleDiagnostics(modules);
+  const refused = moduleDiagnostics(modules, program);
   if (refused.length > 0) throw new CompileError(refused);
   const entrypoints = (options.entrypoints ?? []).map((name) => ({ name, path: name.split('/').filter((p) => p !== '') }));
   const ir = planProgram(program, entrypoints, program.queries, { allowNetwork: options.allowNetwork === true });

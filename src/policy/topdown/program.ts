@@ -39,11 +39,11 @@ export function preparePolicy(files: SourceFile[], options: PrepareOptions): Pre
     walkModule(m, (v) => atLoc.set(locKey(v.loc), v.name), (line) => lines.add(line), (call) => ambiguous.add(locKey(call.loc)));
   }
   const modules = files.map((f) => parseModule(f.text, f.path));
-  // The evaluator refuses what `policy build` refuses, so `policy eval` never answers for a policy OPA would reject.
-  const refused = moduleDiagnostics(modules);
-  if (refused.length > 0) throw new CompileError(refused);
   const queries = (options.queries ?? []).map((q) => ({ name: q.name, body: parseQuery(q.query, `<query ${q.name}>`) }));
   const program = checkProgram(modules, { queries, builtins: { lookupBuiltin } });
+  // The evaluator refuses what `policy build` refuses, so `policy eval` never answers for a policy OPA would reject.
+  const refused = moduleDiagnostics(modules, program);
+  if (refused.length > 0) throw new CompileError(refused);
   const entrypoints = (options.entrypoints ?? []).map((name) => ({ name, path: name.split('/').filter((p) => p !== '') }));
   const ir = planProgram(program, entrypoints, program.queries);
   // A generated output variable shares its location with the call it stands for, so each

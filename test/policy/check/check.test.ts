@@ -34,6 +34,7 @@ describe('policy check: the errors opa check reports, with file:line:col', () =>
     expect(check(wrong)).to.deep.equal([
       [5, 7, 'rego_type_error', 'plus: invalid argument(s)'],
       [10, 2, 'rego_type_error', 'plus: invalid argument(s)'],
+      [16, 2, 'rego_type_error', 'upper: invalid argument(s)'],
       [17, 20, 'rego_type_error', 'lower: invalid argument(s)'],
     ]);
     const details = checkPolicies([{ path: 'p.rego', text: wrong }], {})[0]!.details;
@@ -41,7 +42,7 @@ describe('policy check: the errors opa check reports, with file:line:col', () =>
   });
 
   it('does not guess a kind a later binding, an input, a rule or a function could change', () => {
-    const fine = 'package p\n\nf(x) := x\n\nr := "s"\n\na if {\n\tx := input.n + 1\n\ty := f(1) + r\n\tsome z in ["a"]\n\tupper(z) == "A"\n\tevery k in [1] { k + 1 > 0 }\n\tx + count(input.xs) > y\n}\n';
+    const fine = 'package p\n\nf(x) := x\n\nr := 2\n\na if {\n\tx := input.n + 1\n\ty := f(1) + r\n\tsome z in ["a"]\n\tupper(z) == "A"\n\tevery k in [1] { k + 1 > 0 }\n\tx + count(input.xs) > y\n}\n';
     expect(check(fine)).to.deep.equal([]);
   });
 
