@@ -10,7 +10,6 @@ import { policyGrant } from './policy-grants.js';
 import type { Assessment, CallContext, PolicyResource, ToolCall, Verdict } from './types.js';
 import { loadUsageIn, policyReadsUsage, UNREAD_USAGE, type Usage } from './usage.js';
 import { UsageBatch } from './usage-batch.js';
-import { hasUsageLimits } from './usage-lock.js';
 import { denialMessage, elapsedMs, isPlainObject } from './values.js';
 
 export interface AssessorDeps {
@@ -80,16 +79,13 @@ export class Assessor {
    */
   async assessKnown(ctx: CallContext, contract: ToolContract, args: Record<string, unknown>, resource: PolicyResource, usageTx?: EntityManager): Promise<Assessment> {
     const readUsage = () => (usageTx ? loadUsageIn(usageTx, ctx.agent.id) : this.usage.read(ctx.agent.id));
-    // Usage only decides through a grant's budget (hasUsageLimits, which also decides who takes the
-    // usage lock): when the authenticated grants carry none, the call skips the round trip.
-    const skipUsage = ctx.grants !== undefined && !hasUsageLimits(ctx.grants);
     const [grants, read] = await Promise.all([
       ctx.grants ?? this.deps.identity.grants.liveGrants(this.deps.orm.em, ctx.agent.id),
-      policyReadsUsage(this.deps.engine) && !skipUsage ? readUsage() : UNREAD_USAGE,
+      policyReadsUsage(this.deps.engine) ? readUsage() : UNREAD_USAGE,
     ]);
     // A build that reads usage may have been loaded while this call waited: it gets the real figures.
     // Nothing awaits between this check and the evaluation below, so no other build can slip in.
-    const usage = read === UNREAD_USAGE && !skipUsage && policyReadsUsage(this.deps.engine) ? await readUsage() : read;
+    const usage = read === UNREAD_USAGE && policyReadsUsage(this.deps.engine) ? await readUsage() : read;
     const kind = contract['x-gateway'].kind;
     const input = this.input(ctx, grants.map(policyGrant), usage, contract.name, kind, args, resource);
     const startedPolicy = performance.now();

@@ -138,19 +138,6 @@ describe('decision pipeline: one path from tool call to Tasker, decided by the c
     expect(err.reasons?.map((r) => r.code)).to.deep.equal(['call_rate_exceeded']);
   });
 
-  it('reads usage only for an agent whose grants carry a budget: the others decide without the round trip', async () => {
-    const unlimited = await newAgent(world, { ...READ_GRANT, constraints: { approval_required_kinds: ['destructive'] } });
-    const limited = await newAgent(world, { ...READ_GRANT, constraints: { calls_per_minute: 100 } });
-    for (const agent of [unlimited, limited]) {
-      for (let i = 0; i < 2; i++) expect((await callTool(world, agent, 'get_work_item', { work_item: 'OPS-1' })).status).to.equal('ok');
-    }
-    const free = await world.stage.pipeline.assess(toolCall(unlimited, 'get_work_item', { work_item: 'OPS-1' }));
-    expect(free.input?.usage, 'no budget: the usage is not read').to.deep.equal({ calls_last_minute: 0, writes_last_hour: 0 });
-    expect(free.verdict).to.equal('allow');
-    const counted = await world.stage.pipeline.assess(toolCall(limited, 'get_work_item', { work_item: 'OPS-1' }));
-    expect(counted.input?.usage?.calls_last_minute, 'a budget: the recorded calls are read').to.equal(2);
-  });
-
   it('creates one work item for a retried create with the same idempotency key', async () => {
     const agent = await newAgent(world, { workspace: 'nodedc', projects: ['OPS'], tools: ['read', 'write'] });
     const name = `idempotent ${agent.agent.id.slice(0, 8)}`;
