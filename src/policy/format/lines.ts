@@ -8,6 +8,8 @@ export interface Line {
   /** Source lines covered (0 when the line holds no source content, e.g. a blank line). */
   from: number;
   to: number;
+  /** The line ends with the bracket of a collection written one row of items a line. */
+  opens?: boolean;
 }
 
 export type Block = Line[];
@@ -33,7 +35,8 @@ export function concat(...blocks: Block[]): Block {
     }
     const last = out[out.length - 1]!;
     const [first, ...rest] = block;
-    out[out.length - 1] = { indent: last.indent, text: last.text + first!.text, ...union(last, first!) };
+    const opens = last.opens || first!.opens;
+    out[out.length - 1] = { indent: last.indent, text: last.text + first!.text, ...union(last, first!), ...(opens ? { opens } : {}) };
     out.push(...rest.map((l) => ({ ...l })));
   }
   return out;

@@ -10,6 +10,8 @@ export interface Comment {
   /** `# ...` without trailing whitespace. */
   text: string;
   line: number;
+  /** 1-based column of the `#` (OPA reads a metadata block only from comments in column 1). */
+  col: number;
   /** Code precedes the comment on its line. */
   trailing: boolean;
 }
@@ -39,7 +41,7 @@ export class SourceMap {
           let end = i;
           while (end < this.text.length && this.text[end] !== '\n') end++;
           const line = this.lineOf(i);
-          this.comments.push({ text: this.text.slice(i, end).trimEnd(), line, trailing: prevEnd > 0 && line === prevEndLine && this.codeBefore(i) });
+          this.comments.push({ text: this.text.slice(i, end).trimEnd(), line, col: i - this.lineStarts[line - 1]! + 1, trailing: prevEnd > 0 && line === prevEndLine && this.codeBefore(i) });
           i = end;
         } else {
           i++;

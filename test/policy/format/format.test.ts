@@ -50,6 +50,9 @@ p contains x if {
 }
 `;
 
+// As OPA's format.go prints it: writeRules never keeps a default rule next to the following one,
+// and writeBody puts a blank line before an expression that does not start on the row after the
+// previous one, so a comment between two expressions gets one above it.
 const CANONICAL = `# header
 
 package a.b
@@ -59,11 +62,13 @@ import data.z
 import rego.v1
 
 default allow := false
+
 allow if input.x == 1
 f(x) = y if y := x + 1 * 2
 
 p contains x if {
 \tsome x in [1, 2, 3]
+
 \t# keep me
 \tx > 1
 }
