@@ -123,6 +123,23 @@ describe('rego.parse_module', () => {
     });
   });
 
+  it('gives each chained body a rule with a copy of the head, wildcard arguments renamed after the body is read (parseRules)', () => {
+    const eq = (a: object, b: object) => [T.op('eq'), a, b];
+    expect(parse('package a\nf(_) := 1 if { _ = input.x } { input.y[_] }\np if { true } { false }\n')).to.deep.equal({
+      package: { path: [T.v('data'), T.s('a')] },
+      rules: [
+        { head: { name: 'f', ref: [T.v('f')], args: [T.v('$0')], value: T.n(1), assign: true }, body: [{ index: 0, terms: eq(T.v('$1'), T.ref(T.v('input'), T.s('x'))) }] },
+        { head: { name: 'f', ref: [T.v('f')], args: [T.v('$3')], value: T.n(1), assign: true }, body: [{ index: 0, terms: T.ref(T.v('input'), T.s('y'), T.v('$2')) }] },
+        { head: { name: 'p', ref: [T.v('p')], value: T.b(true) }, body: [{ index: 0, terms: T.b(true) }] },
+        { head: { name: 'p', ref: [T.v('p')], value: T.b(true) }, body: [{ index: 0, terms: T.b(false) }] },
+      ],
+    });
+  });
+
+  it('stops on a chained body whose head holds a wildcard other than an argument (its number is the first rule\'s)', () => {
+    expect(() => direct('package a\nq contains _ if { true } { true }\n')).to.throw(/not supported by this engine/);
+  });
+
   it('keeps a number\'s text exactly (OPA\'s ast.Number is a json.Number)', () => {
     const json = callHostBuiltinJson('rego.parse_module', 'x.rego', 'package a\np := 12345678901234567890\n');
     expect(json).to.include('{"type":"number","value":12345678901234567890}');

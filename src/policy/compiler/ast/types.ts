@@ -237,6 +237,12 @@ export interface Rule extends Located {
   body: Body;
   /** `else [= v] [if] { }` chain; each else shares the head ref/args of the first rule. */
   else?: Rule;
+  /**
+   * Set on a body chained after another rule's body (`p if { a } { b }`): a definition of its own
+   * whose head is a copy of the first rule's, located (every node) at its opening `{` as OPA's
+   * parseRules does. It follows that rule (or a rule chained to it) in `Module.rules`.
+   */
+  chained?: boolean;
   /** The module file the rule comes from. */
   file: string;
 }

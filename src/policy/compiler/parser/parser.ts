@@ -106,7 +106,7 @@ export class Parser {
     while (this.tok.kind !== 'eof') {
       if (this.isWord('package') && !this.keywordHead()) this.fail('unexpected package keyword: a module holds one package');
       if (this.isWord('import') && !this.keywordHead()) this.fail('unexpected import keyword: imports must come before rules');
-      rules.push(this.parseRule());
+      rules.push(...this.parseRules());
     }
     return { file: this.file, package: pkg, imports, rules, comments: this.comments };
   }
@@ -170,6 +170,23 @@ export class Parser {
   }
 
   // ---- rules ----
+
+  /**
+   * A rule and the bodies chained after it (`p if { a } { b }`, also across lines), which OPA's
+   * parseRules reads as further definitions of the same head. A rule that ends in `else` cannot be
+   * continued that way; default rules and rules without body never get here with a `{` next.
+   */
+  private parseRules(): Rule[] {
+    const first = this.parseRule();
+    const rules = [first];
+    while (this.isOp('{') && !first.default) {
+      if (first.else) this.fail('expected else keyword');
+      const loc = this.tok.loc;
+      const body = this.parseBraceBody();
+      rules.push({ loc, default: false, head: relocatedHead(first.head, loc), body, file: this.file, chained: true });
+    }
+    return rules;
+  }
 
   private parseRule(): Rule {
     const start = this.tok;
@@ -873,4 +890,24 @@ function isGroundOperand(t: Term): boolean {
 function appendOperand(term: Term, operand: Term): RefTerm {
   if (term.type === 'ref') return refTerm([...term.terms, operand], term.loc);
   return refTerm([term, operand], term.loc);
+}
+
+/**
+ * The head of a chained body: a copy of the first rule's head with every node located at the
+ * body's `{` (OPA: Head.Copy then setLocRecursive). A value the parser generated stays marked as
+ * such by sharing the head's location object.
+ */
+function relocatedHead(head: RuleHead, loc: Location): RuleHead {
+  const generated = head.value !== undefined && head.value.loc === head.loc;
+  const copy = relocate(head, loc) as RuleHead;
+  if (copy.value !== undefined) copy.value.loc = generated ? copy.loc : { ...loc };
+  return copy;
+}
+
+function relocate(node: unknown, loc: Location): unknown {
+  if (Array.isArray(node)) return node.map((x) => relocate(x, loc));
+  if (node === null || typeof node !== 'object') return node;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(node)) out[k] = k === 'loc' ? { ...loc } : relocate(v, loc);
+  return out;
 }

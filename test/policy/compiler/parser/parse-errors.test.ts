@@ -60,6 +60,13 @@ describe('Rego parser: syntax errors with exact locations', () => {
     expect(parseError('package x\ndefault p := 1 if true')).to.equal('bad.rego:2:16: rego_parse_error: default rules must not have a body');
   });
 
+  it('refuses a body chained after an else branch, an else after chained bodies and an empty chained body, as OPA', () => {
+    expect(parseError('package x\np := 1 if { input.a } else := 2 if { input.b } { input.c }')).to.equal('bad.rego:2:48: rego_parse_error: expected else keyword');
+    expect(parseError('package x\np if { input.a } else if { input.b }\n{ input.c }')).to.equal('bad.rego:3:1: rego_parse_error: expected else keyword');
+    expect(parseError('package x\np := 1 if { input.a } { input.b } else := 2')).to.equal('bad.rego:2:35: rego_parse_error: unexpected else keyword');
+    expect(parseError('package x\np if { input.a } {}')).to.equal('bad.rego:2:19: rego_parse_error: found empty body');
+  });
+
   it('treats and/or as plain names unless their experimental keywords are imported', () => {
     expect(parseError('package x\np if true or false')).to.equal('bad.rego:2:11: rego_parse_error: rule must have a value assignment or a body');
   });

@@ -80,6 +80,31 @@ describe('Rego parser: modules', () => {
     expect(f.else!.head.args!.map(termToString)).to.deep.equal(['x']);
   });
 
+  it('reads bodies chained after a rule body as further definitions sharing its head (OPA parseRules)', () => {
+    const r = rules('p if { input.a } { input.b }\nq contains x if { x := 1 }\n{ x := 2 }\nf(x) := "s" if x > 0 { x < 0 }\ng(_) := 1 if { true } { false }');
+    expect(r.map(describeRule)).to.deep.equal([
+      'complete p = true { input.a }',
+      'complete p = true { input.b }',
+      'set q contains x { assign(x, 1) }',
+      'set q contains x { assign(x, 2) }',
+      'function f(x) = "s" { gt(x, 0) }',
+      'function f(x) = "s" { lt(x, 0) }',
+      'function g(_) = 1 { true }',
+      'function g(_) = 1 { false }',
+    ]);
+    expect(r.map((x) => x.chained ?? false)).to.deep.equal([false, true, false, true, false, true, false, true]);
+    expect(r[5]!.head.assign).to.equal(true);
+  });
+
+  it('locates a chained body\'s rule and every node of its copied head at the body\'s `{`', () => {
+    const [first, second] = parseModule('package test\n\nf(x) := [x] if {\n\tx > 0\n}\n\t{ x < 0 }\n', 'c.rego').rules;
+    const at = { file: 'c.rego', line: 6, col: 2 };
+    expect(first!.head.args![0]!.loc).to.deep.equal({ file: 'c.rego', line: 3, col: 3 });
+    expect(second!.loc).to.deep.equal(at);
+    expect([second!.head.loc, second!.head.ref.loc, second!.head.ref.terms[0]!.loc, second!.head.args![0]!.loc, second!.head.value!.loc]).to.deep.equal([at, at, at, at, at]);
+    expect(second!.body[0]!.loc).to.deep.equal({ file: 'c.rego', line: 6, col: 4 });
+  });
+
   it('separates literals by newlines or semicolons', () => {
     const r = one('p if {\n  a := 1; b := 2\n  a < b\n}');
     expect(bodyToString(r.body)).to.equal('assign(a, 1); assign(b, 2); lt(a, b)');

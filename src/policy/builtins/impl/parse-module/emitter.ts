@@ -57,7 +57,7 @@ export class ModuleEmitter {
     if (LONE_SURROGATE.test(this.source)) unmapped('a module text with a lone surrogate');
     const out: JsonObject = { package: { path: this.term(mod.package.path).value as JsonValue } };
     if (mod.imports.length > 0) out.imports = mod.imports.map((imp) => this.importJson(imp));
-    if (mod.rules.length > 0) out.rules = mod.rules.map((r) => this.rule(r));
+    if (mod.rules.length > 0) out.rules = this.rules(mod.rules);
     if ((mod.comments ?? []).length > 0) out.comments = commentsJson(mod.comments!, mod.file, this.source);
     return out;
   }
@@ -193,6 +193,27 @@ export class ModuleEmitter {
     return { target, value: this.term(w.value) };
   }
 
+  private rules(rules: Rule[]): JsonValue[] {
+    let first: Rule | undefined;
+    return rules.map((r) => {
+      if (!r.chained) first = r;
+      return r.chained ? this.chainedRule(first!, r) : this.rule(r);
+    });
+  }
+
+  /**
+   * A chained body (`p if { a } { b }`): parseRules reads the body, then copies the first rule's
+   * head (the same JSON) and gives each wildcard argument a fresh name. A wildcard anywhere else in
+   * the head would keep the first rule's number, which is not tracked here.
+   */
+  private chainedRule(first: Rule, rule: Rule): JsonObject {
+    const args = first.head.args ?? [];
+    const elsewhere = [first.head.ref, first.head.key, first.head.value, ...args.filter((a) => !isVar(a, '_'))];
+    if (elsewhere.some((t) => t !== undefined && hasWildcard(t))) unmapped('a wildcard in the head of a chained rule body');
+    const body = this.body(rule.body);
+    return { head: this.head(first, first.head), body };
+  }
+
   private rule(rule: Rule): JsonObject {
     const out: JsonObject = { head: this.head(rule, rule.head), body: this.ruleBody(rule) };
     if (rule.default) out.default = true;
@@ -278,4 +299,12 @@ function isGround(t: Term): boolean {
     case 'object': return t.entries.every(([k, v]) => isGround(k) && isGround(v));
     default: return false;
   }
+}
+
+function hasWildcard(node: unknown): boolean {
+  if (Array.isArray(node)) return node.some(hasWildcard);
+  if (node === null || typeof node !== 'object') return false;
+  const t = node as { type?: unknown; name?: unknown };
+  if (t.type === 'var' && t.name === '_') return true;
+  return Object.entries(node).some(([k, v]) => k !== 'loc' && hasWildcard(v));
 }
