@@ -10,6 +10,7 @@
  * record; `undefined ref` against object types) is typed `any` here, which unifies with everything:
  * this checker reports a subset of OPA's type errors, never one OPA would not.
  */
+import { refToString } from '../../compiler/ast/terms.js';
 import type { Body, CallExpr, Expr, NormalisedProgram, RefTerm, Rule, RuleGroup, Term } from '../../compiler/ast/types.js';
 import { lookupBuiltin, type BuiltinSpec, type ValueKind } from '../../builtins/index.js';
 import type { CheckDiagnostic } from '../report.js';
@@ -66,18 +67,18 @@ class ProgramTypes {
     return this.functions.get(path.join('.'));
   }
 
-  /** The type of `data.a.b...`: a rule's type, selected into by the operands after its path. */
-  dataRef(operands: readonly Term[], selectRest: (t: Type, rest: readonly Term[]) => Type): Type {
+  /** The rule a `data.a.b...` ref starts with, and the operands after its path; undefined for base data. */
+  ruleAt(operands: readonly Term[]): { type: Type; rest: readonly Term[] } | undefined {
     const path: string[] = [];
     for (let i = 0; i < operands.length; i++) {
       const op = operands[i]!;
-      if (op.type !== 'string') return ANY;
+      if (op.type !== 'string') return undefined;
       path.push(op.value);
       const key = path.join('.');
-      if (this.rules.has(key)) return selectRest(this.rules.get(key)!, operands.slice(i + 1));
-      if (this.groups.has(key)) return ANY;
+      if (this.rules.has(key)) return { type: this.rules.get(key)!, rest: operands.slice(i + 1) };
+      if (this.groups.has(key)) return undefined;
     }
-    return ANY;
+    return undefined;
   }
 }
 
@@ -284,16 +285,40 @@ class BodyChecker {
   /** OPA's refChecker: a variable that indexes a ref takes the type of the keys there. */
   private bindRefKeys(expr: Expr, scope: Scope): void {
     const terms = expr.kind === 'call' ? expr.args : expr.kind === 'term' ? [expr.term] : expr.kind === 'every' ? [expr.domain] : [];
-    for (const t of terms) this.visitRefs(t, scope);
+    for (const t of terms) this.visitRefs(t, scope, expr);
   }
 
-  private visitRefs(t: Term, scope: Scope): void {
+  private visitRefs(t: Term, scope: Scope, expr?: Expr): void {
     switch (t.type) {
-      case 'ref': this.refKeys(t, scope); return;
-      case 'array': case 'set': t.items.forEach((x) => this.visitRefs(x, scope)); return;
-      case 'object': t.entries.forEach(([k, v]) => { this.visitRefs(k, scope); this.visitRefs(v, scope); }); return;
+      case 'ref':
+        if (expr !== undefined && expr.with.length === 0) this.undefinedRef(t);
+        this.refKeys(t, scope);
+        return;
+      case 'array': case 'set': t.items.forEach((x) => this.visitRefs(x, scope, expr)); return;
+      case 'object': t.entries.forEach(([k, v]) => { this.visitRefs(k, scope, expr); this.visitRefs(v, scope, expr); }); return;
       default: return;
     }
+  }
+
+  /**
+   * OPA's `undefined ref` for a constant ref into a rule whose type says nothing can be there: a key
+   * the rule's object or array does not have, or any key of a scalar. Only rules are checked (locals
+   * were renamed, and OPA names them as written); a union type is given the benefit of the doubt.
+   */
+  private undefinedRef(ref: RefTerm): void {
+    const head = ref.terms[0]!;
+    if (head.type !== 'var' || head.name !== 'data') return;
+    const rule = this.program.ruleAt(ref.terms.slice(1));
+    if (rule === undefined) return;
+    // A ref with variables would be printed with their renamed forms (`__local3__`), not as written.
+    if (rule.rest.some((op) => scalarJson(op) === undefined)) return;
+    let current: Type | undefined = rule.type;
+    for (const op of rule.rest) {
+      if (current === undefined || current.kind === 'any') return;
+      current = select(current, scalarJson(op)!);
+    }
+    if (current !== undefined) return;
+    this.errors.push({ code: 'rego_type_error', message: `undefined ref: ${refToString(ref)}`, loc: ref.loc });
   }
 
   private refKeys(ref: RefTerm, scope: Scope): void {
@@ -371,7 +396,10 @@ class BodyChecker {
     const rest = ref.terms.slice(1);
     if (head.type !== 'var') return ANY;
     if (head.name === 'input') return ANY;
-    if (head.name === 'data') return this.program.dataRef(rest, (t, more) => this.selectRef(t, more));
+    if (head.name === 'data') {
+      const rule = this.program.ruleAt(rest);
+      return rule === undefined ? ANY : this.selectRef(rule.type, rule.rest);
+    }
     const t = scope.get(head.name);
     return t === undefined ? ANY : this.selectRef(t, rest);
   }

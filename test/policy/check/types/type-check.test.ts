@@ -75,6 +75,14 @@ describe('policy check: OPA\'s type checker over rules, functions and iteration'
     expect(typeErrors('bad if {\n\tms := {k: v | some k, v in {"a": 1}; v + "x" > 0}\n\tcount(ms) > 0\n}\n')).to.deep.equal([[4, 39, 'plus: invalid argument(s)']]);
   });
 
+  it('reports a ref into a rule that cannot hold it as OPA\'s undefined ref', () => {
+    expect(typeErrors('limits := {"calls": 10}\n\nbad if limits.cals > 1\n\nok if limits.calls > 1\n')).to.deep.equal([[5, 8, 'undefined ref: data.p.limits.cals']]);
+    expect(typeErrors('n := 3\n\nbad if n.x\n')).to.deep.equal([[5, 8, 'undefined ref: data.p.n.x']]);
+    expect(typeErrors('pair := [1, 2]\n\nbad if pair[2]\n\nok if pair[1] > 1\n')).to.deep.equal([[5, 8, 'undefined ref: data.p.pair[2]']]);
+    // Base documents, rules with variables in their ref and rules of several types are not second-guessed.
+    expect(typeErrors('ok if data.things.anything.at.all\n\nobj[k] := 1 if some k in ["a"]\n\nalso_ok if obj.b\n\nv := {"a": 1} if input.x\n\nv := {"b": 1} if input.y\n\nfine if v.b\n')).to.deep.equal([]);
+  });
+
   it('reports a rule with an error once: its callers see it as any', () => {
     expect(typeErrors('broken := x if {\n\tx := upper(1)\n}\n\nuse if abs(broken) > 0\n')).to.deep.equal([[4, 7, 'upper: invalid argument(s)']]);
   });
