@@ -10,7 +10,7 @@ import { CompileError } from '../compiler/ast/errors.js';
 import { refName } from '../compiler/ast/terms.js';
 import type { Body, CallTerm, Expr, Import, Location, Module, RefTerm, Rule, Term, With } from '../compiler/ast/types.js';
 import { parseModule } from '../compiler/parser/index.js';
-import { type Block, blank, concat, indent, span, text } from './lines.js';
+import { type Block, type Line, blank, concat, indent, span, text } from './lines.js';
 import { type Comment, SourceMap } from './source.js';
 
 const INFIX: Record<string, { symbol: string; precedence: number }> = {
@@ -60,25 +60,27 @@ class Formatter {
 
   module(m: Module): string {
     const out: Block = [];
-    const header = this.takeLeading(m.package.loc.line);
-    out.push(...this.comments(header, 0), ...this.maybeBlank(header, m.package.loc.line));
+    out.push(...this.commentsBefore(this.takeLeading(m.package.loc.line), m.package.loc.line));
     out.push(...text(`package ${this.packagePath(m.package.path)}`, m.package.loc.line));
     if (m.imports.length > 0) {
       out.push(blank());
       out.push(...this.imports(m.imports));
     }
-    let previous: { block: Block; end: number } | undefined;
+    let previous: Rule | undefined;
+    let previousLines = 0;
     for (const rule of m.rules) {
       const comments = this.takeLeading(rule.loc.line);
       const block = rule.chained ? this.chainedRule(rule) : this.rule(rule);
-      const adjacent = previous && comments.length === 0 && previous.block.length === 1 && block.length === 1
-        && span(block).from === previous.end + 1;
-      if (!adjacent) out.push(blank());
-      out.push(...this.comments(comments, 0), ...this.maybeBlank(comments, rule.loc.line), ...block);
-      previous = { block, end: span(block).to };
+      // A chained body's head may print over lines its `{` line did not have: grouping the next rule
+      // with it would not survive a second run.
+      if (!previous || !grouped(previous, rule) || previousLines > 1) out.push(blank());
+      out.push(...this.commentsBefore(comments, rule.loc.line), ...block);
+      previous = rule;
+      previousLines = block.length;
     }
+    // OPA's writeModule prints what is left one a line, without the blank lines between them.
     const rest = this.takeLeading(Number.MAX_SAFE_INTEGER);
-    if (rest.length > 0) out.push(blank(), ...this.comments(rest, 0));
+    if (rest.length > 0) out.push(blank(), ...rest.map(commentLine));
     return this.render(out);
   }
 
@@ -101,7 +103,7 @@ class Formatter {
     const out: Block = [];
     groups.forEach((group, i) => {
       if (i > 0) out.push(blank());
-      out.push(...this.comments(group.comments, 0));
+      out.push(...this.commentsBefore(group.comments, group.imports[0]!.loc.line));
       for (const imp of [...group.imports].sort(compareImports)) {
         out.push(...text(`import ${this.ref(imp.path)}${imp.alias ? ` as ${imp.alias}` : ''}`, imp.loc.line));
       }
@@ -114,17 +116,41 @@ class Formatter {
   private rule(rule: Rule): Block {
     const head = concat(text(rule.default ? 'default ' : ''), this.head(rule));
     if (rule.default || rule.body.length === 0 && !rule.else) return head;
-    if (!rule.else && this.oneLiner(rule.body)) {
-      const expr = this.expr(rule.body[0]!, true);
-      if (!expr[0]!.text.startsWith('{')) return concat(head, text(' if '), expr);
-    }
-    let out = rule.body.length === 0 ? head : concat(head, text(' if '), this.braceBody(rule.body));
-    for (let e = rule.else; e; e = e.else) {
-      const value = this.headValue(e) ?? text('');
-      const elseHead = concat(text(' else', e.loc.line), value);
-      out = concat(out, elseHead, e.body.length > 0 ? concat(text(' if '), this.braceBody(e.body)) : text(''));
+    let { block: out, oneLine } = this.withBody(head, rule.body);
+    for (let prev = rule, e = rule.else; e; prev = e, e = e.else) {
+      // After a body kept on the head's line OPA has ended that line: the else starts a paragraph.
+      const inline = !oneLine && this.elseInline(prev, e);
+      const comments = inline ? [] : this.takeLeading(e.loc.line);
+      const next = this.withBody(concat(text('else', e.loc.line), this.headValue(e) ?? []), e.body);
+      out = inline ? concat(out, text(' '), next.block) : [...out, blank(), ...this.commentsBefore(comments, e.loc.line), ...next.block];
+      oneLine = next.oneLine;
     }
     return out;
+  }
+
+  /** `head if expr` where OPA keeps the body on the head's line (see oneLiner), otherwise `head if { ... }`. */
+  private withBody(head: Block, body: Body): { block: Block; oneLine: boolean } {
+    if (body.length === 0) return { block: head, oneLine: false };
+    if (this.oneLiner(body)) {
+      const expr = this.expr(body[0]!, true);
+      if (!expr[0]!.text.startsWith('{')) return { block: concat(head, text(' if '), expr), oneLine: true };
+    }
+    return { block: concat(head, text(' if '), this.braceBody(body)), oneLine: false };
+  }
+
+  /**
+   * OPA's writeElse keeps `} else` together only when the source had it so and no comment stands in
+   * between: one above the `else`, or one after the `}` (which then ends that line).
+   */
+  private elseInline(prev: Rule, e: Rule): boolean {
+    const line = this.src.text.split('\n')[e.loc.line - 1] ?? '';
+    if (e.loc.line <= prev.loc.line || line.trimStart().startsWith('else')) return false;
+    if ((this.leading[0]?.line ?? Number.MAX_SAFE_INTEGER) < e.loc.line) return false;
+    const first = prev.body[0] && this.src.indexAt(prev.body[0].loc);
+    if (first === undefined || this.src.tokens[first - 1]?.text !== '{') return true;
+    const close = this.src.tokens[this.src.closing(first - 1)]!;
+    const startsLine = this.src.tokens.find((t) => t.loc.line === close.loc.line) === close;
+    return !(startsLine && this.trailing.some((c) => c.line === close.loc.line));
   }
 
   /**
@@ -153,20 +179,25 @@ class Formatter {
     return concat(head, text(' if '), this.braceBody(rule.body));
   }
 
-  /** One expression, written on one line (`p if x`, or `p if { x }` on one line). */
+  /**
+   * OPA's writeRule: a single body expression that starts on the row where the head ends is written
+   * after `if` on that line, wherever the closing brace was (comments after it wait for the next node).
+   */
   private oneLiner(body: Body): boolean {
     if (body.length !== 1) return false;
     const index = this.src.indexAt(body[0]!.loc);
     if (index === undefined) return false;
-    const before = this.src.tokens[index - 1];
-    if (before?.text !== '{') return true;
-    return this.src.tokens[this.src.closing(index - 1)]!.loc.line === before.loc.line;
+    let i = index - 1;
+    if (this.src.tokens[i]?.text === '{') i--;
+    if (this.src.tokens[i]?.text === 'if') i--;
+    const headEnd = this.src.tokens[i];
+    return headEnd !== undefined && body[0]!.loc.line === this.src.endLine(headEnd);
   }
 
   private head(rule: Rule): Block {
     const h = rule.head;
     let out = this.refBlock(h.ref);
-    if (h.args) out = concat(out, this.list('(', ')', h.args, this.callOpen(h.ref)));
+    if (h.args) out = concat(out, this.list('(', ')', h.args, this.callOpen(h.ref), 'plain', { headStart: h.loc }));
     if (h.kind === 'set' && h.key) out = concat(out, text(' contains '), this.term(h.key));
     const value = this.headValue(rule);
     return value ? concat(out, value) : out;
@@ -186,42 +217,50 @@ class Formatter {
     const braced = open !== undefined && this.src.tokens[open]?.text === '{';
     const openLine = braced ? this.src.tokens[open]!.loc.line : body[0]!.loc.line;
     const closeLine = braced ? this.src.tokens[this.src.closing(open)]!.loc.line : 0;
+    return [...text('{', openLine), ...indent(this.bodyLines(body, closeLine)), ...text('}', closeLine)];
+  }
+
+  /**
+   * OPA's writeBody: a blank line before an expression that did not start on the line after the
+   * previous one ended, whatever comments stand between them; then the comments left before the
+   * closing bracket (insertComments at closingLoc), with no blank line above them.
+   */
+  private bodyLines(body: Body, closeLine: number): Block {
     const lines: Block = [];
-    let previousEnd = openLine;
-    for (const e of body) {
+    let previousEnd = 0;
+    body.forEach((e, i) => {
+      // Taken before the expression is printed: brackets inside it take the comments above their items.
+      const comments = this.takeLeading(e.loc.line);
       const block = this.expr(e, true);
-      lines.push(...this.itemWithComments(this.takeLeading(e.loc.line), block, e.loc.line, previousEnd, lines.length === 0));
-      previousEnd = Math.max(previousEnd, span(block).to);
-    }
-    if (closeLine > 0) lines.push(...this.itemWithComments(this.takeLeading(closeLine), [], closeLine, previousEnd, lines.length === 0));
-    return [...text('{', openLine), ...indent(lines), ...text('}', closeLine)];
+      // Comments left over from inside the previous expression (before a call's `)`) come out below
+      // it; OPA adds the blank line above them only when formatting its own output again, which is
+      // printed here at once so that formatting is idempotent.
+      if (i > 0 && (e.loc.line > previousEnd + 1 || (comments[0]?.line ?? Infinity) <= previousEnd)) lines.push(blank());
+      lines.push(...this.commentsBefore(comments, e.loc.line), ...block);
+      previousEnd = Math.max(e.loc.line, span(block).to);
+    });
+    if (closeLine > 0) lines.push(...this.commentsBefore(this.takeLeading(closeLine), closeLine));
+    return lines;
   }
 
-  private itemWithComments(comments: Comment[], item: Block, line: number, previousEnd: number, first: boolean): Block {
+  /**
+   * OPA's insertComments/writeComments: the comments before a node, a blank line between two that
+   * had one (or between two metadata blocks), and one after them when the node did not follow directly.
+   */
+  private commentsBefore(comments: Comment[], line: number): Block {
     const out: Block = [];
-    let end = previousEnd;
-    let isFirst = first;
-    for (const c of comments) {
-      if (!isFirst && end < c.line - 1 && this.src.isBlank(c.line - 1)) out.push(blank());
-      out.push({ indent: 0, text: c.text, from: 0, to: 0 });
-      end = c.line;
-      isFirst = false;
-    }
-    if (item.length === 0) return out;
-    if (!isFirst && end < line - 1 && this.src.isBlank(line - 1)) out.push(blank());
-    out.push(...item);
+    let inMetadata = false;
+    comments.forEach((c, i) => {
+      const metadata = c.col === 1 && c.text.slice(1).trim().startsWith('METADATA');
+      const gap = i > 0 ? c.line - comments[i - 1]!.line : 0;
+      if (gap > 1) inMetadata = false;
+      if (gap > 1 || (gap === 1 && inMetadata && metadata)) out.push(blank());
+      if (metadata) inMetadata = true;
+      out.push(commentLine(c));
+    });
+    const last = comments[comments.length - 1];
+    if (last && line - last.line > 1) out.push(blank());
     return out;
-  }
-
-  private comments(comments: Comment[], level: number): Block {
-    return this.itemWithComments(comments, [], Number.MAX_SAFE_INTEGER, 0, true).map((l) => ({ ...l, indent: level }));
-  }
-
-  /** A blank line between a rule's comments and the rule when the source had one. */
-  private maybeBlank(comments: Comment[], line: number): Block {
-    if (comments.length === 0) return [];
-    const last = comments[comments.length - 1]!;
-    return last.line < line - 1 && this.src.isBlank(line - 1) ? [blank()] : [];
   }
 
   private takeLeading(beforeLine: number): Comment[] {
@@ -240,13 +279,36 @@ class Formatter {
       case 'call': out = this.callExpr(e.operator, e.args, e.loc); break;
       case 'some': out = text(`some ${e.vars.map((v) => v.name).join(', ')}`, e.loc.line); break;
       case 'somein': out = concat(text('some ', e.loc.line), e.key ? concat(this.term(e.key), text(', ')) : [], this.term(e.value), text(' in '), this.term(e.domain)); break;
-      case 'every': out = concat(text('every ', e.loc.line), e.key ? text(`${e.key.name}, `) : [], text(e.value.name), text(' in '), this.term(e.domain), text(' '), this.braceBody(e.body)); break;
+      case 'every': out = concat(text('every ', e.loc.line), e.key ? text(`${e.key.name}, `) : [], text(e.value.name), text(' in '), this.term(e.domain), text(' '), this.everyBody(e)); break;
     }
-    return concat(text(prefix, e.loc.line), out, ...e.with.map((w) => this.with(w)));
+    return this.withs(concat(text(prefix, e.loc.line), out), e.with);
   }
 
-  private with(w: With): Block {
-    return concat(text(' with '), this.refBlock(w.target), text(' as '), this.term(w.value));
+  /** OPA's writeExpr: a `with` on a row below the expression's terms (or the `with` before it) starts a line one level in. */
+  private withs(out: Block, withs: With[]): Block {
+    let lastRow = span(out).to;
+    for (const w of withs) {
+      const block = concat(text('with ', w.loc.line), this.refBlock(w.target), text(' as '), this.term(w.value));
+      if (w.loc.line > lastRow) {
+        out = [...out, ...indent(block)];
+        lastRow = w.loc.line;
+      } else {
+        out = concat(out, text(' '), block);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * OPA's writeComprehensionBody for `every`: on one line when every expression starts on the row of
+   * the `every`, and then with a space before the `}` only after a single expression (`{ a; b}`).
+   */
+  private everyBody(e: Extract<Expr, { kind: 'every' }>): Block {
+    if (!e.body.every((x) => x.loc.line === e.loc.line)) return this.braceBody(e.body);
+    const first = this.src.indexAt(e.body[0]!.loc);
+    const closeLine = first === undefined ? 0 : this.src.tokens[this.src.closing(first - 1)]!.loc.line;
+    const exprs = e.body.map((x) => this.expr(x, true));
+    return concat(text('{ '), ...joinWith(exprs, '; '), text(e.body.length === 1 ? ' }' : '}', closeLine));
   }
 
   private callExpr(operator: RefTerm, args: Term[], loc: Location): Block {
@@ -291,13 +353,14 @@ class Formatter {
       case 'templatestring': return this.sourceText(t.loc, '$""');
       case 'var': return text(t.name, t.loc.line);
       case 'ref': return this.refBlock(t);
-      case 'call': return concat(this.refBlock(t.operator), this.list('(', ')', t.args, this.callOpen(t.operator)));
+      case 'call': return concat(this.refBlock(t.operator), this.list('(', ')', t.args, this.callOpen(t.operator), 'plain', 'call'));
       case 'array': return t.items.length === 0 ? text('[]', t.loc.line) : this.list('[', ']', t.items, this.src.indexAt(t.loc), 'item');
       case 'set': return t.items.length === 0 ? text('set()', t.loc.line) : this.list('{', '}', t.items, this.src.indexAt(t.loc), 'item');
       case 'object': return t.entries.length === 0 ? text('{}', t.loc.line) : this.objectBlock(t.entries, t.loc);
-      case 'arraycomprehension': return this.comprehension('[', ']', this.headTerm(t.term), t.body, t.loc);
-      case 'setcomprehension': return this.comprehension('{', '}', this.headTerm(t.term), t.body, t.loc);
-      case 'objectcomprehension': return this.comprehension('{', '}', concat(this.headTerm(t.key), text(': '), this.headTerm(t.value)), t.body, t.loc);
+      case 'arraycomprehension': return this.comprehension('[', ']', this.headTerm(t.term), t.term.loc.line, t.body, t.loc);
+      case 'setcomprehension': return this.comprehension('{', '}', this.headTerm(t.term), t.term.loc.line, t.body, t.loc);
+      // OPA moves the value to the key's location, so the key's row is the head's.
+      case 'objectcomprehension': return this.comprehension('{', '}', concat(this.headTerm(t.key), text(': '), this.headTerm(t.value)), t.key.loc.line, t.body, t.loc);
     }
   }
 
@@ -370,49 +433,74 @@ class Formatter {
     return { split: openLine !== closeLine, openLine, closeLine };
   }
 
-  /** `[a, b]` on one line, or one item a line with a trailing comma when the source split it. */
-  private list(open: string, close: string, items: Term[], openIndex: number | undefined, context: 'item' | 'plain' = 'plain'): Block {
-    const { split, openLine, closeLine } = this.splitInSource(openIndex);
-    const blocks = items.map((t) => this.term(t, context));
-    if (!split) return concat(text(open, openLine), ...joinWith(blocks, ', '), text(close, closeLine));
-    return this.splitBlock(open, close, items.map((t, i) => ({ line: t.loc.line, block: concat(blocks[i]!, text(',')) })), openLine, closeLine);
+  /**
+   * `[a, b]` on one line, or one row of items a line with a trailing comma (see `iterable`). A call's
+   * arguments are never split for a line break before the first one, and the comments before its `)`
+   * are left to the next node: OPA finds no closing location for a call.
+   */
+  private list(open: string, close: string, items: Term[], openIndex: number | undefined, context: 'item' | 'plain' = 'plain', kind: 'collection' | 'call' | { headStart: Location } = 'collection'): Block {
+    const entries = items.map((t) => ({ line: t.loc.line, render: () => this.term(t, context) }));
+    const first = items[0];
+    let newlineBeforeFirst = false;
+    if (first && openIndex !== undefined) {
+      if (kind === 'collection') newlineBeforeFirst = first.loc.line > this.src.tokens[openIndex]!.loc.line;
+      else if (kind !== 'call') newlineBeforeFirst = this.newlineBeforeText(kind.headStart, first.loc);
+    }
+    return this.iterable(open, close, entries, openIndex, newlineBeforeFirst, kind !== 'call');
+  }
+
+  /**
+   * OPA looks for a function's first argument by its text in the head's text: the first place that
+   * text occurs (it may be inside the name) decides whether a line break precedes it.
+   */
+  private newlineBeforeText(from: Location, item: Location): boolean {
+    const start = this.src.tokenAt(from)?.start;
+    const tok = this.src.tokenAt(item);
+    if (start === undefined || !tok) return false;
+    const at = this.src.text.indexOf(tok.text, start);
+    return at > start && this.src.text.slice(start, at).includes('\n');
   }
 
   private objectBlock(entries: Array<[Term, Term]>, loc: Location): Block {
-    const { split, openLine, closeLine } = this.splitInSource(this.src.indexAt(loc));
-    const pairs = entries.map(([k, v]) => concat(this.term(k, 'item'), text(': '), this.term(v, 'item')));
-    if (!split) return concat(text('{', openLine), ...joinWith(pairs, ', '), text('}', closeLine));
-    return this.splitBlock('{', '}', entries.map(([k], i) => ({ line: k.loc.line, block: concat(pairs[i]!, text(',')) })), openLine, closeLine);
+    const items = entries.map(([k, v]) => ({ line: k.loc.line, render: () => concat(this.term(k, 'item'), text(': '), this.term(v, 'item')) }));
+    const open = this.src.indexAt(loc);
+    const first = entries[0]?.[0];
+    const newlineBeforeFirst = first !== undefined && open !== undefined && first.loc.line > this.src.tokens[open]!.loc.line;
+    return this.iterable('{', '}', items, open, newlineBeforeFirst, true);
   }
 
-  private splitBlock(open: string, close: string, items: Array<{ line: number; block: Block }>, openLine: number, closeLine: number): Block {
+  /**
+   * OPA's writeIterable: items are grouped by the row they start on. Several rows, or a line break
+   * before the first item, give one row a line with a trailing comma, the comments above each row
+   * kept (never a blank line between rows); otherwise one line, whatever lines the items span.
+   */
+  private iterable(open: string, close: string, items: Array<{ line: number; render: () => Block }>, openIndex: number | undefined, newlineBeforeFirst: boolean, commentsAtClose: boolean): Block {
+    const openLine = openIndex === undefined ? 0 : this.src.tokens[openIndex]!.loc.line;
+    const closeLine = openIndex === undefined ? 0 : this.src.tokens[this.src.closing(openIndex)]!.loc.line;
+    const multiline = newlineBeforeFirst || items.some((item, i) => i > 0 && item.line > items[i - 1]!.line);
+    if (!multiline) return concat(text(open, openLine), ...joinWith(items.map((item) => item.render()), ', '), text(close, closeLine));
     const inner: Block = [];
-    let previousEnd = openLine;
-    for (const item of items) {
-      // Comments are taken in source order: the ones before this item were not taken by its own terms.
-      const comments = this.takeLeading(item.line);
-      inner.push(...this.itemWithComments(comments, item.block, item.line, previousEnd, inner.length === 0));
-      previousEnd = Math.max(previousEnd, span(item.block).to);
+    for (let i = 0; i < items.length;) {
+      const row = items[i]!.line;
+      // Taken before the row is printed: brackets inside it take the comments above their own items.
+      const comments = this.takeLeading(row);
+      const group: Block[] = [];
+      for (; i < items.length && items[i]!.line === row; i++) group.push(items[i]!.render());
+      inner.push(...this.commentsBefore(comments, row), ...concat(...joinWith(group, ', '), text(',')));
     }
-    inner.push(...this.itemWithComments(this.takeLeading(closeLine), [], closeLine, previousEnd, inner.length === 0));
-    return [...text(open, openLine), ...indent(inner), ...text(close, closeLine)];
+    if (commentsAtClose) inner.push(...this.commentsBefore(this.takeLeading(closeLine), closeLine));
+    return [{ ...text(open, openLine)[0]!, opens: true }, ...indent(inner), ...text(close, closeLine)];
   }
 
-  private comprehension(open: string, close: string, head: Block, body: Body, loc: Location): Block {
-    const { split, openLine, closeLine } = this.splitInSource(this.src.indexAt(loc));
-    if (!split) {
-      const exprs = body.map((e) => this.expr(e, true));
-      if (exprs.every((b) => b.length === 1)) return concat(text(open, openLine), head, text(' | '), ...joinWith(exprs, '; '), text(close, closeLine));
-    }
-    const lines: Block = [];
-    let previousEnd = openLine;
-    for (const e of body) {
-      const block = this.expr(e, true);
-      lines.push(...this.itemWithComments(this.takeLeading(e.loc.line), block, e.loc.line, previousEnd, lines.length === 0));
-      previousEnd = Math.max(previousEnd, span(block).to);
-    }
-    lines.push(...this.itemWithComments(this.takeLeading(closeLine), [], closeLine, previousEnd, lines.length === 0));
-    return [...concat(text(open, openLine), head, text(' |')), ...indent(lines), ...text(close, closeLine)];
+  /**
+   * OPA's writeComprehensionBody: the body goes on lines of its own when it starts below the head
+   * term or its expressions start on more than one row; otherwise `[x | a; b]` on one line.
+   */
+  private comprehension(open: string, close: string, head: Block, headLine: number, body: Body, loc: Location): Block {
+    const { openLine, closeLine } = this.splitInSource(this.src.indexAt(loc));
+    const multiline = body[0]!.loc.line > headLine || body.some((e, i) => i > 0 && e.loc.line > body[i - 1]!.loc.line);
+    if (!multiline) return concat(text(open, openLine), head, text(' | '), ...joinWith(body.map((e) => this.expr(e, true)), '; '), text(close, closeLine));
+    return [...concat(text(open, openLine), head, text(' |')), ...indent(this.bodyLines(body, closeLine)), ...text(close, closeLine)];
   }
 
   // ---- output ----
@@ -421,12 +509,20 @@ class Formatter {
   private render(block: Block): string {
     const lines = collapseBlanks(block);
     const rendered = lines.map((l) => ({ ...l, comments: [] as string[] }));
+    const targets = this.trailing.map((c) => rendered.findIndex((l) => l.from !== 0 && l.from <= c.line && c.line <= l.to));
+    // OPA's delayBeforeEnd: a comment on the line that opens a collection written one row a line
+    // goes after the first row. Where that row has a comment of its own, OPA gives up formatting the
+    // collection (it prints its source text); the comment stays on the opening line here.
+    targets.forEach((t, i) => {
+      const next = rendered[t + 1];
+      if (t >= 0 && rendered[t]!.opens && next && next.from !== 0 && !targets.includes(t + 1)) targets[i] = t + 1;
+    });
     const orphans: string[] = [];
-    for (const c of this.trailing) {
-      const target = rendered.find((l) => l.from !== 0 && l.from <= c.line && c.line <= l.to);
+    this.trailing.forEach((c, i) => {
+      const target = rendered[targets[i]!];
       if (target) target.comments.push(c.text);
       else orphans.push(c.text);
-    }
+    });
     const out = rendered.map((l) => {
       const body = l.text === '' && l.comments.length === 0 ? '' : '\t'.repeat(l.indent) + l.text;
       return [body, ...l.comments].filter((s) => s !== '').join(' ');
@@ -453,6 +549,19 @@ function containsTemplate(node: unknown): boolean {
   if (node === null || typeof node !== 'object') return false;
   if ((node as { type?: unknown }).type === 'templatestring') return true;
   return Object.entries(node).some(([k, v]) => k !== 'loc' && containsTemplate(v));
+}
+
+/**
+ * OPA's writeRules keeps two rules together, with no blank line, when both have at most one body
+ * expression, neither is a default, and the second starts on the row after the first.
+ */
+function grouped(previous: Rule, next: Rule): boolean {
+  const groupable = (r: Rule) => !r.default && r.body.length <= 1;
+  return groupable(previous) && groupable(next) && next.loc.line === previous.loc.line + 1;
+}
+
+function commentLine(c: Comment): Line {
+  return { indent: 0, text: c.text, from: 0, to: 0 };
 }
 
 function joinWith(blocks: Block[], separator: string): Block[] {

@@ -273,6 +273,30 @@ const CASES: Case[] = [
     source: "package p\n\nf(\n\tx, # the x\n\ty,\n) := x + y\n",
     expected: "package p\n\nf(\n\tx, # the x\n\ty,\n) := x + y\n",
   },
+  {
+    name: "a body whose one expression starts on the head's row goes on that line, wherever its brace closes",
+    opa: "writeRule: len(Body) == 1 and Body[0].Location.Row == headEndRow, so ` if <expr>` and endLine",
+    source: "package p\n\np if { input.x\n}\n\nq contains x if { x := 1 }\n",
+    expected: "package p\n\np if input.x\n\nq contains x if x := 1\n",
+  },
+  {
+    name: "comments inside a body printed on the head's line wait for the next rule",
+    opa: "writeRule's one-line branch returns without insertComments at closingLoc; writeRules \u2192 insertComments writes them above the next rule",
+    source: "package p\n\np if { input.x # c\n\t# d\n}\n\nq := 1\n",
+    expected: "package p\n\np if input.x # c\n\n# d\n\nq := 1\n",
+  },
+  {
+    name: "an else after a body kept on the head's line starts a paragraph",
+    opa: "writeRule's one-line branch ends the line; writeElse: the else is on the rule's row, not inline, so blankLine",
+    source: "package p\n\nf(x) := 1 if x > 0 else := 2\n",
+    expected: "package p\n\nf(x) := 1 if x > 0\n\nelse := 2\n",
+  },
+  {
+    name: "an else whose body is kept on its line ends the inline chain",
+    opa: "writeRule for the else takes the one-line branch; the next writeElse starts a paragraph",
+    source: "package p\n\nf(x) := 1 if {\n\tx > 1\n} else := 2 if x < 0 else := 3\n",
+    expected: "package p\n\nf(x) := 1 if {\n\tx > 1\n} else := 2 if x < 0\n\nelse := 3\n",
+  },
 ];
 
 /** The parsed module without positions: formatting may move code, never change it. */
