@@ -122,34 +122,25 @@ class Compiler {
     return { start: i, holes: [...f1.holes, ...f2.holes], nullable: f1.nullable || f2.nullable };
   }
 
+  /**
+   * An Alt that prefers entering f1: out when greedy, arg when not, since the VM tries out first.
+   * The returned hole is the other branch, the way past f1.
+   */
+  private altPreferring(f1: Frag, greedy: boolean): Hole {
+    const i = this.add(greedy ? { op: 'alt', out: f1.start, arg: 0 } : { op: 'alt', out: 0, arg: f1.start });
+    return greedy ? [i, 'arg'] : [i, 'out'];
+  }
+
   private quest(f1: Frag, greedy: boolean): Frag {
-    const i = this.add({ op: 'alt', out: 0, arg: 0 });
-    const inst = this.insts[i] as { out: number; arg: number };
-    let holes: Hole[];
-    if (greedy) {
-      inst.out = f1.start;
-      holes = [[i, 'arg']];
-    } else {
-      inst.arg = f1.start;
-      holes = [[i, 'out']];
-    }
-    return { start: i, holes: [...holes, ...f1.holes], nullable: true };
+    const skip = this.altPreferring(f1, greedy);
+    return { start: skip[0], holes: [skip, ...f1.holes], nullable: true };
   }
 
   /** Go's loop: an Alt whose preferred branch goes back into f1. */
   private loop(f1: Frag, greedy: boolean): Frag {
-    const i = this.add({ op: 'alt', out: 0, arg: 0 });
-    const inst = this.insts[i] as { out: number; arg: number };
-    let holes: Hole[];
-    if (greedy) {
-      inst.out = f1.start;
-      holes = [[i, 'arg']];
-    } else {
-      inst.arg = f1.start;
-      holes = [[i, 'out']];
-    }
-    this.patch(f1.holes, i);
-    return { start: i, holes, nullable: false };
+    const exit = this.altPreferring(f1, greedy);
+    this.patch(f1.holes, exit[0]);
+    return { start: exit[0], holes: [exit], nullable: false };
   }
 
   private star(f1: Frag, greedy: boolean): Frag {
