@@ -514,8 +514,9 @@ class Formatter {
     // goes after the first row. Where that row has a comment of its own, OPA gives up formatting the
     // collection (it prints its source text); the comment stays on the opening line here.
     targets.forEach((t, i) => {
-      const next = rendered[t + 1];
-      if (t >= 0 && rendered[t]!.opens && next && next.from !== 0 && !targets.includes(t + 1)) targets[i] = t + 1;
+      let to = t;
+      while (to >= 0 && rendered[to]!.opens && rendered[to + 1] && rendered[to + 1]!.from !== 0) to++;
+      if (to !== t && !targets.includes(to)) targets[i] = to;
     });
     const orphans: string[] = [];
     this.trailing.forEach((c, i) => {

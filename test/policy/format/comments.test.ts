@@ -297,6 +297,12 @@ const CASES: Case[] = [
     source: "package p\n\nf(x) := 1 if {\n\tx > 1\n} else := 2 if x < 0 else := 3\n",
     expected: "package p\n\nf(x) := 1 if {\n\tx > 1\n} else := 2 if x < 0\n\nelse := 3\n",
   },
+  {
+    name: "a comment after nested opening brackets moves past every one of them",
+    opa: "each multi-line writeIterable calls delayBeforeEnd before its first line end, so the comment waits for the first row of the innermost",
+    source: "package p\n\nx := [[ # c\n\t1,\n\t2,\n], [3]]\n",
+    expected: "package p\n\nx := [\n\t[\n\t\t1, # c\n\t\t2,\n\t],\n\t[3],\n]\n",
+  },
 ];
 
 /** The parsed module without positions: formatting may move code, never change it. */
