@@ -65,6 +65,22 @@ denials contains reason("call_rate_exceeded", concat("", ["call limit of ", form
 	input.usage.calls_last_minute >= limit
 }
 
+# Whether a budget rule above can read input.usage for this call. The gateway reads the agent's
+# usage (a database round trip) only when this is true, or when a policy does not say: keep it in
+# step with every rule that reads input.usage.
+default usage_needed := false
+
+usage_needed if {
+	some grant in matching_grants
+	"calls_per_minute" in object.keys(grant.constraints)
+}
+
+usage_needed if {
+	writes
+	some grant in matching_grants
+	"write_budget_per_hour" in object.keys(grant.constraints)
+}
+
 # Approval obligations (only meaningful when the call is allowed).
 approvals contains reason("destructive_tool", concat("", ["tool ", input.action.tool, " is destructive and needs the owner's approval"])) if {
 	tool_kind == "destructive"
@@ -107,6 +123,7 @@ decision := {
 		"project_scope": project_scope,
 	},
 	"matched_grants": sort([id | some id in matched_grant_ids]),
+	"usage_needed": usage_needed,
 }
 
 reason(code, message) := {"code": code, "message": message}

@@ -163,6 +163,33 @@ test_denies_calls_over_rate_limit if {
 	codes(d) == {"call_rate_exceeded"}
 }
 
+# usage_needed says when the gateway must read the agent's usage: exactly when a budget rule can fire.
+test_usage_not_needed_without_a_budget if {
+	g := grant_with({"constraints": {"approval_required_kinds": ["destructive"]}})
+	d := decision with input as call("create_work_item", "P1", [g]) with data.catalog as fixture_catalog
+	d.usage_needed == false
+}
+
+test_usage_needed_for_a_call_rate_limit if {
+	g := grant_with({"constraints": {"calls_per_minute": 10}})
+	d := decision with input as call("get_work_item", "P1", [g]) with data.catalog as fixture_catalog
+	d.usage_needed == true
+}
+
+test_usage_needed_for_a_write_budget_on_a_write_only if {
+	g := grant_with({"constraints": {"write_budget_per_hour": 5}})
+	write := decision with input as call("create_work_item", "P1", [g]) with data.catalog as fixture_catalog
+	write.usage_needed == true
+	read := decision with input as call("get_work_item", "P1", [g]) with data.catalog as fixture_catalog
+	read.usage_needed == false
+}
+
+test_usage_not_needed_for_a_budget_of_a_grant_that_does_not_match if {
+	other := grant_with({"id": "g-other", "projects": ["P2"], "constraints": {"calls_per_minute": 1}})
+	d := decision with input as call("get_work_item", "P1", [grant_p1, other]) with data.catalog as fixture_catalog
+	d.usage_needed == false
+}
+
 test_reports_every_denial_reason if {
 	inp := call_with("update_work_item", "P2", [grant_p1], {"agent": {"id": "agent-1", "status": "revoked"}})
 	d := decision with input as inp with data.catalog as fixture_catalog

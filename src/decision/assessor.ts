@@ -76,18 +76,33 @@ export class Assessor {
   /**
    * Loads grants and usage, builds the decision input and asks the policy. `usageTx`: the
    * transaction holding the agent's usage lock, whose connection reads the usage.
+   *
+   * The usage costs a database round trip, so a call whose grants are already known asks the
+   * policy first with the usage unread: when the decision says no rule of it can read the usage
+   * (`usage_needed: false`, no budget applies), that decision stands; otherwise, and whenever the
+   * policy does not say, the usage is read and the policy asked again with the real figures.
    */
   async assessKnown(ctx: CallContext, contract: ToolContract, args: Record<string, unknown>, resource: PolicyResource, usageTx?: EntityManager): Promise<Assessment> {
     const readUsage = () => (usageTx ? loadUsageIn(usageTx, ctx.agent.id) : this.usage.read(ctx.agent.id));
+    // Read at once, beside the grants, when the grants must be loaded anyway or the call holds the usage lock (it has a budget).
+    const eager = usageTx !== undefined || ctx.grants === undefined;
     const [grants, read] = await Promise.all([
       ctx.grants ?? this.deps.identity.grants.liveGrants(this.deps.orm.em, ctx.agent.id),
-      policyReadsUsage(this.deps.engine) ? readUsage() : UNREAD_USAGE,
+      eager && policyReadsUsage(this.deps.engine) ? readUsage() : UNREAD_USAGE,
     ]);
+    const policyGrants = grants.map(policyGrant);
+    const first = this.decideWith(ctx, contract, args, resource, policyGrants, read);
     // A build that reads usage may have been loaded while this call waited: it gets the real figures.
-    // Nothing awaits between this check and the evaluation below, so no other build can slip in.
-    const usage = read === UNREAD_USAGE && policyReadsUsage(this.deps.engine) ? await readUsage() : read;
+    // Nothing awaits between this check and the evaluation above, so no other build can slip in.
+    if (read !== UNREAD_USAGE || !policyReadsUsage(this.deps.engine)) return first;
+    if (first.decision === null || first.decision.usage_needed === false) return first;
+    return this.decideWith(ctx, contract, args, resource, policyGrants, await readUsage());
+  }
+
+  /** Builds the decision input and evaluates `gateway/decision`; a policy failure is a denial. */
+  private decideWith(ctx: CallContext, contract: ToolContract, args: Record<string, unknown>, resource: PolicyResource, grants: PolicyGrant[], usage: Usage): Assessment {
     const kind = contract['x-gateway'].kind;
-    const input = this.input(ctx, grants.map(policyGrant), usage, contract.name, kind, args, resource);
+    const input = this.input(ctx, grants, usage, contract.name, kind, args, resource);
     const startedPolicy = performance.now();
     let decision: Decision;
     let revision: string | null = null;

@@ -48,6 +48,8 @@ export interface Decision {
     project_scope: '*' | string[];
   };
   matched_grants: string[];
+  /** False when no rule of the decision can read `input.usage` for this call; absent means it may. */
+  usage_needed?: boolean;
 }
 
 /** One catalogue entry per tool, from its contract in schemas/tools/. */
