@@ -59,6 +59,20 @@ export class DerCursor {
   }
 }
 
+/**
+ * The DER element at the start of `buf`, or Go's `message` for the structure being read where the
+ * element is malformed: Go names the structure in its error, not the DER fault. An element this
+ * reader cannot read exactly (NotExactError) still stops the built-in rather than fail.
+ */
+export function readDerOr(buf: Buffer, builtin: string, message: string): Der {
+  try {
+    return readDer(buf, 0, builtin);
+  } catch (err) {
+    if ((err as Error).name === 'NotExactError') throw err;
+    fail(message);
+  }
+}
+
 /** cryptobyte's readBase128Int: at most 5 bytes, minimal, below 2^31. */
 function base128(bytes: Buffer, pos: number): [number, number] | undefined {
   let ret = 0;

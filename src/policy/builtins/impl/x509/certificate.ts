@@ -6,8 +6,8 @@
  */
 import { fail, type JsonObject, type JsonValue } from '../../value.js';
 import { integerResult } from '../units.js';
-import { readDer, type Der } from '../der.js';
-import { DerCursor, TAG, goTimeJson, readBigInteger, readBitString, readTime, rightAligned, type GoTime } from './asn1.js';
+import { readDer } from '../der.js';
+import { DerCursor, TAG, goTimeJson, readBigInteger, readDerOr, readBitString, readTime, rightAligned, type GoTime } from './asn1.js';
 import { extensionsJson, parseExtension, processExtensions, type Extension, type ExtensionFields } from './extensions.js';
 import { ipString } from './go-text.js';
 import { pkixNameJson } from './pkix-name.js';
@@ -35,13 +35,7 @@ export interface Certificate {
 
 /** parseCertificate: the first certificate of `der`; its `raw` tells where the next one starts. */
 export function parseCertificate(der: Buffer, builtin: string): Certificate {
-  let outer: Der;
-  try {
-    outer = readDer(der, 0, builtin);
-  } catch (err) {
-    if ((err as Error).name === 'NotExactError') throw err;
-    fail('x509: malformed certificate');
-  }
+  const outer = readDerOr(der, builtin, 'x509: malformed certificate');
   if (outer.tag !== TAG.SEQUENCE) fail('x509: malformed certificate');
   const input = new DerCursor(outer.content, builtin);
   const tbsEl = input.read(TAG.SEQUENCE, 'x509: malformed tbs certificate');

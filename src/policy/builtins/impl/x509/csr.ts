@@ -7,7 +7,7 @@
 import { asString, fail, notExact, type JsonObject, type JsonValue } from '../../value.js';
 import { readDer, type Der } from '../der.js';
 import { pemDecode } from '../private-keys.js';
-import { DerCursor, TAG, oidEquals, parseOid, readBitString, readBoolean, readInt, readOid, rightAligned } from './asn1.js';
+import { DerCursor, TAG, oidEquals, parseOid, readBitString, readBoolean, readDerOr, readInt, readOid, rightAligned } from './asn1.js';
 import { extensionsJson, subjectAltNames, type Extension, type ExtensionFields } from './extensions.js';
 import { ipString } from './go-text.js';
 import { decodeBase64 } from './input.js';
@@ -97,13 +97,7 @@ export function parseCertificateRequest(input: unknown): JsonObject {
   const der = requestDer(asString(input, 'operand 1'));
   // encoding/asn1 compares the tag before it looks at the length.
   if (der.length > 0 && der[0] !== TAG.SEQUENCE) fail(STRUCTURE);
-  let outer: Der;
-  try {
-    outer = readDer(der, 0, NAME);
-  } catch (err) {
-    if ((err as Error).name === 'NotExactError') throw err;
-    fail('asn1: structure error: truncated or malformed request');
-  }
+  const outer = readDerOr(der, NAME, 'asn1: structure error: truncated or malformed request');
   if (outer.end !== der.length) fail('asn1: syntax error: trailing data');
   const top = children(outer, TAG.SEQUENCE);
   const tbsEl = top.next(STRUCTURE);

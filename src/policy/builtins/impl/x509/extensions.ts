@@ -4,8 +4,8 @@
  * mirrors parser.go (Go 1.25), including what it leaves unread.
  */
 import { fail, notExact, type JsonObject, type JsonValue } from '../../value.js';
-import { readDer, type Der } from '../der.js';
-import { DerCursor, TAG, isIA5, oidDerString, oidDerToInts, oidEquals, parseOid, readBitString, readBoolean, readInt, readOid, validOidDer } from './asn1.js';
+import type { Der } from '../der.js';
+import { DerCursor, TAG, isIA5, oidDerString, oidDerToInts, oidEquals, parseOid, readBitString, readBoolean, readDerOr, readInt, readOid, validOidDer } from './asn1.js';
 import { domainNameValid, ipNetJson, ipString, parseUri } from './go-text.js';
 import { isIP } from 'node:net';
 import { parseMailbox } from './mailbox.js';
@@ -95,13 +95,7 @@ const push = <T>(list: T[] | null, item: T): T[] => [...(list ?? []), item];
 
 /** The value element an extension's OCTET STRING holds (cryptobyte reads the first, ignores the rest). */
 function first(value: Buffer, builtin: string, tag: number, message: string): Der {
-  let el: Der;
-  try {
-    el = readDer(value, 0, builtin);
-  } catch (err) {
-    if ((err as Error).name === 'NotExactError') throw err;
-    fail(message);
-  }
+  const el = readDerOr(value, builtin, message);
   if (el.tag !== tag) fail(message);
   return el;
 }
