@@ -317,7 +317,7 @@ class Formatter {
     if (assignment && args.length === 2 && this.isInfixAt(operator, assignment)) {
       return concat(this.term(args[0]!, 'expr'), text(` ${assignment} `), this.term(args[1]!, 'expr'));
     }
-    return this.term({ type: 'call', operator, args, loc }, 'expr');
+    return this.term({ type: 'call', operator, args, loc }, 'exprcall');
   }
 
   /** Whether a call came from an operator in the source (its operator location holds the symbol). */
@@ -335,14 +335,15 @@ class Formatter {
 
   /**
    * `context` says where the term stands: `expr` (top of an expression: `k, v in xs` needs no
-   * parentheses), `item` (inside brackets, where a top-level `|` would start a comprehension).
+   * parentheses), `exprcall` (the expression's own operator call), `item` (inside brackets, where a
+   * top-level `|` would start a comprehension).
    */
-  private term(t: Term, context: 'expr' | 'item' | 'plain' = 'plain'): Block {
+  private term(t: Term, context: 'expr' | 'exprcall' | 'item' | 'plain' = 'plain'): Block {
     const infix = this.infixOf(t);
     if (infix && t.type === 'call') {
-      const block = this.infix(t, infix.symbol, infix.precedence);
+      const block = this.infix(t, infix.symbol, infix.precedence, context === 'exprcall');
       const ternary = t.args.length === 3;
-      const needsParens = (ternary && context !== 'expr') || (context === 'item' && infix.symbol === '|');
+      const needsParens = (ternary && context !== 'expr' && context !== 'exprcall') || (context === 'item' && infix.symbol === '|');
       return needsParens ? concat(text('('), block, text(')')) : block;
     }
     switch (t.type) {
@@ -370,11 +371,15 @@ class Formatter {
     return this.infixOf(t) ? concat(text('('), block, text(')')) : block;
   }
 
-  private infix(t: CallTerm, symbol: string, precedence: number): Block {
+  private infix(t: CallTerm, symbol: string, precedence: number, expression = false): Block {
+    // OPA's writeCall writes every operator operand of an operator in parentheses (writeTermParens
+    // with parens set), whatever the precedence; an `in` gets none there, and neither do the operands
+    // of an expression's own operator (writeFunctionCall): those keep parentheses only where leaving
+    // them out would regroup the operands.
     const operand = (x: Term, right: boolean): Block => {
       const inner = this.infixOf(x);
       const block = this.term(x);
-      const wrap = inner && (inner.precedence < precedence || (right && inner.precedence === precedence));
+      const wrap = inner && ((!expression && inner.symbol !== 'in') || inner.precedence < precedence || (right && inner.precedence === precedence));
       return wrap ? concat(text('('), block, text(')')) : block;
     };
     const args = t.args;

@@ -52,7 +52,8 @@ p contains x if {
 
 // As OPA's format.go prints it: writeRules never keeps a default rule next to the following one,
 // and writeBody puts a blank line before an expression that does not start on the row after the
-// previous one, so a comment between two expressions gets one above it.
+// previous one, so a comment between two expressions gets one above it; writeCall puts an
+// operator that is an operand of another in parentheses.
 const CANONICAL = `# header
 
 package a.b
@@ -64,7 +65,7 @@ import rego.v1
 default allow := false
 
 allow if input.x == 1
-f(x) = y if y := x + 1 * 2
+f(x) = y if y := x + (1 * 2)
 
 p contains x if {
 \tsome x in [1, 2, 3]
@@ -146,6 +147,11 @@ describe('policy fmt: the canonical layout', function () {
       }
     }
     expect(formatted).to.be.greaterThan(1000);
+  });
+
+  it('writes an operator that is an operand of another in parentheses, as format.go\'s writeCall does', () => {
+    const source = 'package t\n\nw := 1 + 2 * 3\n\nv := 1 - 2 - 3\n\nz := (1 + 2) * 3\n\np if {\n\tx := input.a + input.b - count(input.c)\n\tx > 1 + 1\n}\n';
+    expect(expectStable(source)).to.equal('package t\n\nw := 1 + (2 * 3)\n\nv := (1 - 2) - 3\n\nz := (1 + 2) * 3\n\np if {\n\tx := (input.a + input.b) - count(input.c)\n\tx > 1 + 1\n}\n');
   });
 
   it('refuses a module that does not parse, naming file:line:col', () => {
