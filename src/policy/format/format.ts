@@ -277,11 +277,27 @@ class Formatter {
     switch (e.kind) {
       case 'term': out = this.term(e.term, top ? 'expr' : 'item'); break;
       case 'call': out = this.callExpr(e.operator, e.args, e.loc); break;
-      case 'some': out = text(`some ${e.vars.map((v) => v.name).join(', ')}`, e.loc.line); break;
+      case 'some': out = this.someVars(e); break;
       case 'somein': out = concat(text('some ', e.loc.line), e.key ? concat(this.term(e.key), text(', ')) : [], this.term(e.value), text(' in '), this.term(e.domain)); break;
       case 'every': out = concat(text('every ', e.loc.line), e.key ? text(`${e.key.name}, `) : [], text(e.value.name), text(' in '), this.term(e.domain), text(' '), this.everyBody(e)); break;
     }
     return this.withs(concat(text(prefix, e.loc.line), out), e.with);
+  }
+
+  /** OPA's writeSomeDecl: a variable on a row below the one before it starts a line one level in. */
+  private someVars(e: Extract<Expr, { kind: 'some' }>): Block {
+    let out = text('some ', e.loc.line);
+    let row = e.loc.line;
+    e.vars.forEach((v, i) => {
+      const name = text(i < e.vars.length - 1 ? `${v.name},` : v.name, v.loc.line);
+      if (v.loc.line > row) {
+        out = [...out, ...indent(name)];
+        row = v.loc.line;
+      } else {
+        out = concat(out, text(i > 0 ? ' ' : ''), name);
+      }
+    });
+    return out;
   }
 
   /** OPA's writeExpr: a `with` on a row below the expression's terms (or the `with` before it) starts a line one level in. */

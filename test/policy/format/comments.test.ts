@@ -303,6 +303,12 @@ const CASES: Case[] = [
     source: "package p\n\nx := [[ # c\n\t1,\n\t2,\n], [3]]\n",
     expected: "package p\n\nx := [\n\t[\n\t\t1, # c\n\t\t2,\n\t],\n\t[3],\n]\n",
   },
+  {
+    name: "a comment after a some declaration split over lines stays on its first line",
+    opa: "writeSomeDecl registers it at the declaration's row and ends that line before a variable on a later row, written one level in",
+    source: "package p\n\np if {\n\tsome x, # the key\n   y\n\tx := y\n}\n",
+    expected: "package p\n\np if {\n\tsome x, # the key\n\t\ty\n\tx := y\n}\n",
+  },
 ];
 
 /** The parsed module without positions: formatting may move code, never change it. */
