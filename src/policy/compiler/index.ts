@@ -2,16 +2,12 @@
  * regoc: Rego v1 sources in, an OPA-ABI WebAssembly module and its manifest out.
  * Stages: parser -> checks (normalised AST) -> planner (IR) -> AssemblyScript backend -> asc.
  */
-import { parseModule, parseQuery } from './parser/index.js';
-import { checkProgram } from './check/index.js';
+import { checkedProgram, entrypointPaths } from './front-end.js';
 import { planProgram } from './planner/index.js';
 import { generateAssemblyScript } from './wasm/backend.js';
 import { compileAssemblyScript, prepareAssemblyScript } from './wasm/asc-driver.js';
 import { inputPathsRead } from './ir/input-paths.js';
 import { buildManifest, type Manifest, type SourceFile } from './manifest.js';
-import { lookupBuiltin } from '../builtins/index.js';
-import { CompileError } from './ast/index.js';
-import { moduleDiagnostics } from '../check/module-checks.js';
 
 export type { Manifest, SourceFile } from './manifest.js';
 export { sourceRevision } from './manifest.js';
@@ -34,14 +30,8 @@ export interface CompiledPolicy { wasm: Uint8Array; manifest: Manifest }
 
 export async function compilePolicy(files: SourceFile[], options: CompileOptions): Promise<CompiledPolicy> {
   prepareAssemblyScript();
-  const modules = files.map((f) => parseModule(f.text, f.path));
-  const queries = (options.queries ?? []).map((q) => ({ name: q.name, body: parseQuery(q.query, `<query ${q.name}>`) }));
-  const program = checkProgram(modules, { queries, builtins: { lookupBuiltin } });
-  // What `policy check` refuses (as `opa build` does) never builds: one implementation for both.
-  const refused = moduleDiagnostics(modules, program);
-  if (refused.length > 0) throw new CompileError(refused);
-  const entrypoints = (options.entrypoints ?? []).map((name) => ({ name, path: name.split('/').filter((p) => p !== '') }));
-  const ir = planProgram(program, entrypoints, program.queries, { allowNetwork: options.allowNetwork === true });
+  const { program } = checkedProgram(files, options.queries);
+  const ir = planProgram(program, entrypointPaths(options.entrypoints), program.queries, { allowNetwork: options.allowNetwork === true });
   const wasm = await compileAssemblyScript(generateAssemblyScript(ir), options.optimize ?? false);
   const names = ir.plans.map((p) => p.name);
   return { wasm, manifest: buildManifest(files, names, ir.hostBuiltins, inputPathsRead(ir)) };

@@ -4,13 +4,10 @@
  * coverage counts and the source names of the variables the checks renamed.
  */
 import type { Body, Expr, Module, Rule, Term, VarTerm } from '../compiler/ast/index.js';
-import { parseModule, parseQuery } from '../compiler/parser/index.js';
-import { checkProgram } from '../compiler/check/index.js';
+import { parseModule } from '../compiler/parser/index.js';
+import { checkedProgram, entrypointPaths } from '../compiler/front-end.js';
 import { planProgram } from '../compiler/planner/index.js';
-import { CompileError } from '../compiler/ast/index.js';
-import { moduleDiagnostics } from '../check/module-checks.js';
 import type { SourceFile } from '../compiler/index.js';
-import { lookupBuiltin } from '../builtins/index.js';
 import { Interpreter } from './interpreter.js';
 
 export interface PreparedPolicy {
@@ -38,14 +35,9 @@ export function preparePolicy(files: SourceFile[], options: PrepareOptions): Pre
     coverable.set(m.file, lines);
     walkModule(m, (v) => atLoc.set(locKey(v.loc), v.name), (line) => lines.add(line), (call) => ambiguous.add(locKey(call.loc)));
   }
-  const modules = files.map((f) => parseModule(f.text, f.path));
-  const queries = (options.queries ?? []).map((q) => ({ name: q.name, body: parseQuery(q.query, `<query ${q.name}>`) }));
-  const program = checkProgram(modules, { queries, builtins: { lookupBuiltin } });
   // The evaluator refuses what `policy build` refuses, so `policy eval` never answers for a policy OPA would reject.
-  const refused = moduleDiagnostics(modules, program);
-  if (refused.length > 0) throw new CompileError(refused);
-  const entrypoints = (options.entrypoints ?? []).map((name) => ({ name, path: name.split('/').filter((p) => p !== '') }));
-  const ir = planProgram(program, entrypoints, program.queries);
+  const { program } = checkedProgram(files, options.queries);
+  const ir = planProgram(program, entrypointPaths(options.entrypoints), program.queries);
   // A generated output variable shares its location with the call it stands for, so each
   // generated name takes the source name found at most of its occurrences.
   const votes = new Map<string, Map<string, number>>();
