@@ -69,7 +69,7 @@ describe('gateway policy through the engine (policies/ built by regoc)', functio
 
   it('allows a granted read and denies an ungranted write with a reason code', () => {
     const allowed = decide(engine, call('get_work_item', [grant('g1')]));
-    expect(allowed).to.deep.equal({ allow: true, reasons: [], obligations: { approval_required: false, approval_reasons: [], project_scope: ['P1'] }, matched_grants: ['g1'] });
+    expect(allowed).to.deep.equal({ allow: true, reasons: [], obligations: { approval_required: false, approval_reasons: [], project_scope: ['P1'] }, matched_grants: ['g1'], usage_needed: false });
     const denied = decide(engine, call('create_work_item', [grant('g1')]));
     expect(denied.allow).to.equal(false);
     expect(denied.reasons.map((r) => r.code)).to.deep.equal(['no_matching_grant']);
