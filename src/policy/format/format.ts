@@ -529,31 +529,46 @@ class Formatter {
   /** Lines to text, with each trailing comment appended to the line that holds its source line. */
   private render(block: Block): string {
     const lines = collapseBlanks(block);
-    const rendered = lines.map((l) => ({ ...l, comments: [] as string[] }));
+    const rendered = lines.map((l) => ({ ...l, comments: [] as string[], below: [] as string[] }));
     const targets = this.trailing.map((c) => rendered.findIndex((l) => l.from !== 0 && l.from <= c.line && c.line <= l.to));
+    const sharing = (t: number) => targets.filter((x) => x === t).length;
     // OPA's delayBeforeEnd: a comment on the line that opens a collection written one row a line
     // goes after the first row. Where that row has a comment of its own, OPA gives up formatting the
     // collection (it prints its source text); the comment stays on the opening line here.
-    targets.forEach((t, i) => {
+    // Later comments move first, so that an earlier one sees where they went (one run is enough).
+    for (let i = targets.length - 1; i >= 0; i--) {
+      const t = targets[i]!;
       let to = t;
-      while (to >= 0 && rendered[to]!.opens && rendered[to + 1] && rendered[to + 1]!.from !== 0) to++;
-      if (to !== t && !targets.includes(to)) targets[i] = to;
-    });
+      while (to >= 0 && rendered[to]!.opens && rendered[to + 1] && rendered[to + 1]!.from !== 0 && !targets.includes(to + 1)) to++;
+      if (to !== t && sharing(t) === 1) targets[i] = to;
+    }
     const orphans: string[] = [];
     this.trailing.forEach((c, i) => {
       const target = rendered[targets[i]!];
-      if (target) target.comments.push(c.text);
-      else orphans.push(c.text);
+      if (!target) orphans.push(c.text);
+      // Two comments from source lines printed as one (OPA fails on these): the later one goes on a
+      // line of its own below, where formatting the output again leaves it, in the same order.
+      else if (target.comments.length > 0) target.below.push(c.text);
+      else target.comments.push(c.text);
     });
-    const out = rendered.map((l) => {
+    const out: string[] = [];
+    let pending: { indent: number; texts: string[] } | undefined;
+    for (const l of rendered) {
       const body = l.text === '' && l.comments.length === 0 ? '' : '\t'.repeat(l.indent) + l.text;
-      return [body, ...l.comments].filter((s) => s !== '').join(' ');
-    });
+      if (pending && body !== '') {
+        const level = Math.max(pending.indent, l.indent);
+        out.push(...pending.texts.map((t) => '\t'.repeat(level) + t));
+        pending = undefined;
+      }
+      out.push([body, ...l.comments].filter((x) => x !== '').join(' '));
+      if (l.below.length > 0) pending = { indent: l.indent, texts: [...(pending?.texts ?? []), ...l.below] };
+    }
     // Comments that lost their line (rare: code moved onto another line) are kept at the end.
-    const leftover = [...orphans, ...this.leading.map((c) => c.text)];
+    const leftover = [...(pending?.texts ?? []), ...orphans, ...this.leading.map((c) => c.text)];
     if (leftover.length > 0) out.push('', ...leftover);
     return `${out.join('\n').replace(/\n+$/, '')}\n`;
   }
+
 }
 
 /** A copy located on `line` at no token, so that no source layout (split brackets, raw strings) applies. */
