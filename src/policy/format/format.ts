@@ -509,7 +509,9 @@ class Formatter {
       for (; i < items.length && items[i]!.line === row; i++) group.push(items[i]!.render());
       inner.push(...this.commentsBefore(comments, row), ...concat(...joinWith(group, ', '), text(',')));
     }
-    if (commentsAtClose) inner.push(...this.commentsBefore(this.takeLeading(closeLine), closeLine));
+    // A call's are left for the next node, as OPA leaves them, unless a comment after the `)` would
+    // then come first: the comments keep their order (deviation).
+    if (commentsAtClose || this.trailing.some((c) => c.line === closeLine)) inner.push(...this.commentsBefore(this.takeLeading(closeLine), closeLine));
     return [{ ...text(open, openLine)[0]!, opens: true }, ...indent(inner), ...text(close, closeLine)];
   }
 

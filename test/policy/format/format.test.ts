@@ -154,6 +154,42 @@ describe('policy fmt: the canonical layout', function () {
     expect(expectStable(source)).to.equal('package t\n\nw := 1 + (2 * 3)\n\nv := (1 - 2) - 3\n\nz := (1 + 2) * 3\n\np if {\n\tx := (input.a + input.b) - count(input.c)\n\tx > 1 + 1\n}\n');
   });
 
+  it('keeps comments (text and order), idempotence and the module on OPA\'s case modules with comments added after every line and below every opening bracket', async function () {
+    const dir = join(POLICIES_DIR, '..', '..', 'shared', 'conformance', 'opa-v1');
+    if (!existsSync(dir)) this.skip();
+    // Lines inside raw strings get comments too: they are string text then, the same before and after.
+    const commented = (m: string) => m.split('\n').map((l, i) => {
+      const t = l.trimEnd();
+      if (t === '' || t.trimStart().startsWith('#') || l.includes('`') || (l.includes('"') && l.includes('#'))) return l;
+      const below = /[{[(,]$/.test(t) ? `\n# below ${i}` : '';
+      return `${t} # after ${i}${below}`;
+    }).join('\n');
+    const withComments = (text: string) => {
+      const module = parseModule(text, 'x.rego');
+      return JSON.stringify(module, (k, v: unknown) => (k === 'loc' || k === 'file' ? undefined : v)) + JSON.stringify(comments(text));
+    };
+    let formatted = 0;
+    const files = [...new Set((await listCases(dir)).map((r) => r.file))];
+    for (const file of files) {
+      for (const c of await loadCaseFile(dir, file)) {
+        for (const m of c.modules ?? []) {
+          if (/future\.keywords\.(and|or|not)\b/.test(m)) continue;
+          const source = commented(m);
+          try {
+            parseModule(source, 'x.rego');
+          } catch {
+            continue;
+          }
+          const once = formatRego(source, 'x.rego');
+          expect(formatRego(once, 'x.rego'), `not idempotent:\n${once}`).to.equal(once);
+          expect(withComments(once), `changed:\n${source}\n---\n${once}`).to.equal(withComments(source));
+          formatted++;
+        }
+      }
+    }
+    expect(formatted).to.be.greaterThan(1000);
+  });
+
   it('refuses a module that does not parse, naming file:line:col', () => {
     expect(() => formatRego('package p\n\nallow if {\n', 'bad.rego')).to.throw(/bad\.rego:\d+:\d+: rego_parse_error/);
   });
