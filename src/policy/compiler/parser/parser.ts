@@ -39,6 +39,8 @@ export class Parser {
   private readonly comments: Comment[];
   private pos = 0;
   private logic: LogicKeywords = { and: false, or: false, not: false };
+  /** parseTerm's results by start position (see there); nothing else the parser keeps changes a term's reading. */
+  private readonly termsAt = new Map<number, { term: Term; end: number } | { error: CompileError }>();
 
   constructor(src: string, private readonly file: string, base?: { line: number; col: number }) {
     const lexer = new Lexer(src, file, base);
@@ -603,8 +605,31 @@ export class Parser {
     return this.parseBinary(FACTOR_OPS, () => this.parseTerm());
   }
 
-  /** A primary term with its ref/call suffixes. */
+  /**
+   * A primary term with its ref/call suffixes. Remembered by position: an array, set or object is
+   * first read as a possible comprehension head and then read again as items, so without this each
+   * level of nesting doubled the work (`[[[...]]]` 20 deep took a third of a second, 30 deep
+   * minutes: a policy, or a `rego.parse_module` argument, could stall the parser).
+   */
   parseTerm(): Term {
+    const start = this.pos;
+    const known = this.termsAt.get(start);
+    if (known !== undefined) {
+      if ('error' in known) throw known.error;
+      this.pos = known.end;
+      return known.term;
+    }
+    try {
+      const term = this.parseTermOnce();
+      this.termsAt.set(start, { term, end: this.pos });
+      return term;
+    } catch (err) {
+      if (err instanceof CompileError) this.termsAt.set(start, { error: err });
+      throw err;
+    }
+  }
+
+  private parseTermOnce(): Term {
     let term = this.parsePrimary();
     for (;;) {
       if (this.tok.spaceBefore) return term;
