@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { parseModule } from '../../../src/policy/compiler/parser/index.js';
 import { formatRego } from '../../../src/policy/format/index.js';
+import { commentsOf, moduleShape } from './support.js';
 
 /**
  * Where `policy fmt` puts comments (and the blank lines around them), case by case. Each expected
@@ -323,16 +324,6 @@ const CASES: Case[] = [
   },
 ];
 
-/** The parsed module without positions: formatting may move code, never change it. */
-function shape(text: string): string {
-  const strip = (x: unknown) => JSON.stringify(x, (k, v: unknown) => (k === 'loc' || k === 'file' ? undefined : v));
-  const module = parseModule(text, 'x.rego');
-  return strip({ ...module, imports: module.imports.map(strip).sort() });
-}
-
-function comments(text: string): string[] {
-  return [...text.matchAll(/#[^\n]*/g)].map((m) => m[0].trimEnd()).filter((c) => !c.startsWith('#"')).sort();
-}
 
 describe('policy fmt: comments placed as format.go places them', () => {
   it('has a case for each place a comment can stand', () => {
@@ -344,8 +335,8 @@ describe('policy fmt: comments placed as format.go places them', () => {
       const once = formatRego(c.source, 'x.rego');
       expect(once, `from:\n${c.source}`).to.equal(c.expected);
       expect(formatRego(once, 'x.rego'), 'not idempotent').to.equal(once);
-      expect(shape(once), 'meaning changed').to.equal(shape(c.source));
-      expect(comments(once), 'comments lost').to.deep.equal(comments(c.source));
+      expect(moduleShape(once), 'meaning changed').to.equal(moduleShape(c.source));
+      expect(commentsOf(once), 'comments lost').to.deep.equal(commentsOf(c.source));
     });
   }
 });

@@ -1,34 +1,21 @@
 import { expect } from 'chai';
-import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import policyCommand from '../../../src/cli/commands/policy.js';
 import { parseModule } from '../../../src/policy/compiler/parser/index.js';
-import { listCases, loadCaseFile } from '../../../src/policy/conformance/cases.js';
 import { formatRego, unifiedDiff } from '../../../src/policy/format/index.js';
 import { readRegoFiles } from '../../../src/policy/check/rego-files.js';
 import { POLICIES_DIR } from '../../../src/paths.js';
 import { Obj, fromJs, preparePolicy, toJs } from '../../../src/policy/topdown/index.js';
 import { captureOutput } from '../../support/capture-output.js';
-
-/** The parsed module without positions: formatting may move code, never change it. */
-function shape(text: string): string {
-  const strip = (x: unknown) => JSON.stringify(x, (k, v: unknown) => (k === 'loc' || k === 'file' ? undefined : v));
-  const module = parseModule(text, 'x.rego');
-  // Imports are sorted by the formatter; their order has no meaning.
-  return strip({ ...module, imports: module.imports.map(strip).sort() });
-}
-
-function comments(text: string): string[] {
-  return [...text.matchAll(/#[^\n]*/g)].map((m) => m[0].trimEnd()).filter((c) => !c.startsWith('#"')).sort();
-}
+import { commentsOf, moduleShape, opaCaseModules } from './support.js';
 
 function expectStable(source: string): string {
   const once = formatRego(source, 'x.rego');
   expect(formatRego(once, 'x.rego'), `not idempotent:\n${once}`).to.equal(once);
-  expect(shape(once), `meaning changed:\n${once}`).to.equal(shape(source));
-  expect(comments(once), `comments lost:\n${once}`).to.deep.equal(comments(source));
+  expect(moduleShape(once), `meaning changed:\n${once}`).to.equal(moduleShape(source));
+  expect(commentsOf(once), `comments lost:\n${once}`).to.deep.equal(commentsOf(source));
   return once;
 }
 
@@ -128,23 +115,15 @@ describe('policy fmt: the canonical layout', function () {
   });
 
   it('is idempotent and meaning-preserving on the modules of OPA\'s evaluation cases', async function () {
-    const dir = join(POLICIES_DIR, '..', '..', 'shared', 'conformance', 'opa-v1');
-    if (!existsSync(dir)) this.skip();
     let formatted = 0;
-    const files = [...new Set((await listCases(dir)).map((r) => r.file))];
-    for (const file of files) {
-      for (const c of await loadCaseFile(dir, file)) {
-        for (const m of c.modules ?? []) {
-          if (/future\.keywords\.(and|or|not)\b/.test(m)) continue;
-          try {
-            parseModule(m, 'x.rego');
-          } catch {
-            continue;
-          }
-          expectStable(m);
-          formatted++;
-        }
+    for (const m of await opaCaseModules()) {
+      try {
+        parseModule(m, 'x.rego');
+      } catch {
+        continue;
       }
+      expectStable(m);
+      formatted++;
     }
     expect(formatted).to.be.greaterThan(1000);
   });
@@ -155,8 +134,6 @@ describe('policy fmt: the canonical layout', function () {
   });
 
   it('keeps comments (text and order), idempotence and the module on OPA\'s case modules with comments added after every line and below every opening bracket', async function () {
-    const dir = join(POLICIES_DIR, '..', '..', 'shared', 'conformance', 'opa-v1');
-    if (!existsSync(dir)) this.skip();
     // Lines inside raw strings get comments too: they are string text then, the same before and after.
     const commented = (m: string) => m.split('\n').map((l, i) => {
       const t = l.trimEnd();
@@ -166,26 +143,20 @@ describe('policy fmt: the canonical layout', function () {
     }).join('\n');
     const withComments = (text: string) => {
       const module = parseModule(text, 'x.rego');
-      return JSON.stringify(module, (k, v: unknown) => (k === 'loc' || k === 'file' ? undefined : v)) + JSON.stringify(comments(text));
+      return JSON.stringify(module, (k, v: unknown) => (k === 'loc' || k === 'file' ? undefined : v)) + JSON.stringify(commentsOf(text));
     };
     let formatted = 0;
-    const files = [...new Set((await listCases(dir)).map((r) => r.file))];
-    for (const file of files) {
-      for (const c of await loadCaseFile(dir, file)) {
-        for (const m of c.modules ?? []) {
-          if (/future\.keywords\.(and|or|not)\b/.test(m)) continue;
-          const source = commented(m);
-          try {
-            parseModule(source, 'x.rego');
-          } catch {
-            continue;
-          }
-          const once = formatRego(source, 'x.rego');
-          expect(formatRego(once, 'x.rego'), `not idempotent:\n${once}`).to.equal(once);
-          expect(withComments(once), `changed:\n${source}\n---\n${once}`).to.equal(withComments(source));
-          formatted++;
-        }
+    for (const m of await opaCaseModules()) {
+      const source = commented(m);
+      try {
+        parseModule(source, 'x.rego');
+      } catch {
+        continue;
       }
+      const once = formatRego(source, 'x.rego');
+      expect(formatRego(once, 'x.rego'), `not idempotent:\n${once}`).to.equal(once);
+      expect(withComments(once), `changed:\n${source}\n---\n${once}`).to.equal(withComments(source));
+      formatted++;
     }
     expect(formatted).to.be.greaterThan(1000);
   });
