@@ -70,15 +70,16 @@ denials contains reason("call_rate_exceeded", concat("", ["call limit of ", form
 # step with every rule that reads input.usage.
 default usage_needed := false
 
+# Only a number can be reached by a count: any other limit compares the same whatever the usage.
 usage_needed if {
 	some grant in matching_grants
-	"calls_per_minute" in object.keys(grant.constraints)
+	is_number(grant.constraints.calls_per_minute)
 }
 
 usage_needed if {
 	writes
 	some grant in matching_grants
-	"write_budget_per_hour" in object.keys(grant.constraints)
+	is_number(grant.constraints.write_budget_per_hour)
 }
 
 # Approval obligations (only meaningful when the call is allowed).

@@ -190,6 +190,15 @@ test_usage_not_needed_for_a_budget_of_a_grant_that_does_not_match if {
 	d.usage_needed == false
 }
 
+# A limit that is not a number compares the same whatever the usage, so it needs none read.
+test_usage_not_needed_for_a_limit_that_is_not_a_number if {
+	g := grant_with({"constraints": {"calls_per_minute": "10"}})
+	idle := decision with input as call("get_work_item", "P1", [g]) with data.catalog as fixture_catalog
+	idle.usage_needed == false
+	busy := decision with input as call_with("get_work_item", "P1", [g], {"usage": {"calls_last_minute": 1000000, "writes_last_hour": 0}}) with data.catalog as fixture_catalog
+	busy.allow == idle.allow
+}
+
 test_reports_every_denial_reason if {
 	inp := call_with("update_work_item", "P2", [grant_p1], {"agent": {"id": "agent-1", "status": "revoked"}})
 	d := decision with input as inp with data.catalog as fixture_catalog
