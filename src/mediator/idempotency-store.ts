@@ -42,19 +42,27 @@ export interface StoredOutcome {
 
 const seconds = (ms: number) => ms / 1000;
 
+/** Where a claim statement takes its values: `?` for the ORM's positional ones, `$n` for a prepared statement's. */
+export interface ClaimPlaceholders {
+  agentId: string;
+  key: string;
+  tool: string;
+  requestHash: string;
+  claimToken: string;
+  decisionId: string;
+  leaseSeconds: string;
+  ttlSeconds: string;
+}
+
 /**
- * Claims a key: inserts an `in_progress` row, or replaces a row nobody may rely on any more (expired,
- * or `in_progress` past its lease with the same request and no write journaled for it, i.e. a
- * holder that stopped before sending anything). A key whose write is journaled is never taken over
- * here: the write may have landed, so the reconciler looks it up and completes or releases the key.
- * True when this caller now holds the key.
+ * The claim itself, one text for both places that claim a key (here and the keyed write's claim
+ * beside its journal entry, keyed-write-statements.ts), so they cannot disagree on when a key may
+ * be taken over. The placeholders appear in the order of the interface.
  */
-export async function claimKey(em: EntityManager, c: ClaimRequest): Promise<boolean> {
-  const rows = await sql<{ claim_token: string }>(
-    em,
-    `insert into idempotency_records
+export function claimKeySql(p: ClaimPlaceholders): string {
+  return `insert into idempotency_records
        (agent_id, idempotency_key, tool, request_hash, status, claim_token, decision_id, created_at, lease_expires_at, expires_at)
-     values (?, ?, ?, ?, 'in_progress', ?, ?, now(), now() + make_interval(secs => ?), now() + make_interval(secs => ?))
+     values (${p.agentId}, ${p.key}, ${p.tool}, ${p.requestHash}, 'in_progress', ${p.claimToken}, ${p.decisionId}, now(), now() + make_interval(secs => ${p.leaseSeconds}), now() + make_interval(secs => ${p.ttlSeconds}))
      on conflict (agent_id, idempotency_key) do update set
        tool = excluded.tool, request_hash = excluded.request_hash, status = 'in_progress',
        claim_token = excluded.claim_token, decision_id = excluded.decision_id, result = null, tasker_ref = null,
@@ -66,7 +74,24 @@ export async function claimKey(em: EntityManager, c: ClaimRequest): Promise<bool
             and idempotency_records.request_hash = excluded.request_hash
             and not exists (select 1 from tasker_writes w
                              where w.agent_id = idempotency_records.agent_id and w.idempotency_key = idempotency_records.idempotency_key))
-     returning claim_token`,
+     returning claim_token`;
+}
+
+const POSITIONAL: ClaimPlaceholders = {
+  agentId: '?', key: '?', tool: '?', requestHash: '?', claimToken: '?', decisionId: '?', leaseSeconds: '?', ttlSeconds: '?',
+};
+
+/**
+ * Claims a key: inserts an `in_progress` row, or replaces a row nobody may rely on any more (expired,
+ * or `in_progress` past its lease with the same request and no write journaled for it, i.e. a
+ * holder that stopped before sending anything). A key whose write is journaled is never taken over
+ * here: the write may have landed, so the reconciler looks it up and completes or releases the key.
+ * True when this caller now holds the key.
+ */
+export async function claimKey(em: EntityManager, c: ClaimRequest): Promise<boolean> {
+  const rows = await sql<{ claim_token: string }>(
+    em,
+    claimKeySql(POSITIONAL),
     [c.agentId, c.key, c.tool, c.requestHash, c.claimToken, c.decisionId, seconds(c.leaseMs), seconds(c.ttlMs)],
   );
   return rows.length === 1 && rows[0]!.claim_token === c.claimToken;

@@ -7,7 +7,7 @@
  * machinery; these cost one each on a keyed write's critical path.
  */
 import { runPrepared, type EntityManager, type PreparedStatement } from '../store/index.js';
-import type { ClaimRequest, StoredOutcome } from './idempotency-store.js';
+import { claimKeySql, type ClaimRequest, type StoredOutcome } from './idempotency-store.js';
 import type { JournalEntry } from './write-journal.js';
 
 /**
@@ -19,21 +19,7 @@ import type { JournalEntry } from './write-journal.js';
 const CLAIM_AND_JOURNAL: PreparedStatement = {
   name: 'mediator_claim_and_journal',
   text: `with claimed as (
-     insert into idempotency_records
-       (agent_id, idempotency_key, tool, request_hash, status, claim_token, decision_id, created_at, lease_expires_at, expires_at)
-     values ($1, $2, $3, $4, 'in_progress', $5, $6, now(), now() + make_interval(secs => $7), now() + make_interval(secs => $8))
-     on conflict (agent_id, idempotency_key) do update set
-       tool = excluded.tool, request_hash = excluded.request_hash, status = 'in_progress',
-       claim_token = excluded.claim_token, decision_id = excluded.decision_id, result = null, tasker_ref = null,
-       created_at = excluded.created_at, lease_expires_at = excluded.lease_expires_at, completed_at = null,
-       expires_at = excluded.expires_at
-     where idempotency_records.expires_at <= now()
-        or (idempotency_records.status = 'in_progress'
-            and idempotency_records.lease_expires_at <= now()
-            and idempotency_records.request_hash = excluded.request_hash
-            and not exists (select 1 from tasker_writes w
-                             where w.agent_id = idempotency_records.agent_id and w.idempotency_key = idempotency_records.idempotency_key))
-     returning claim_token
+     ${claimKeySql({ agentId: '$1', key: '$2', tool: '$3', requestHash: '$4', claimToken: '$5', decisionId: '$6', leaseSeconds: '$7', ttlSeconds: '$8' })}
    ), journaled as (
      insert into tasker_writes (decision_id, agent_id, agent, idempotency_key, claim_token, tool, args, holder_lock, status, sent_at, next_check_at)
      select $9, $1, $10::jsonb, $2, claimed.claim_token, $11, $12::jsonb, $13::bigint, 'in_flight', now(), now()
