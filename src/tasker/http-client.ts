@@ -116,19 +116,25 @@ export class TaskerHttpClient {
     let status: number;
     let retryAfter: string | undefined;
     let text: string;
+    // The attempt's deadline, cleared once the answer is read: AbortSignal.timeout's timer would
+    // still fire for every finished request, building an error and an abort event each time.
+    const deadline = new AbortController();
+    const timer = setTimeout(() => deadline.abort(), timeoutMs);
     try {
       const response = await request(this.url(req), {
         method: req.method,
         headers: this.headers(req),
         body: req.body === undefined ? undefined : JSON.stringify(req.body),
         dispatcher: this.dispatcher,
-        signal: AbortSignal.timeout(timeoutMs),
+        signal: deadline.signal,
       });
       status = response.statusCode;
       retryAfter = headerValue(response.headers['retry-after']);
       text = await response.body.text();
     } catch (err) {
       return { failure: describeRequestError(err) };
+    } finally {
+      clearTimeout(timer);
     }
     const body = parseBody(text);
     if (RETRYABLE_STATUSES.has(status)) {
