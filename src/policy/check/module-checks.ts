@@ -7,6 +7,7 @@
 import type { Module, NormalisedProgram } from '../compiler/ast/types.js';
 import type { CheckDiagnostic } from './report.js';
 import { strictDiagnostics, v1Diagnostics } from './strict.js';
+import { sourceNames } from './types/source-names.js';
 import { typeDiagnostics } from './types/type-check.js';
 
 /**
@@ -14,7 +15,7 @@ import { typeDiagnostics } from './types/type-check.js';
  * Type errors need the normalised program: as in OPA, a program the compiler refused is not type-checked.
  */
 export function moduleDiagnostics(modules: readonly Module[], program: NormalisedProgram | undefined, strict = false): CheckDiagnostic[] {
-  const types = program === undefined ? [] : typeDiagnostics(program);
+  const types = program === undefined ? [] : typeDiagnostics(program, sourceNames(modules));
   return dedupe([...types, ...(strict ? strictDiagnostics(modules) : v1Diagnostics(modules))]);
 }
 

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { PACKAGE_ROOT } from '../../../src/paths.js';
-import { typeDiagnostics, v1Diagnostics } from '../../../src/policy/check/index.js';
+import { sourceNames, typeDiagnostics, v1Diagnostics } from '../../../src/policy/check/index.js';
 import { checkProgram } from '../../../src/policy/compiler/check/index.js';
 import { parseModule } from '../../../src/policy/compiler/parser/index.js';
 import { caseId, listCases, loadCaseFile } from '../../../src/policy/conformance/index.js';
@@ -39,7 +39,7 @@ describe('policy check accepts every module set OPA answers in its evaluation ca
         continue; // likewise a compile error
       }
       checked++;
-      for (const d of [...v1Diagnostics(modules), ...typeDiagnostics(program)]) flagged.push(`${caseId(ref)}: ${d.message}`);
+      for (const d of [...v1Diagnostics(modules), ...typeDiagnostics(program, sourceNames(modules))]) flagged.push(`${caseId(ref)}: ${d.message}`);
     }
     expect(checked).to.be.greaterThan(1000);
     expect(flagged).to.deep.equal([]);

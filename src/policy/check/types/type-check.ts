@@ -16,6 +16,7 @@ import { lookupBuiltin, type BuiltinSpec, type ValueKind } from '../../builtins/
 import type { CheckDiagnostic } from '../report.js';
 import { keysOf, select, unifies, valuesOf } from './relations.js';
 import { Scope } from './scope.js';
+import { locationKey, type SourceNames } from './source-names.js';
 import {
   ANY, BOOLEAN, NULL, NUMBER, STRING, arrayOf, hasNil, objectOf, or, printType, setOf, typeOfKinds, type Type,
 } from './type.js';
@@ -86,7 +87,10 @@ class BodyChecker {
   readonly errors: CheckDiagnostic[] = [];
   private readonly comprehensions = new Map<Term, Type | undefined>();
 
-  constructor(private readonly program: ProgramTypes) {}
+  constructor(
+    private readonly program: ProgramTypes,
+    private readonly names: SourceNames,
+  ) {}
 
   /** Checks a body in `scope`, expression by expression, as OPA's CheckBody does. */
   body(body: Body, scope: Scope): void {
@@ -291,7 +295,7 @@ class BodyChecker {
   private visitRefs(t: Term, scope: Scope, expr?: Expr): void {
     switch (t.type) {
       case 'ref':
-        if (expr !== undefined && expr.with.length === 0) this.undefinedRef(t);
+        if (expr !== undefined && expr.with.length === 0) this.undefinedRef(t, scope);
         this.refKeys(t, scope);
         return;
       case 'array': case 'set': t.items.forEach((x) => this.visitRefs(x, scope, expr)); return;
@@ -301,24 +305,36 @@ class BodyChecker {
   }
 
   /**
-   * OPA's `undefined ref` for a constant ref into a rule whose type says nothing can be there: a key
-   * the rule's object or array does not have, or any key of a scalar. Only rules are checked (locals
-   * were renamed, and OPA names them as written); a union type is given the benefit of the doubt.
+   * OPA's `undefined ref` for a constant ref into a rule or a local whose type says nothing can be
+   * there: a key its object or array does not have, or any key of a scalar. A local is named as
+   * written (from `sourceNames`; without a name it is not reported, as `__local3__` would mean
+   * nothing to the author); a union type is given the benefit of the doubt.
    */
-  private undefinedRef(ref: RefTerm): void {
-    const head = ref.terms[0]!;
-    if (head.type !== 'var' || head.name !== 'data') return;
-    const rule = this.program.ruleAt(ref.terms.slice(1));
-    if (rule === undefined) return;
-    // A ref with variables would be printed with their renamed forms (`__local3__`), not as written.
-    if (rule.rest.some((op) => scalarJson(op) === undefined)) return;
-    let current: Type | undefined = rule.type;
-    for (const op of rule.rest) {
+  private undefinedRef(ref: RefTerm, scope: Scope): void {
+    const target = this.refTarget(ref, scope);
+    if (target === undefined) return;
+    if (target.rest.some((op) => scalarJson(op) === undefined)) return;
+    let current: Type | undefined = target.type;
+    for (const op of target.rest) {
       if (current === undefined || current.kind === 'any') return;
       current = select(current, scalarJson(op)!);
     }
     if (current !== undefined) return;
-    this.errors.push({ code: 'rego_type_error', message: `undefined ref: ${refToString(ref)}`, loc: ref.loc });
+    this.errors.push({ code: 'rego_type_error', message: `undefined ref: ${target.text}`, loc: ref.loc });
+  }
+
+  /** The rule or local a ref starts with, the operands after it, and the ref as the author reads it. */
+  private refTarget(ref: RefTerm, scope: Scope): { type: Type; rest: readonly Term[]; text: string } | undefined {
+    const head = ref.terms[0]!;
+    if (head.type !== 'var' || head.name === 'input') return undefined;
+    if (head.name === 'data') {
+      const rule = this.program.ruleAt(ref.terms.slice(1));
+      return rule && { type: rule.type, rest: rule.rest, text: refToString(ref) };
+    }
+    const type = scope.get(head.name);
+    const name = this.names.get(locationKey(head.loc));
+    if (type === undefined || name === undefined || name === '_') return undefined;
+    return { type, rest: ref.terms.slice(1), text: refToString({ ...ref, terms: [{ ...head, name }, ...ref.terms.slice(1)] }) };
   }
 
   private refKeys(ref: RefTerm, scope: Scope): void {
@@ -453,8 +469,11 @@ function unionFunctions(a: FunctionType | undefined, b: FunctionType): FunctionT
   return { args: b.args.map((t, i) => or(a.args[i], t) ?? ANY), result: or(a.result, b.result) ?? ANY };
 }
 
-/** `rego_type_error`s of a normalised program (see the file comment). */
-export function typeDiagnostics(program: NormalisedProgram): CheckDiagnostic[] {
+/**
+ * `rego_type_error`s of a normalised program (see the file comment). `names`: where the parsed
+ * modules' variables are written (sourceNames), so that errors about locals name them as written.
+ */
+export function typeDiagnostics(program: NormalisedProgram, names: SourceNames = new Map()): CheckDiagnostic[] {
   const types = new ProgramTypes(program.groups);
   const errors: CheckDiagnostic[] = [];
   for (const [path, group] of program.groups) {
@@ -462,7 +481,7 @@ export function typeDiagnostics(program: NormalisedProgram): CheckDiagnostic[] {
     let fn: FunctionType | undefined;
     let failed = false;
     for (const rule of definitions(group)) {
-      const checker = new BodyChecker(types);
+      const checker = new BodyChecker(types, names);
       const scope = new Scope();
       checker.body(rule.body, scope);
       errors.push(...checker.errors);

@@ -83,6 +83,13 @@ describe('policy check: OPA\'s type checker over rules, functions and iteration'
     expect(typeErrors('ok if data.things.anything.at.all\n\nobj[k] := 1 if some k in ["a"]\n\nalso_ok if obj.b\n\nv := {"a": 1} if input.x\n\nv := {"b": 1} if input.y\n\nfine if v.b\n')).to.deep.equal([]);
   });
 
+  it('reports a constant ref into a local that cannot hold it, naming the local as written', () => {
+    expect(typeErrors('bad if {\n\tlimits := {"calls": 10}\n\tlimits.cals > 1\n}\n')).to.deep.equal([[5, 2, 'undefined ref: limits.cals']]);
+    expect(typeErrors('bad if {\n\tpair := [1, 2]\n\tpair[2] > 1\n}\n\nworse if {\n\tn := count(input.x)\n\tn.size > 1\n}\n')).to.deep.equal([[5, 2, 'undefined ref: pair[2]'], [10, 2, 'undefined ref: n.size']]);
+    // Objects built with keys only known when evaluated, and values of input, may hold anything.
+    expect(typeErrors('ok if {\n\tm := {k: 1 | some k in input.ks}\n\tm.anything == 1\n\tv := input.v\n\tv.anything\n\to := object.union({"a": 1}, input.o)\n\to.b\n}\n')).to.deep.equal([]);
+  });
+
   it('reports a rule with an error once: its callers see it as any', () => {
     expect(typeErrors('broken := x if {\n\tx := upper(1)\n}\n\nuse if abs(broken) > 0\n')).to.deep.equal([[4, 7, 'upper: invalid argument(s)']]);
   });
