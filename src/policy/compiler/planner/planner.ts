@@ -3,7 +3,7 @@ import type {
 } from '../ast/index.js';
 import { CompileError, exprToString } from '../ast/index.js';
 import type { Callee, Const, Func, Local, Operand, Origin, Program, Stmt } from '../ir/types.js';
-import { hasHostImplementation, lookupBuiltin } from '../../builtins/index.js';
+import { lookupBuiltin } from '../../builtins/index.js';
 import { isNativeBuiltin } from '../wasm/native-builtins.js';
 import { FuncBuilder, local } from './func-builder.js';
 import { buildRuleTree, constKey, findNode, pathsOverlap, type TreeNode } from './rule-tree.js';
@@ -592,8 +592,6 @@ class Planner {
     if (NETWORK_BUILTINS.has(name) && !this.options.allowNetwork) {
       throw unsupported(loc, `built-in ${name} needs the network, which this build does not allow (allowNetwork)`);
     }
-    // A call the host cannot answer would only fail at run time: refuse it here, where it is located.
-    if (!NETWORK_BUILTINS.has(name) && !hasHostImplementation(name)) throw unsupported(loc, `built-in ${name} is not implemented by regoc`);
     if (!this.hostIds.has(spec.hostKey)) this.hostIds.set(spec.hostKey, this.hostIds.size);
     return { kind: 'host', name: spec.hostKey, resultIsSet: spec.resultKind === 'set' };
   }
