@@ -42,27 +42,16 @@ export interface StoredOutcome {
 
 const seconds = (ms: number) => ms / 1000;
 
-/** Where a claim statement takes its values: `?` for the ORM's positional ones, `$n` for a prepared statement's. */
-export interface ClaimPlaceholders {
-  agentId: string;
-  key: string;
-  tool: string;
-  requestHash: string;
-  claimToken: string;
-  decisionId: string;
-  leaseSeconds: string;
-  ttlSeconds: string;
-}
-
 /**
  * The claim itself, one text for both places that claim a key (here and the keyed write's claim
  * beside its journal entry, keyed-write-statements.ts), so they cannot disagree on when a key may
- * be taken over. The placeholders appear in the order of the interface.
+ * be taken over. `at(n)` writes the placeholder of the n-th value (1 to 8: agent, key, tool,
+ * request hash, claim token, decision, lease seconds, lifetime seconds), `?` or `$n`.
  */
-export function claimKeySql(p: ClaimPlaceholders): string {
+export function claimKeySql(at: (n: number) => string): string {
   return `insert into idempotency_records
        (agent_id, idempotency_key, tool, request_hash, status, claim_token, decision_id, created_at, lease_expires_at, expires_at)
-     values (${p.agentId}, ${p.key}, ${p.tool}, ${p.requestHash}, 'in_progress', ${p.claimToken}, ${p.decisionId}, now(), now() + make_interval(secs => ${p.leaseSeconds}), now() + make_interval(secs => ${p.ttlSeconds}))
+     values (${at(1)}, ${at(2)}, ${at(3)}, ${at(4)}, 'in_progress', ${at(5)}, ${at(6)}, now(), now() + make_interval(secs => ${at(7)}), now() + make_interval(secs => ${at(8)}))
      on conflict (agent_id, idempotency_key) do update set
        tool = excluded.tool, request_hash = excluded.request_hash, status = 'in_progress',
        claim_token = excluded.claim_token, decision_id = excluded.decision_id, result = null, tasker_ref = null,
@@ -77,9 +66,7 @@ export function claimKeySql(p: ClaimPlaceholders): string {
      returning claim_token`;
 }
 
-const POSITIONAL: ClaimPlaceholders = {
-  agentId: '?', key: '?', tool: '?', requestHash: '?', claimToken: '?', decisionId: '?', leaseSeconds: '?', ttlSeconds: '?',
-};
+const CLAIM_KEY = claimKeySql(() => '?');
 
 /**
  * Claims a key: inserts an `in_progress` row, or replaces a row nobody may rely on any more (expired,
@@ -91,7 +78,7 @@ const POSITIONAL: ClaimPlaceholders = {
 export async function claimKey(em: EntityManager, c: ClaimRequest): Promise<boolean> {
   const rows = await sql<{ claim_token: string }>(
     em,
-    claimKeySql(POSITIONAL),
+    CLAIM_KEY,
     [c.agentId, c.key, c.tool, c.requestHash, c.claimToken, c.decisionId, seconds(c.leaseMs), seconds(c.ttlMs)],
   );
   return rows.length === 1 && rows[0]!.claim_token === c.claimToken;

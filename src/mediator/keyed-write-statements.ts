@@ -19,7 +19,7 @@ import type { JournalEntry } from './write-journal.js';
 const CLAIM_AND_JOURNAL: PreparedStatement = {
   name: 'mediator_claim_and_journal',
   text: `with claimed as (
-     ${claimKeySql({ agentId: '$1', key: '$2', tool: '$3', requestHash: '$4', claimToken: '$5', decisionId: '$6', leaseSeconds: '$7', ttlSeconds: '$8' })}
+     ${claimKeySql((n) => `$${n}`)}
    ), journaled as (
      insert into tasker_writes (decision_id, agent_id, agent, idempotency_key, claim_token, tool, args, holder_lock, status, sent_at, next_check_at)
      select $9, $1, $10::jsonb, $2, claimed.claim_token, $11, $12::jsonb, $13::bigint, 'in_flight', now(), now()
