@@ -4,9 +4,9 @@
  * coverage counts and the source names of the variables the checks renamed.
  */
 import type { Body, Expr, Module, Rule, Term, VarTerm } from '../compiler/ast/index.js';
-import { parseModule } from '../compiler/parser/index.js';
 import { checkedProgram, entrypointPaths } from '../compiler/front-end.js';
 import { planProgram } from '../compiler/planner/index.js';
+import { locationKey, sourceNames } from '../check/types/source-names.js';
 import type { SourceFile } from '../compiler/index.js';
 import { Interpreter } from './interpreter.js';
 
@@ -25,49 +25,42 @@ export interface PrepareOptions {
 }
 
 export function preparePolicy(files: SourceFile[], options: PrepareOptions): PreparedPolicy {
-  const parsed = files.map((f) => parseModule(f.text, f.path));
+  // The evaluator refuses what `policy build` refuses, so `policy eval` never answers for a policy OPA would reject.
+  const { modules, program } = checkedProgram(files, options.queries);
   const coverable = new Map<string, Set<number>>();
-  const atLoc = new Map<string, string>();
-  // A call written `x * 2` starts where `x` does: the output variable standing for it is not `x`.
-  const ambiguous = new Set<string>();
-  for (const m of parsed) {
+  for (const m of modules) {
     const lines = new Set<number>();
     coverable.set(m.file, lines);
-    walkModule(m, (v) => atLoc.set(locKey(v.loc), v.name), (line) => lines.add(line), (call) => ambiguous.add(locKey(call.loc)));
+    walkModule(m, () => undefined, (line) => lines.add(line));
   }
-  // The evaluator refuses what `policy build` refuses, so `policy eval` never answers for a policy OPA would reject.
-  const { program } = checkedProgram(files, options.queries);
+  const written = sourceNames(modules);
   const ir = planProgram(program, entrypointPaths(options.entrypoints), program.queries);
   // A generated output variable shares its location with the call it stands for, so each
   // generated name takes the source name found at most of its occurrences.
   const votes = new Map<string, Map<string, number>>();
   for (const m of program.modules) {
     walkModule(m, (v) => {
-      const name = ambiguous.has(locKey(v.loc)) ? undefined : atLoc.get(locKey(v.loc));
+      const name = written.get(locationKey(v.loc));
       if (!v.name.startsWith('__local') || name === undefined || ['_', 'input', 'data'].includes(name) || name.startsWith('__local')) return;
       const counts = votes.get(v.name) ?? new Map<string, number>();
       votes.set(v.name, counts);
       counts.set(name, (counts.get(name) ?? 0) + 1);
     }, () => undefined);
   }
-  const sourceNames = new Map<string, string>();
-  for (const [generated, counts] of votes) sourceNames.set(generated, [...counts].sort((a, b) => b[1] - a[1])[0]![0]);
-  return { interpreter: new Interpreter(ir), files, coverable, sourceNames };
-}
-
-function locKey(loc: { file: string; line: number; col: number }): string {
-  return `${loc.file}:${loc.line}:${loc.col}`;
+  const renamed = new Map<string, string>();
+  for (const [generated, counts] of votes) renamed.set(generated, [...counts].sort((a, b) => b[1] - a[1])[0]![0]);
+  return { interpreter: new Interpreter(ir), files, coverable, sourceNames: renamed };
 }
 
 /** Visits every variable occurrence and the line of every rule head and expression (not `some x`). */
-function walkModule(m: Module, onVar: (v: VarTerm) => void, onLine: (line: number) => void, onCall: (t: Term) => void = () => undefined): void {
+function walkModule(m: Module, onVar: (v: VarTerm) => void, onLine: (line: number) => void): void {
   const term = (t: Term): void => {
     switch (t.type) {
       case 'var': onVar(t); return;
       case 'ref': t.terms.forEach(term); return;
       case 'array': case 'set': t.items.forEach(term); return;
       case 'object': t.entries.forEach(([a, b]) => { term(a); term(b); }); return;
-      case 'call': onCall(t); t.args.forEach(term); return;
+      case 'call': t.args.forEach(term); return;
       case 'arraycomprehension': case 'setcomprehension': term(t.term); body(t.body); return;
       case 'objectcomprehension': term(t.key); term(t.value); body(t.body); return;
       case 'templatestring': for (const p of t.parts) if (typeof p !== 'string') expr(p); return;
