@@ -1,5 +1,4 @@
 import { expect } from 'chai';
-import { parseModule } from '../../../src/policy/compiler/parser/index.js';
 import { formatRego } from '../../../src/policy/format/index.js';
 import { commentsOf, moduleShape } from './support.js';
 

@@ -61,7 +61,7 @@ export function isTop(t: Type): boolean {
 }
 
 /** The type the built-in catalogue means by a kind: collections of anything. */
-export function typeOfKind(kind: ValueKind): Type {
+function typeOfKind(kind: ValueKind): Type {
   switch (kind) {
     case 'any': return ANY;
     case 'array': return arrayOf([], ANY);
