@@ -18,7 +18,7 @@ import { randomBytes } from 'node:crypto';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { admin } from '../scripts/local-stack.js';
 import { closeConnections, concurrent, percentile, send, sequential, spread, type HttpCall } from './http-load.js';
-import { cpuMs, startGatewayProcess, startMcpFloorProcess, startSandboxProcess, type Child, type RoundTrips } from './processes.js';
+import { cpuMs, postgresCpuBetween, postgresCpuMs, startGatewayProcess, startMcpFloorProcess, startSandboxProcess, type Child, type RoundTrips } from './processes.js';
 
 const SEQUENTIAL = Number(process.env.BENCH_SEQUENTIAL ?? 1_000);
 const CONCURRENT = Number(process.env.BENCH_CONCURRENT ?? 10_000);
@@ -35,7 +35,7 @@ interface Figures {
   mean: number;
   rps: number;
   /** CPU ms per request, under the concurrent load, of each process. */
-  cpu: { gateway?: number; sandbox?: number; floor?: number; client?: number };
+  cpu: { gateway?: number; sandbox?: number; floor?: number; client?: number; postgres?: number };
   /** The row whose p50 this one's "added p50" is measured against. */
   base?: string;
   /** Round trips per call of the gateway, over the sequential phase (one call at a time). */
@@ -98,8 +98,11 @@ async function measure(name: string, call: HttpCall, children: Record<string, Ch
   const seqAfter = cpuOf(children);
   if (process.env.BENCH_DEBUG) console.error(name, 'sequential gateway cpu/req', ((seqAfter.gateway ?? 0) - (seqBefore.gateway ?? 0)) / SEQUENTIAL);
   const before = cpuOf(children);
+  const postgresBefore = postgresCpuMs();
   const rps = await concurrent(call, CONCURRENT, CONCURRENCY);
+  const postgresAfter = postgresCpuMs();
   const after = cpuOf(children);
+  const postgres = postgresCpuBetween(postgresBefore, postgresAfter);
   const perRequest = (key: string) => (before[key] === undefined || after[key] === undefined ? undefined : (after[key]! - before[key]!) / CONCURRENT);
   return {
     name,
@@ -107,7 +110,7 @@ async function measure(name: string, call: HttpCall, children: Record<string, Ch
     p99: percentile(times, 99),
     mean: times.reduce((a, b) => a + b, 0) / times.length,
     rps,
-    cpu: { gateway: perRequest('gateway'), sandbox: perRequest('sandbox'), floor: perRequest('floor'), client: perRequest('client') },
+    cpu: { gateway: perRequest('gateway'), sandbox: perRequest('sandbox'), floor: perRequest('floor'), client: perRequest('client'), postgres: postgres === undefined ? undefined : postgres / CONCURRENT },
     ...(base ? { base } : {}),
     ...(counter ? { perCall: perCall(countsBefore, countsAfter, SEQUENTIAL) } : {}),
   };
@@ -138,8 +141,8 @@ function report(results: Figures[]): string {
     `Machine: ${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')} at the end of the run`,
     `Command: npm run bench${INSTANCES > 1 ? ` -- --instances ${INSTANCES}` : ''} (sequential ${SEQUENTIAL} after ${WARMUP} warm-up; throughput ${CONCURRENT} requests at concurrency ${CONCURRENCY}); reads: get_work_item OPS-1; writes: add_comment on OPS-1 (f is measured against e)`,
     '',
-    '| path | p50 ms | p99 ms | mean ms | req/s | added p50 ms | p50 ratio | server CPU ms/req (gateway; floor for d) | sandbox CPU ms/req | client CPU ms/req |',
-    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    '| path | p50 ms | p99 ms | mean ms | req/s | added p50 ms | p50 ratio | server CPU ms/req (gateway; floor for d) | sandbox CPU ms/req | client CPU ms/req | PostgreSQL CPU ms/req |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
     ...results.map((r) =>
       [
         r.name,
@@ -152,6 +155,7 @@ function report(results: Figures[]): string {
         r.name.startsWith('(c)') || r.name.startsWith('(e)') ? '-' : fmt(r.name.startsWith('(d)') ? r.cpu.floor : r.cpu.gateway, 3),
         fmt(r.cpu.sandbox, 3),
         fmt(r.cpu.client, 3),
+        fmt(r.cpu.postgres, 3),
       ].join(' | ').replace(/^/, '| ').replace(/$/, ' |'),
     ),
     '',

@@ -4,7 +4,7 @@
  * from /proc, so each process's cost per request is reported apart from the client's.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -154,4 +154,38 @@ export function cpuMs(pid: number | undefined): number | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * CPU time in ms of every process named `postgres` on this machine, by pid: the server's backends
+ * (including the gateway's pooled connections), its WAL writer and checkpointer. Meaningful when
+ * DATABASE_URL's server runs here and nothing else uses it during the run; empty elsewhere.
+ */
+export function postgresCpuMs(): Map<number, number> {
+  const byPid = new Map<number, number>();
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc');
+  } catch {
+    return byPid;
+  }
+  for (const entry of entries) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() !== 'postgres') continue;
+    } catch {
+      continue;
+    }
+    const ms = cpuMs(Number(entry));
+    if (ms !== undefined) byPid.set(Number(entry), ms);
+  }
+  return byPid;
+}
+
+/** CPU the postgres processes spent between two readings (a process started in between counts from 0). */
+export function postgresCpuBetween(before: Map<number, number>, after: Map<number, number>): number | undefined {
+  if (after.size === 0) return undefined;
+  let total = 0;
+  for (const [pid, ms] of after) total += ms - (before.get(pid) ?? 0);
+  return total;
 }
