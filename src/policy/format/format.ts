@@ -168,7 +168,7 @@ class Formatter {
     let head = this.refBlock(flat.ref);
     if (flat.args) head = concat(head, this.list('(', ')', flat.args, undefined));
     if (flat.kind === 'set' && flat.key) head = concat(head, text(' contains '), this.term(flat.key));
-    else if (flat.value && !(flat.value.type === 'boolean' && flat.value.value)) head = concat(head, text(h.assign ? ' := ' : ' = '), this.term(flat.value));
+    else if (flat.value && !(flat.value.type === 'boolean' && flat.value.value)) head = concat(head, text(' := '), this.term(flat.value));
     const open = this.src.indexAt(rule.loc);
     const closeLine = open === undefined ? 0 : this.src.tokens[this.src.closing(open)]!.loc.line;
     const commentInside = (this.leading[0]?.line ?? Number.MAX_SAFE_INTEGER) < closeLine;
@@ -203,11 +203,14 @@ class Formatter {
     return value ? concat(out, value) : out;
   }
 
-  /** ` := v` / ` = v`, or nothing when the source gave no value (the parser fills in `true`). */
+  /**
+   * ` := v`, or nothing when the source gave no value (the parser fills in `true`). A head written
+   * with `=` is printed with `:=` too, as OPA's writeHead does when formatting Rego v1.
+   */
   private headValue(rule: Rule): Block | undefined {
     const h = rule.head;
     if (h.kind === 'set' || !h.value || h.value.loc === h.loc) return undefined;
-    return concat(text(h.assign ? ' := ' : ' = '), this.term(h.value));
+    return concat(text(' := '), this.term(h.value));
   }
 
   /** `{`, the expressions one a line (with their comments), `}`. */

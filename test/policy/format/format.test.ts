@@ -52,7 +52,7 @@ import rego.v1
 default allow := false
 
 allow if input.x == 1
-f(x) = y if y := x + (1 * 2)
+f(x) := y if y := x + (1 * 2)
 
 p contains x if {
 \tsome x in [1, 2, 3]
@@ -128,6 +128,14 @@ describe('policy fmt: the canonical layout', function () {
     expect(formatted).to.be.greaterThan(1000);
   });
 
+  it('writes every rule head value with :=, as format.go\'s writeHead does for Rego v1 (complete, default, function, else, chained)', () => {
+    const source = 'package t\n\ndefault p = 0\n\np = 1 if input.a\n\nf(x) = y if y := x + 1\n\ng(x) = 1 if x > 1 else = 2\n';
+    const expected = 'package t\n\ndefault p := 0\n\np := 1 if input.a\n\nf(x) := y if y := x + 1\n\ng(x) := 1 if x > 1\n\nelse := 2\n';
+    expect(expectStable(source)).to.equal(expected);
+    // A chained body is written as rules of its own (see chained-bodies.test.ts), each with :=.
+    expect(formatRego('package t\n\nr = 3 if { input.b } { input.c }\n', 'x.rego')).to.equal('package t\n\nr := 3 if input.b\n\nr := 3 if input.c\n');
+  });
+
   it('writes an operator that is an operand of another in parentheses, as format.go\'s writeCall does', () => {
     const source = 'package t\n\nw := 1 + 2 * 3\n\nv := 1 - 2 - 3\n\nz := (1 + 2) * 3\n\np if {\n\tx := input.a + input.b - count(input.c)\n\tx > 1 + 1\n}\n';
     expect(expectStable(source)).to.equal('package t\n\nw := 1 + (2 * 3)\n\nv := (1 - 2) - 3\n\nz := (1 + 2) * 3\n\np if {\n\tx := (input.a + input.b) - count(input.c)\n\tx > 1 + 1\n}\n');
@@ -141,10 +149,7 @@ describe('policy fmt: the canonical layout', function () {
       const below = /[{[(,]$/.test(t) ? `\n# below ${i}` : '';
       return `${t} # after ${i}${below}`;
     }).join('\n');
-    const withComments = (text: string) => {
-      const module = parseModule(text, 'x.rego');
-      return JSON.stringify(module, (k, v: unknown) => (k === 'loc' || k === 'file' ? undefined : v)) + JSON.stringify(commentsOf(text));
-    };
+    const withComments = (text: string) => moduleShape(text) + JSON.stringify(commentsOf(text));
     let formatted = 0;
     for (const m of await opaCaseModules()) {
       const source = commented(m);
