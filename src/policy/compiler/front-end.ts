@@ -20,8 +20,15 @@ export interface CheckedProgram {
   program: NormalisedProgram;
 }
 
-export function checkedProgram(files: readonly SourceFile[], queries: readonly NamedQuery[] = []): CheckedProgram {
+/**
+ * A caller's own stage over the parsed modules, before they are checked: what OPA's tester adds to
+ * the compiler (RewriteDuplicateTestNames), kept out of the compiler itself.
+ */
+export type ModuleRewrite = (modules: Module[]) => void;
+
+export function checkedProgram(files: readonly SourceFile[], queries: readonly NamedQuery[] = [], rewrite?: ModuleRewrite): CheckedProgram {
   const modules = files.map((f) => parseModule(f.text, f.path));
+  rewrite?.(modules);
   const parsedQueries = queries.map((q) => ({ name: q.name, body: parseQuery(q.query, `<query ${q.name}>`) }));
   const program = checkProgram(modules, { queries: parsedQueries, builtins: { lookupBuiltin } });
   const refused = moduleDiagnostics(modules, program);

@@ -2,7 +2,7 @@
  * regoc: Rego v1 sources in, an OPA-ABI WebAssembly module and its manifest out.
  * Stages: parser -> checks (normalised AST) -> planner (IR) -> AssemblyScript backend -> asc.
  */
-import { checkedProgram, entrypointPaths } from './front-end.js';
+import { checkedProgram, entrypointPaths, type ModuleRewrite } from './front-end.js';
 import { planProgram } from './planner/index.js';
 import { generateAssemblyScript } from './wasm/backend.js';
 import { compileAssemblyScript, prepareAssemblyScript } from './wasm/asc-driver.js';
@@ -14,6 +14,7 @@ export { sourceRevision } from './manifest.js';
 export { CompileError, formatDiagnostic, type Diagnostic } from './ast/index.js';
 export { REGOC_VERSION } from './version.js';
 export type { InputPath } from './ir/input-paths.js';
+export type { ModuleRewrite } from './front-end.js';
 
 export interface CompileOptions {
   /** Slash paths under data, e.g. 'gateway/decision'; result rows are {"result": value}. */
@@ -24,13 +25,15 @@ export interface CompileOptions {
   optimize?: boolean;
   /** Allow built-ins that need the network (http.send, net.lookup_ip_addr); the loader must supply them. */
   allowNetwork?: boolean;
+  /** A stage of the caller's over the parsed modules (see ModuleRewrite). */
+  rewriteModules?: ModuleRewrite;
 }
 
 export interface CompiledPolicy { wasm: Uint8Array; manifest: Manifest }
 
 export async function compilePolicy(files: SourceFile[], options: CompileOptions): Promise<CompiledPolicy> {
   prepareAssemblyScript();
-  const { program } = checkedProgram(files, options.queries);
+  const { program } = checkedProgram(files, options.queries, options.rewriteModules);
   const ir = planProgram(program, entrypointPaths(options.entrypoints), program.queries, { allowNetwork: options.allowNetwork === true });
   const wasm = await compileAssemblyScript(generateAssemblyScript(ir), options.optimize ?? false);
   const names = ir.plans.map((p) => p.name);

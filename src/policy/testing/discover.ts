@@ -1,4 +1,4 @@
-import type { Module, RefTerm } from '../compiler/ast/index.js';
+import type { Module, RefTerm, Rule } from '../compiler/ast/index.js';
 
 /** One `test_*` (or skipped `todo_test_*`) rule found in a module. */
 export interface DiscoveredTest {
@@ -15,7 +15,7 @@ export interface DiscoveredTest {
 
 const TEST_RULE = /^(todo_)?test_/;
 
-function packageSegments(path: RefTerm): string[] {
+export function packageSegments(path: RefTerm): string[] {
   return path.terms.slice(1).map((term) => (term.type === 'string' ? term.value : term.type === 'var' ? term.name : ''));
 }
 
@@ -25,10 +25,17 @@ function ruleName(ref: RefTerm): string | undefined {
   return head.type === 'var' ? head.name : undefined;
 }
 
+/** The name of a test rule (`test_x`, or `todo_test_x` to skip); undefined for any other rule, functions and defaults included. */
+export function testRuleName(rule: Rule): string | undefined {
+  const name = ruleName(rule.head.ref);
+  if (!name || !TEST_RULE.test(name) || rule.head.kind === 'function' || rule.default) return undefined;
+  return name;
+}
+
 /**
  * Test rules as `opa test` finds them: rules whose name starts with `test_` (run) or `todo_test_`
- * (reported as skipped), not functions. Several definitions of one name are one test, located at
- * the first.
+ * (reported as skipped), not functions. Run it on modules whose duplicate tests are renamed
+ * (renameDuplicateTests); several definitions of one skipped test are one, located at the first.
  */
 export function discoverTests(modules: readonly Module[]): DiscoveredTest[] {
   const seen = new Set<string>();
@@ -36,8 +43,8 @@ export function discoverTests(modules: readonly Module[]): DiscoveredTest[] {
   for (const module of modules) {
     const segments = packageSegments(module.package.path);
     for (const rule of module.rules) {
-      const name = ruleName(rule.head.ref);
-      if (!name || !TEST_RULE.test(name) || rule.head.kind === 'function' || rule.default) continue;
+      const name = testRuleName(rule);
+      if (!name) continue;
       const entrypoint = [...segments, name].join('/');
       if (seen.has(entrypoint)) continue;
       seen.add(entrypoint);

@@ -10,6 +10,7 @@ import { type PolicySource, readPolicySources, sourcesRevision } from '../build/
 import { PolicyEngine } from '../engine/engine.js';
 import type { PolicyLogger } from '../engine/log.js';
 import { type DiscoveredTest, discoverTests } from './discover.js';
+import { renameDuplicateTests } from './duplicate-tests.js';
 import type { TestReport, TestResult } from './result.js';
 import { TestInsight } from './insight.js';
 
@@ -98,6 +99,7 @@ export async function runPolicyTests(options: RunTestsOptions): Promise<TestRepo
   let modules: Module[];
   try {
     modules = sources.map((s) => parseModule(s.text, s.path));
+    renameDuplicateTests(modules);
   } catch (err) {
     return { results: [], errors: [describe(err)], compileMs: 0 };
   }
@@ -108,7 +110,7 @@ export async function runPolicyTests(options: RunTestsOptions): Promise<TestRepo
   const compileStarted = performance.now();
   let engine: PolicyEngine;
   try {
-    const compiled = await compilePolicy(sources, { entrypoints: runnable.map((t) => t.entrypoint), optimize: false });
+    const compiled = await compilePolicy(sources, { entrypoints: runnable.map((t) => t.entrypoint), optimize: false, rewriteModules: renameDuplicateTests });
     const manifest = { ...compiled.manifest, revision: sourcesRevision(sources), wasm_sha256: sha256Hex(compiled.wasm) };
     engine = await PolicyEngine.open({ build: { wasm: compiled.wasm, manifest } }, { logger: quiet });
   } catch (err) {

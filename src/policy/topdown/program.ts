@@ -4,7 +4,7 @@
  * coverage counts and the source names of the variables the checks renamed.
  */
 import type { Body, Expr, Module, Rule, Term, VarTerm } from '../compiler/ast/index.js';
-import { checkedProgram, entrypointPaths } from '../compiler/front-end.js';
+import { checkedProgram, entrypointPaths, type ModuleRewrite } from '../compiler/front-end.js';
 import { planProgram } from '../compiler/planner/index.js';
 import { locationKey, sourceNames } from '../check/types/source-names.js';
 import type { SourceFile } from '../compiler/index.js';
@@ -22,11 +22,13 @@ export interface PreparedPolicy {
 export interface PrepareOptions {
   entrypoints?: string[];
   queries?: { name: string; query: string }[];
+  /** A stage of the caller's over the parsed modules (see ModuleRewrite). */
+  rewriteModules?: ModuleRewrite;
 }
 
 export function preparePolicy(files: SourceFile[], options: PrepareOptions): PreparedPolicy {
   // The evaluator refuses what `policy build` refuses, so `policy eval` never answers for a policy OPA would reject.
-  const { modules, program } = checkedProgram(files, options.queries);
+  const { modules, program } = checkedProgram(files, options.queries, options.rewriteModules);
   const coverable = new Map<string, Set<number>>();
   for (const m of modules) {
     const lines = new Set<number>();
