@@ -84,8 +84,10 @@ function evaluateTest(engine: PolicyEngine, test: DiscoveredTest): TestResult {
   }
 }
 
-function skipped(test: DiscoveredTest): TestResult {
-  return { ...test, outcome: 'SKIPPED', durationNs: 0 };
+/** A test that is not evaluated: skipped (`todo_test_`), or an ERROR saying why it cannot run. */
+function notRun(test: DiscoveredTest): TestResult {
+  if (test.skip) return { ...test, outcome: 'SKIPPED', durationNs: 0 };
+  return { ...test, outcome: 'ERROR', durationNs: 0, error: test.unsupported };
 }
 
 /**
@@ -105,8 +107,8 @@ export async function runPolicyTests(options: RunTestsOptions): Promise<TestRepo
   }
   const wanted = (t: DiscoveredTest): boolean => !options.run || options.run.test(`${t.package}.${t.name}`);
   const tests = discoverTests(modules).filter(wanted);
-  const runnable = tests.filter((t) => !t.skip);
-  if (runnable.length === 0) return { results: tests.map(skipped), errors: [], compileMs: 0 };
+  const runnable = tests.filter((t) => !t.skip && !t.unsupported);
+  if (runnable.length === 0) return { results: tests.map(notRun), errors: [], compileMs: 0 };
   const compileStarted = performance.now();
   let engine: PolicyEngine;
   try {
@@ -119,7 +121,7 @@ export async function runPolicyTests(options: RunTestsOptions): Promise<TestRepo
   const compileMs = performance.now() - compileStarted;
   const deadline = options.timeoutMs === undefined ? undefined : performance.now() + options.timeoutMs;
   const late = (): boolean => deadline !== undefined && performance.now() > deadline;
-  const results = tests.map((t) => (t.skip ? skipped(t) : late() ? timedOut(t) : evaluateTest(engine, t)));
+  const results = tests.map((t) => (t.skip || t.unsupported ? notRun(t) : late() ? timedOut(t) : evaluateTest(engine, t)));
   if (options.bench) {
     for (const r of results) if (r.outcome === 'PASS' && !late()) r.bench = benchTest(engine, r);
   }

@@ -84,3 +84,22 @@ describe('policy test: several definitions of one test name', function () {
     expect(outcomes(only)).to.deep.equal({ 'data.app_test.test_alice#01': 'FAIL' });
   });
 });
+
+describe('policy test: parametrised test rules', function () {
+  this.timeout(120_000);
+
+  it('reports test_x[case] as an ERROR saying why, instead of leaving it out of the run', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'policy-parametrised-tests-'));
+    try {
+      await writeFile(
+        join(root, 'p_test.rego'),
+        'package p_test\n\ntest_cases[tc.note] if {\n\tsome tc in [{"note": "one", "x": 1}, {"note": "two", "x": 2}]\n\ttc.x == 1\n}\n\ntodo_test_later[n] if n := "x"\n\ntest_plain if true\n',
+      );
+      const report = await runPolicyTests({ paths: [root] });
+      expect(outcomes(report)).to.deep.equal({ 'data.p_test.test_cases': 'ERROR', 'data.p_test.todo_test_later': 'SKIPPED', 'data.p_test.test_plain': 'PASS' });
+      expect(report.results.find((r) => r.name === 'test_cases')!.error).to.match(/parametrised test rules .* not supported/);
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
+  });
+});
