@@ -1,4 +1,5 @@
 import type { Module, RefTerm, Rule } from '../compiler/ast/index.js';
+import { CASES_SUFFIX } from './parametrised.js';
 
 /** One `test_*` (or skipped `todo_test_*`) rule found in a module. */
 export interface DiscoveredTest {
@@ -11,8 +12,8 @@ export interface DiscoveredTest {
   /** The compiler entrypoint that evaluates it: `a/b/test_x`. */
   entrypoint: string;
   skip: boolean;
-  /** Why this runner cannot run the test (it is reported as an ERROR instead of being left out). */
-  unsupported?: string;
+  /** For a parametrised test (`test_x[case]`): the entrypoint of the cases it attempts (see parametrised.ts). */
+  casesEntrypoint?: string;
 }
 
 const TEST_RULE = /^(todo_)?test_/;
@@ -34,23 +35,16 @@ export function testRuleName(rule: Rule): string | undefined {
   return name;
 }
 
-/**
- * The name of a parametrised test (`test_x[case] if { ... }`, `test_x.y if ...`): `opa test` runs
- * its cases as sub-results, which this runner cannot yet tell apart (a case whose body fails is
- * simply absent from the object).
- */
-function parametrisedTestName(rule: Rule): string | undefined {
+/** The name of a parametrised test rule (`test_x[case] if { ... }`, whose cases are its sub-results). */
+export function parametrisedTestName(rule: Rule): string | undefined {
   const [first, ...rest] = rule.head.ref.terms;
   if (rest.length === 0 || first?.type !== 'var' || !TEST_RULE.test(first.name) || rule.head.kind === 'function' || rule.default) return undefined;
   return first.name;
 }
 
-const PARAMETRISED =
-  'parametrised test rules (test_x[case] or test_x.y) are not supported by this runner: a failing case would go unseen; write one test rule per case';
-
 /**
  * Test rules as `opa test` finds them: rules whose name starts with `test_` (run) or `todo_test_`
- * (reported as skipped), not functions; a parametrised one is marked unsupported. Run it on modules whose duplicate tests are renamed
+ * (reported as skipped), not functions; a parametrised one names the entrypoint of its cases. Run it on modules whose duplicate tests are renamed
  * (renameDuplicateTests); several definitions of one skipped test are one, located at the first.
  */
 export function discoverTests(modules: readonly Module[]): DiscoveredTest[] {
@@ -74,7 +68,7 @@ export function discoverTests(modules: readonly Module[]): DiscoveredTest[] {
         name,
         entrypoint,
         skip,
-        ...(plain || skip ? {} : { unsupported: PARAMETRISED }),
+        ...(plain || skip ? {} : { casesEntrypoint: `${entrypoint}${CASES_SUFFIX}` }),
       });
     }
   }

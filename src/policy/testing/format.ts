@@ -1,4 +1,5 @@
 import { type TestReport, type TestResult, countOutcomes } from './result.js';
+import type { SubResult } from './parametrised.js';
 
 const RULE = '-'.repeat(80);
 
@@ -13,8 +14,22 @@ function line(result: TestResult): string {
   if (result.outcome === 'SKIPPED') return `${name}: SKIPPED`;
   const head = `${name}: ${result.outcome} (${duration(result.durationNs)})`;
   if (result.error) return `${head}\n  ${result.error.split('\n').join('\n  ')}`;
-  if (result.failure) return `${head}\n\n${result.failure}\n`;
-  return head;
+  const cases = result.subResults ? caseLines(result.subResults, 1) : [];
+  const withCases = [head, ...cases].join('\n');
+  if (result.failure) return `${withCases}\n\n${result.failure}\n`;
+  return withCases;
+}
+
+/** A parametrised test's cases, one a line, indented by depth as opa test -v prints them. */
+function caseLines(results: readonly SubResult[], depth: number): string[] {
+  return results.flatMap((r) => [`${'  '.repeat(depth)}${r.name}: ${r.fail ? 'FAIL' : 'PASS'}`, ...caseLines(r.subResults, depth + 1)]);
+}
+
+/** opa test's sub_results: by name, `fail` only when true, nested levels under `sub_results`. */
+function subResultsJson(results: readonly SubResult[]): Record<string, unknown> {
+  return Object.fromEntries(
+    results.map((r) => [r.name, { ...(r.subResults.length > 0 ? { sub_results: subResultsJson(r.subResults) } : {}), name: r.name, ...(r.fail ? { fail: true } : {}) }]),
+  );
 }
 
 /** `opa test -v` style: results grouped by file, then the counts. */
@@ -34,8 +49,8 @@ export function formatPretty(report: TestReport): string {
     out.push(RULE);
     for (const r of benched) out.push(`${r.package}.${r.name}\t${String(r.bench!.iterations).padStart(10)}\t${String(r.bench!.nsPerOp).padStart(12)} ns/op`);
   }
-  const total = report.results.length;
   const counts = countOutcomes(report);
+  const total = counts.PASS + counts.FAIL + counts.ERROR + counts.SKIPPED;
   out.push(RULE);
   if (total === 0) out.push(report.errors.length > 0 ? 'no tests run' : 'no tests found');
   for (const outcome of ['PASS', 'FAIL', 'ERROR', 'SKIPPED'] as const) {
@@ -53,6 +68,7 @@ export function formatJson(report: TestReport): string {
     ...(r.outcome === 'FAIL' ? { fail: true } : {}),
     ...(r.outcome === 'ERROR' ? { error: { message: r.error ?? 'error' } } : {}),
     ...(r.outcome === 'SKIPPED' ? { skip: true } : {}),
+    ...(r.subResults && r.subResults.length > 0 ? { sub_results: subResultsJson(r.subResults) } : {}),
     duration: r.durationNs,
     ...(r.bench ? { benchmark: { N: r.bench.iterations, ns_per_op: r.bench.nsPerOp } } : {}),
   }));

@@ -9,14 +9,14 @@ import {
   type CoverageReport, type PreparedPolicy,
 } from '../topdown/index.js';
 import type { DiscoveredTest } from './discover.js';
-import { renameDuplicateTests } from './duplicate-tests.js';
+import { prepareTestModules } from './duplicate-tests.js';
 
 export class TestInsight {
   private readonly prepared: PreparedPolicy;
   private readonly lines = new Map<string, string[]>();
 
   constructor(sources: PolicySource[], tests: readonly DiscoveredTest[]) {
-    this.prepared = preparePolicy(sources, { entrypoints: tests.map((t) => t.entrypoint), rewriteModules: renameDuplicateTests });
+    this.prepared = preparePolicy(sources, { entrypoints: tests.map((t) => t.entrypoint), rewriteModules: prepareTestModules });
     for (const s of sources) this.lines.set(s.path, s.text.split('\n'));
   }
 

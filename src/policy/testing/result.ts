@@ -1,5 +1,6 @@
 import type { CoverageReport } from '../topdown/index.js';
 import type { DiscoveredTest } from './discover.js';
+import { caseLeaves, type SubResult } from './parametrised.js';
 
 export type TestOutcome = 'PASS' | 'FAIL' | 'ERROR' | 'SKIPPED';
 
@@ -11,6 +12,8 @@ export interface TestResult extends DiscoveredTest {
   error?: string;
   /** With --var-values, for FAIL: the failing expression with its variables' values. */
   failure?: string;
+  /** A parametrised test's cases (`opa test`'s sub_results). */
+  subResults?: SubResult[];
   /** With --bench: evaluations run and the mean time of one. */
   bench?: { iterations: number; nsPerOp: number };
 }
@@ -27,7 +30,12 @@ export interface TestReport {
 
 export function countOutcomes(report: TestReport): Record<TestOutcome, number> {
   const counts: Record<TestOutcome, number> = { PASS: 0, FAIL: 0, ERROR: 0, SKIPPED: 0 };
-  for (const r of report.results) counts[r.outcome] += 1;
+  for (const r of report.results) {
+    // As opa test counts them: each case of a parametrised test that ran is one result.
+    const leaves = r.subResults ? caseLeaves(r.subResults) : [];
+    if (leaves.length === 0) counts[r.outcome] += 1;
+    for (const leaf of leaves) counts[leaf.fail ? 'FAIL' : 'PASS'] += 1;
+  }
   return counts;
 }
 

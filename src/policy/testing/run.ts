@@ -10,7 +10,8 @@ import { type PolicySource, readPolicySources, sourcesRevision } from '../build/
 import { PolicyEngine } from '../engine/engine.js';
 import type { PolicyLogger } from '../engine/log.js';
 import { type DiscoveredTest, discoverTests } from './discover.js';
-import { renameDuplicateTests } from './duplicate-tests.js';
+import { prepareTestModules, renameDuplicateTests } from './duplicate-tests.js';
+import { caseLeaves, caseResults } from './parametrised.js';
 import type { TestReport, TestResult } from './result.js';
 import { TestInsight } from './insight.js';
 
@@ -75,6 +76,7 @@ function evaluateTest(engine: PolicyEngine, test: DiscoveredTest): TestResult {
   const started = performance.now();
   try {
     const rows = engine.query(test.entrypoint);
+    if (test.casesEntrypoint) return parametrisedResult(engine, test, rows[0]?.result, started);
     const durationNs = Math.round((performance.now() - started) * 1e6);
     const passed = rows.length > 0 && rows[0]!.result !== false;
     return { ...test, outcome: passed ? 'PASS' : 'FAIL', durationNs };
@@ -84,10 +86,17 @@ function evaluateTest(engine: PolicyEngine, test: DiscoveredTest): TestResult {
   }
 }
 
-/** A test that is not evaluated: skipped (`todo_test_`), or an ERROR saying why it cannot run. */
-function notRun(test: DiscoveredTest): TestResult {
-  if (test.skip) return { ...test, outcome: 'SKIPPED', durationNs: 0 };
-  return { ...test, outcome: 'ERROR', durationNs: 0, error: test.unsupported };
+/** A parametrised test fails when any case does (one attempted and missing, or not true), or when it is undefined. */
+function parametrisedResult(engine: PolicyEngine, test: DiscoveredTest, value: unknown, started: number): TestResult {
+  const attempted = engine.query(test.casesEntrypoint!)[0]?.result;
+  const durationNs = Math.round((performance.now() - started) * 1e6);
+  const subResults = caseResults(value, Array.isArray(attempted) ? attempted : []);
+  const failed = value === undefined || caseLeaves(subResults).some((leaf) => leaf.fail);
+  return { ...test, outcome: failed ? 'FAIL' : 'PASS', durationNs, subResults };
+}
+
+function skipped(test: DiscoveredTest): TestResult {
+  return { ...test, outcome: 'SKIPPED', durationNs: 0 };
 }
 
 /**
@@ -107,12 +116,13 @@ export async function runPolicyTests(options: RunTestsOptions): Promise<TestRepo
   }
   const wanted = (t: DiscoveredTest): boolean => !options.run || options.run.test(`${t.package}.${t.name}`);
   const tests = discoverTests(modules).filter(wanted);
-  const runnable = tests.filter((t) => !t.skip && !t.unsupported);
-  if (runnable.length === 0) return { results: tests.map(notRun), errors: [], compileMs: 0 };
+  const runnable = tests.filter((t) => !t.skip);
+  if (runnable.length === 0) return { results: tests.map(skipped), errors: [], compileMs: 0 };
   const compileStarted = performance.now();
   let engine: PolicyEngine;
   try {
-    const compiled = await compilePolicy(sources, { entrypoints: runnable.map((t) => t.entrypoint), optimize: false, rewriteModules: renameDuplicateTests });
+    const entrypoints = runnable.flatMap((t) => (t.casesEntrypoint ? [t.entrypoint, t.casesEntrypoint] : [t.entrypoint]));
+    const compiled = await compilePolicy(sources, { entrypoints, optimize: false, rewriteModules: prepareTestModules });
     const manifest = { ...compiled.manifest, revision: sourcesRevision(sources), wasm_sha256: sha256Hex(compiled.wasm) };
     engine = await PolicyEngine.open({ build: { wasm: compiled.wasm, manifest } }, { logger: quiet });
   } catch (err) {
@@ -121,7 +131,7 @@ export async function runPolicyTests(options: RunTestsOptions): Promise<TestRepo
   const compileMs = performance.now() - compileStarted;
   const deadline = options.timeoutMs === undefined ? undefined : performance.now() + options.timeoutMs;
   const late = (): boolean => deadline !== undefined && performance.now() > deadline;
-  const results = tests.map((t) => (t.skip || t.unsupported ? notRun(t) : late() ? timedOut(t) : evaluateTest(engine, t)));
+  const results = tests.map((t) => (t.skip ? skipped(t) : late() ? timedOut(t) : evaluateTest(engine, t)));
   if (options.bench) {
     for (const r of results) if (r.outcome === 'PASS' && !late()) r.bench = benchTest(engine, r);
   }

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runPolicyTests, type TestReport } from '../../../src/policy/testing/index.js';
+import { countOutcomes, formatJson, formatPretty, runPolicyTests, type TestReport } from '../../../src/policy/testing/index.js';
 
 const POLICY = `package app
 
@@ -85,21 +85,78 @@ describe('policy test: several definitions of one test name', function () {
   });
 });
 
-describe('policy test: parametrised test rules', function () {
+describe('policy test: parametrised test rules (test_x[case])', function () {
   this.timeout(120_000);
+  let root: string;
+  let report: TestReport;
 
-  it('reports test_x[case] as an ERROR saying why, instead of leaving it out of the run', async () => {
-    const root = await mkdtemp(join(tmpdir(), 'policy-parametrised-tests-'));
-    try {
-      await writeFile(
-        join(root, 'p_test.rego'),
-        'package p_test\n\ntest_cases[tc.note] if {\n\tsome tc in [{"note": "one", "x": 1}, {"note": "two", "x": 2}]\n\ttc.x == 1\n}\n\ntodo_test_later[n] if n := "x"\n\ntest_plain if true\n',
-      );
-      const report = await runPolicyTests({ paths: [root] });
-      expect(outcomes(report)).to.deep.equal({ 'data.p_test.test_cases': 'ERROR', 'data.p_test.todo_test_later': 'SKIPPED', 'data.p_test.test_plain': 'PASS' });
-      expect(report.results.find((r) => r.name === 'test_cases')!.error).to.match(/parametrised test rules .* not supported/);
-    } finally {
-      await rm(root, { recursive: true, force: true });
-    }
+  before(async () => {
+    root = await mkdtemp(join(tmpdir(), 'policy-parametrised-tests-'));
+    await writeFile(
+      join(root, 'p_test.rego'),
+      [
+        'package p_test',
+        '',
+        '# "two" fails after its name is known: absent from the object, it is still a failing case.',
+        'test_cases[tc.note] if {',
+        '\tsome tc in [{"note": "one", "x": 1}, {"note": "two", "x": 2}, {"note": "three", "x": 1}]',
+        '\ttc.x == 1',
+        '}',
+        '',
+        'test_nested[a][b] if {',
+        '\tsome a in ["x", "y"]',
+        '\tsome b in [1, 2]',
+        '\ta == "x"',
+        '}',
+        '',
+        'test_all_pass[n] if {',
+        '\tsome n in [1, 2]',
+        '}',
+        '',
+        'todo_test_later[n] if n := "x"',
+        '',
+        'test_plain if true',
+        '',
+      ].join('\n'),
+    );
+    report = await runPolicyTests({ paths: [root], varValues: true });
+  });
+  after(async () => {
+    await rm(root, { recursive: true, force: true });
+  });
+
+  it('reports each case as a sub-result, a case that failed after its key was known included, as opa test does', () => {
+    expect(report.errors).to.deep.equal([]);
+    expect(outcomes(report)).to.deep.equal({
+      'data.p_test.test_cases': 'FAIL',
+      'data.p_test.test_nested': 'FAIL',
+      'data.p_test.test_all_pass': 'PASS',
+      'data.p_test.todo_test_later': 'SKIPPED',
+      'data.p_test.test_plain': 'PASS',
+    });
+    const cases = report.results.find((r) => r.name === 'test_cases')!.subResults!;
+    expect(cases.map((c) => [c.name, c.fail])).to.deep.equal([['one', false], ['three', false], ['two', true]]);
+    const nested = report.results.find((r) => r.name === 'test_nested')!.subResults!;
+    expect(nested.map((c) => [c.name, c.fail, c.subResults.map((s) => [s.name, s.fail])])).to.deep.equal([
+      ['x', false, [['1', false], ['2', false]]],
+      ['y', true, [['1', true], ['2', true]]],
+    ]);
+  });
+
+  it('counts the cases, not the test, in the summary; prints them under the test and as sub_results in JSON', () => {
+    expect(countOutcomes(report)).to.deep.equal({ PASS: 7, FAIL: 3, ERROR: 0, SKIPPED: 1 });
+    const text = formatPretty(report);
+    expect(text).to.contain('data.p_test.test_cases: FAIL (');
+    expect(text).to.match(/\n {2}one: PASS\n {2}three: PASS\n {2}two: FAIL\n/);
+    expect(text).to.match(/\n {2}y: FAIL\n {4}1: FAIL\n {4}2: FAIL\n/);
+    expect(text).to.match(/^PASS: 7\/11$/m);
+    const rows = JSON.parse(formatJson(report)) as Array<{ name: string; fail?: boolean; sub_results?: Record<string, { name: string; fail?: boolean }> }>;
+    const row = rows.find((r) => r.name === 'test_cases')!;
+    expect(row.fail).to.equal(true);
+    expect(row.sub_results).to.deep.equal({ one: { name: 'one' }, three: { name: 'three' }, two: { name: 'two', fail: true } });
+  });
+
+  it('shows the expression that failed a case with its variables (--var-values)', () => {
+    expect(report.results.find((r) => r.name === 'test_cases')!.failure).to.contain('tc.x == 1');
   });
 });
