@@ -1,6 +1,5 @@
 import type { Module, Rule, RuleHead } from '../compiler/ast/index.js';
-import { packageSegments, parametrisedTestName, testRuleName } from './discover.js';
-import { addCaseRules } from './parametrised.js';
+import { packageSegments, testRuleOf } from './test-rules.js';
 
 /**
  * OPA's tester renames every definition of a test after the first in a package (`test_x#01`,
@@ -16,23 +15,15 @@ export function renameDuplicateTests(modules: readonly Module[]): void {
   for (const module of modules) {
     const pkg = packageSegments(module.package.path).join('/');
     for (const rule of module.rules) {
-      const name = testRuleName(rule) ?? parametrisedTestName(rule);
-      if (!name || name.startsWith('todo_')) continue;
+      const test = testRuleOf(rule);
+      if (!test || test.skip) continue;
+      const { name } = test;
       const key = `${pkg}/${name}`;
       const earlier = definitions.get(key) ?? 0;
       definitions.set(key, earlier + 1);
       if (earlier > 0) rename(rule, `${name}#${String(earlier).padStart(2, '0')}`);
     }
   }
-}
-
-/**
- * The runner's stage over the parsed modules, before the compiler's checks: duplicate tests
- * renamed, then each parametrised test given the rule of the cases it attempts.
- */
-export function prepareTestModules(modules: readonly Module[]): void {
-  renameDuplicateTests(modules);
-  addCaseRules(modules, parametrisedTestName);
 }
 
 /** The rule and its else chain (which share its head's name) under `name`. */

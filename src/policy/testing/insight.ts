@@ -9,7 +9,7 @@ import {
   type CoverageReport, type PreparedPolicy,
 } from '../topdown/index.js';
 import type { DiscoveredTest } from './discover.js';
-import { prepareTestModules } from './duplicate-tests.js';
+import { prepareTestModules } from './compile-stage.js';
 
 export class TestInsight {
   private readonly prepared: PreparedPolicy;

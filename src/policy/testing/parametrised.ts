@@ -1,4 +1,5 @@
-import type { Body, Expr, Module, Rule, Term } from '../compiler/ast/index.js';
+import type { Body, Module, Rule, Term } from '../compiler/ast/index.js';
+import { testRuleOf } from './test-rules.js';
 
 /**
  * Parametrised tests (`test_x[tc.note] if { some tc in cases; ... }`): `opa test` reports each case
@@ -11,18 +12,13 @@ import type { Body, Expr, Module, Rule, Term } from '../compiler/ast/index.js';
  */
 export const CASES_SUFFIX = '#cases';
 
-/** The key terms of a parametrised test rule's head (`[tc.note]` of `test_x[tc.note]`). */
-export function caseKeyTerms(rule: Rule): Term[] {
-  return rule.head.ref.terms.slice(1);
-}
-
-/** Adds `name#cases` beside every parametrised test rule named by `isParametrisedTest`. */
-export function addCaseRules(modules: readonly Module[], isParametrisedTest: (rule: Rule) => string | undefined): void {
+/** Adds `name#cases` beside every parametrised test rule that runs (skipped ones attempt nothing). */
+export function addCaseRules(modules: readonly Module[]): void {
   for (const module of modules) {
     const added: Rule[] = [];
     for (const rule of module.rules) {
-      const name = isParametrisedTest(rule);
-      if (name && !name.startsWith('todo_')) added.push(caseRule(rule, name));
+      const test = testRuleOf(rule);
+      if (test?.parametrised && !test.skip) added.push(caseRule(rule, test.name));
     }
     module.rules.push(...added);
   }
@@ -30,7 +26,8 @@ export function addCaseRules(modules: readonly Module[], isParametrisedTest: (ru
 
 /** `name#cases contains [k1, ...] if { the body up to where the keys are known }`. */
 function caseRule(rule: Rule, name: string): Rule {
-  const keys = caseKeyTerms(rule);
+  // The head's key terms: `[tc.note]` of `test_x[tc.note]`.
+  const keys = rule.head.ref.terms.slice(1);
   const [first] = rule.head.ref.terms;
   const loc = rule.head.loc;
   return {
@@ -54,19 +51,18 @@ function caseRule(rule: Rule, name: string): Rule {
  */
 function bodyUntilKeysKnown(body: Body, keys: readonly Term[]): Body {
   const keyVars = new Set<string>();
-  for (const key of keys) collectVars(key, keyVars);
+  collectVars(keys, keyVars);
+  const varsOfExpr = body.map((expr) => {
+    const vars = new Set<string>();
+    collectVars(expr, vars);
+    return vars;
+  });
   let last = -1;
   for (const name of keyVars) {
-    const at = body.findIndex((expr) => mentions(expr, name));
+    const at = varsOfExpr.findIndex((vars) => vars.has(name));
     if (at > last) last = at;
   }
   return body.slice(0, last + 1);
-}
-
-function mentions(expr: Expr, name: string): boolean {
-  const vars = new Set<string>();
-  collectVars(expr, vars);
-  return vars.has(name);
 }
 
 /** Every variable name anywhere under a node (closures included, as OPA's WalkVars walks them). */
@@ -105,9 +101,10 @@ interface Node {
   children: Map<string, Node>;
 }
 
+/** The object's keys as nodes (nested objects as levels); true when any of them failed. */
 function fromObject(value: unknown, into: Map<string, Node>): boolean {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
   let fail = false;
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return fail;
   for (const [key, inner] of Object.entries(value)) {
     const node: Node = { fail: false, children: new Map() };
     if (typeof inner === 'object' && inner !== null && !Array.isArray(inner)) node.fail = fromObject(inner, node.children);

@@ -10,7 +10,8 @@ import { type PolicySource, readPolicySources, sourcesRevision } from '../build/
 import { PolicyEngine } from '../engine/engine.js';
 import type { PolicyLogger } from '../engine/log.js';
 import { type DiscoveredTest, discoverTests } from './discover.js';
-import { prepareTestModules, renameDuplicateTests } from './duplicate-tests.js';
+import { prepareTestModules } from './compile-stage.js';
+import { renameDuplicateTests } from './duplicate-tests.js';
 import { caseLeaves, caseResults } from './parametrised.js';
 import type { TestReport, TestResult } from './result.js';
 import { TestInsight } from './insight.js';
